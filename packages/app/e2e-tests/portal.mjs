@@ -1,0 +1,114 @@
+// Shared helpers of the browser tests: start the built portal (backend serving the built app) on a free port,
+// and a headless Debian Chromium driven by playwright-core. Never downloads a browser.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url, timeoutMs, child) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`backend exited with code ${child.exitCode}`);
+    try {
+      const res = await fetch(url);
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise(r => setTimeout(r, 500));
+  }
+  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
+}
+
+/** Starts the backend (which serves the built app) and returns its URL and a stop function. */
+export async function startPortal() {
+  if (!existsSync(path.join(repoRoot, 'packages/app/dist/index.html'))) {
+    throw new Error('packages/app/dist is missing: run `yarn workspace app build` first');
+  }
+  const port = await freePort();
+  const baseUrl = `http://localhost:${port}`;
+  const logs = [];
+  const child = spawn('yarn', ['workspace', 'backend', 'start'], {
+    cwd: repoRoot,
+    detached: true,
+    env: {
+      ...process.env,
+      APP_CONFIG_app_baseUrl: baseUrl,
+      APP_CONFIG_backend_baseUrl: baseUrl,
+      APP_CONFIG_backend_listen_port: String(port),
+      APP_CONFIG_backend_cors_origin: baseUrl,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', d => logs.push(String(d)));
+  child.stderr.on('data', d => logs.push(String(d)));
+  const stop = async () => {
+    if (child.exitCode === null) {
+      process.kill(-child.pid, 'SIGTERM');
+      await new Promise(r => {
+        const timer = setTimeout(() => {
+          try {
+            process.kill(-child.pid, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+          r();
+        }, 10_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          r();
+        });
+      });
+    }
+  };
+  try {
+    await waitFor(`${baseUrl}/.backstage/health/v1/readiness`, 180_000, child);
+  } catch (error) {
+    await stop();
+    throw new Error(`${error.message}\n--- backend log ---\n${logs.join('').slice(-4000)}`);
+  }
+  return { baseUrl, stop, logs };
+}
+
+/** Launches headless Debian Chromium with the flags this machine needs. */
+export async function launchBrowser() {
+  const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'portal-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}

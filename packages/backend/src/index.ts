@@ -1,0 +1,37 @@
+/*
+ * The provisioning portal's backend: Backstage core plugins plus the provisioning plugin suite.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+
+const backend = createBackend();
+
+backend.add(import('@backstage/plugin-app-backend'));
+
+// scaffolder, with GitHub actions and the provisioning actions
+backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
+backend.add(import('@backstage/plugin-scaffolder-backend-module-notifications'));
+backend.add(import('@kubeportal/plugin-scaffolder-backend-module-provisioning'));
+
+// auth: guest sign-in for the local portal
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+
+// catalog, with the provisioning entity providers
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'));
+backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+backend.add(import('@kubeportal/plugin-catalog-backend-module-provisioning'));
+
+// permissions
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(import('@backstage/plugin-permission-backend-module-allow-all-policy'));
+
+backend.add(import('@backstage/plugin-user-settings-backend'));
+backend.add(import('@backstage/plugin-notifications-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
+
+// the provisioning API
+backend.add(import('@kubeportal/plugin-provisioning-backend'));
+
+backend.start();

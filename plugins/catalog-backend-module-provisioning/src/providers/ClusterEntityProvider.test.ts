@@ -1,0 +1,53 @@
+import { SchedulerServiceTaskInvocationDefinition } from '@backstage/backend-plugin-api';
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { EntityProviderConnection } from '@backstage/plugin-catalog-node';
+import { ClusterEntityProvider } from './ClusterEntityProvider';
+
+describe('ClusterEntityProvider', () => {
+  const config = new ConfigReader({
+    provisioning: {
+      platformTeam: 'group:default/platform-team',
+      clusters: [
+        { name: 'dev', environment: 'dev', site: 'rack-a', auth: { type: 'inCluster' } },
+        { name: 'prod', environment: 'prod', auth: { type: 'inCluster' } },
+      ],
+    },
+  });
+
+  it('applies every configured cluster as a Resource entity on its scheduled refresh', async () => {
+    const applyMutation = jest.fn();
+    const connection: EntityProviderConnection = { applyMutation, refresh: jest.fn() };
+    const taskRunner = {
+      run: jest.fn(async (task: SchedulerServiceTaskInvocationDefinition) => {
+        await task.fn(new AbortController().signal);
+      }),
+    };
+    const provider = ClusterEntityProvider.fromConfig(config, {
+      logger: mockServices.logger.mock(),
+      taskRunner,
+    });
+    await provider.connect(connection);
+
+    expect(taskRunner.run).toHaveBeenCalledWith(
+      expect.objectContaining({ id: 'provisioning-clusters:refresh' }),
+    );
+    const mutation = applyMutation.mock.calls[0][0];
+    expect(mutation.type).toBe('full');
+    expect(mutation.entities.map((e: any) => e.entity.metadata.name)).toEqual(['dev', 'prod']);
+    expect(mutation.entities[0].entity).toMatchObject({
+      kind: 'Resource',
+      metadata: { description: 'Kubernetes cluster dev (dev, rack-a)', tags: ['dev', 'kubernetes'] },
+      spec: { type: 'kubernetes-cluster', owner: 'group:default/platform-team' },
+    });
+  });
+
+  it('refuses bad cluster configuration at start-up', () => {
+    expect(() =>
+      ClusterEntityProvider.fromConfig(
+        new ConfigReader({ provisioning: { clusters: [{ name: 'dev', auth: { type: 'inCluster' } }] } }),
+        { logger: mockServices.logger.mock(), taskRunner: { run: jest.fn() } },
+      ),
+    ).toThrow('provisioning.clusters[0].environment');
+  });
+});

@@ -1,0 +1,94 @@
+import { LoggerService, SchedulerServiceTaskRunner } from '@backstage/backend-plugin-api';
+import { ANNOTATION_LOCATION, ANNOTATION_ORIGIN_LOCATION, ResourceEntity } from '@backstage/catalog-model';
+import { Config } from '@backstage/config';
+import { EntityProvider, EntityProviderConnection } from '@backstage/plugin-catalog-node';
+import { ClusterConnection, readClusterConnections } from '@kubeportal/plugin-provisioning-node';
+
+/** Entity `spec.type` of the clusters this provider emits. */
+export const CLUSTER_ENTITY_TYPE = 'kubernetes-cluster';
+
+/**
+ * Emits every configured cluster as a catalog `Resource` of type `kubernetes-cluster`, owned by the platform
+ * team, refreshed on a schedule.
+ *
+ * @public
+ */
+export class ClusterEntityProvider implements EntityProvider {
+  private connection?: EntityProviderConnection;
+
+  /** Builds the provider from `provisioning.clusters` and `provisioning.platformTeam`. */
+  static fromConfig(
+    config: Config,
+    options: { logger: LoggerService; taskRunner: SchedulerServiceTaskRunner },
+  ): ClusterEntityProvider {
+    const clusters = readClusterConnections(config);
+    const owner = config.getOptionalString('provisioning.platformTeam') ?? 'group:default/platform';
+    return new ClusterEntityProvider(clusters, owner, options.logger, options.taskRunner);
+  }
+
+  private constructor(
+    private readonly clusters: ClusterConnection[],
+    private readonly owner: string,
+    private readonly logger: LoggerService,
+    private readonly taskRunner: SchedulerServiceTaskRunner,
+  ) {}
+
+  getProviderName(): string {
+    return 'provisioning-clusters';
+  }
+
+  async connect(connection: EntityProviderConnection): Promise<void> {
+    this.connection = connection;
+    await this.taskRunner.run({
+      id: `${this.getProviderName()}:refresh`,
+      fn: async () => {
+        try {
+          await this.refresh();
+        } catch (error) {
+          this.logger.error(`${this.getProviderName()} refresh failed`, error as Error);
+        }
+      },
+    });
+  }
+
+  /** Replaces this provider's entities with the configured clusters. */
+  async refresh(): Promise<void> {
+    if (!this.connection) {
+      throw new Error(`${this.getProviderName()} is not connected yet`);
+    }
+    const location = `provisioning:clusters`;
+    await this.connection.applyMutation({
+      type: 'full',
+      entities: this.clusters.map(cluster => ({
+        locationKey: this.getProviderName(),
+        entity: this.toEntity(cluster, location),
+      })),
+    });
+    this.logger.info(`${this.getProviderName()}: ${this.clusters.length} clusters`);
+  }
+
+  private toEntity(cluster: ClusterConnection, location: string): ResourceEntity {
+    return {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Resource',
+      metadata: {
+        name: cluster.name,
+        title: cluster.title ?? cluster.name,
+        description: `Kubernetes cluster ${cluster.name} (${cluster.environment}${cluster.site ? `, ${cluster.site}` : ''})`,
+        annotations: {
+          [ANNOTATION_LOCATION]: location,
+          [ANNOTATION_ORIGIN_LOCATION]: location,
+        },
+        labels: {
+          'provisioning.kubeportal.io/environment': cluster.environment,
+          ...(cluster.site ? { 'provisioning.kubeportal.io/site': cluster.site } : {}),
+        },
+        tags: [cluster.environment, 'kubernetes'],
+      },
+      spec: {
+        type: CLUSTER_ENTITY_TYPE,
+        owner: this.owner,
+      },
+    };
+  }
+}

@@ -1,0 +1,6 @@
+/**
+ * Backend plugin of the provisioning portal: clusters, live state, requests and cost over REST.
+ *
+ * @packageDocumentation
+ */
+export { provisioningPlugin as default } from './plugin';

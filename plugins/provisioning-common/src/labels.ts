@@ -1,0 +1,38 @@
+/**
+ * Label and annotation keys that every object the portal renders carries. Defined once here and used by the
+ * renderer, the GitOps validator, the catalog provider and the live-state API alike.
+ */
+
+/** Prefix of the portal's own label and annotation keys. */
+export const PORTAL_DOMAIN = 'provisioning.kubeportal.io';
+
+/** Label keys (values must be valid label values: at most 63 characters of `[A-Za-z0-9_.-]`). */
+export const LABELS = {
+  /** Name of the owning catalog group. */
+  owner: `${PORTAL_DOMAIN}/owner`,
+  /** Name of the catalog user who asked for the object. */
+  requester: `${PORTAL_DOMAIN}/requester`,
+  /** Stable id of the request that created the object. */
+  requestId: `${PORTAL_DOMAIN}/request-id`,
+  /** Cost centre the object is charged to. */
+  costCentre: `${PORTAL_DOMAIN}/cost-centre`,
+  /** dev, staging or prod. */
+  environment: `${PORTAL_DOMAIN}/environment`,
+  /** Expiry date (YYYY-MM-DD), only where set. */
+  expires: `${PORTAL_DOMAIN}/expires`,
+  /** Always `kubeportal`. */
+  managedBy: 'app.kubernetes.io/managed-by',
+} as const;
+
+/** Annotation keys (free-form values). */
+export const ANNOTATIONS = {
+  /** Full catalog entity ref of the owning group, e.g. `group:default/payments`. */
+  ownerRef: `${PORTAL_DOMAIN}/owner-ref`,
+  /** Full catalog entity ref of the requester, e.g. `user:default/jdoe`. */
+  requesterRef: `${PORTAL_DOMAIN}/requester-ref`,
+  /** What the object is for, in the requester's words. */
+  purpose: `${PORTAL_DOMAIN}/purpose`,
+} as const;
+
+/** Value of the `app.kubernetes.io/managed-by` label on everything the portal renders. */
+export const MANAGED_BY = 'kubeportal';

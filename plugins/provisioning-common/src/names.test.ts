@@ -1,0 +1,49 @@
+import {
+  dns1123LabelProblem,
+  labelValueProblem,
+  namespaceNameProblem,
+  requestBranch,
+  requestId,
+  toLabelValue,
+} from './names';
+
+describe('names', () => {
+  it.each([
+    ['payments', undefined],
+    ['a', undefined],
+    ['team-a-1', undefined],
+    ['', 'must not be empty'],
+    ['Payments', expect.stringContaining('DNS-1123 label')],
+    ['-payments', expect.stringContaining('DNS-1123 label')],
+    ['pay_ments', expect.stringContaining('DNS-1123 label')],
+    ['a'.repeat(64), 'must be at most 63 characters (has 64)'],
+  ])('dns1123LabelProblem(%j)', (value, expected) => {
+    expect(dns1123LabelProblem(value)).toEqual(expected);
+  });
+
+  it('refuses reserved and system namespaces', () => {
+    expect(namespaceNameProblem('kube-system')).toBe("is reserved for system namespaces (prefix 'kube-')");
+    expect(namespaceNameProblem('default')).toBe("'default' is a reserved namespace");
+    expect(namespaceNameProblem('flux-system')).toBe("'flux-system' is a reserved namespace");
+    expect(namespaceNameProblem('payments-dev')).toBeUndefined();
+  });
+
+  it('makes label values from free text', () => {
+    expect(toLabelValue('CC-1234 / Finance')).toBe('cc-1234-finance');
+    const long = toLabelValue(`x${'y'.repeat(100)}`);
+    expect(long.length).toBeLessThanOrEqual(63);
+    expect(labelValueProblem(long)).toBeUndefined();
+    expect(toLabelValue(`x${'y'.repeat(100)}`)).toBe(long);
+    expect(toLabelValue(`x${'y'.repeat(101)}`)).not.toBe(long);
+  });
+
+  it('derives stable request ids and branches', () => {
+    expect(requestId('dev', 'namespace', 'payments')).toBe('dev.ns.payments');
+    expect(requestId('prod', 'vm', 'payments', 'legacy-db')).toBe('prod.vm.payments.legacy-db');
+    const long = requestId('dev', 'vm', 'n'.repeat(63), 'v'.repeat(63));
+    expect(long.length).toBeLessThanOrEqual(63);
+    expect(labelValueProblem(long)).toBeUndefined();
+    expect(requestBranch('dev.ns.payments', 'create')).toBe('provisioning/create/dev.ns.payments');
+    expect(() => requestId('dev', 'vm', 'payments')).toThrow('needs the VM name');
+  });
+});

@@ -1,0 +1,63 @@
+import { ConfigReader } from '@backstage/config';
+import { readClusterConnections } from './clusters';
+
+describe('readClusterConnections', () => {
+  it('reads clusters with defaults', () => {
+    const clusters = readClusterConnections(
+      new ConfigReader({
+        provisioning: {
+          clusters: [
+            {
+              name: 'dev',
+              environment: 'dev',
+              url: 'https://127.0.0.1:6443',
+              auth: { type: 'serviceAccountToken', token: 'secret' },
+            },
+            { name: 'prod', environment: 'prod', auth: { type: 'kubeconfig', context: 'prod' } },
+          ],
+        },
+      }),
+    );
+    expect(clusters.map(c => c.name)).toEqual(['dev', 'prod']);
+    expect(clusters[0].storageClasses).toEqual([]);
+  });
+
+  it('names the config path and the rule on bad input', () => {
+    expect(() =>
+      readClusterConnections(
+        new ConfigReader({
+          provisioning: {
+            clusters: [
+              { name: 'Dev', environment: 'qa', auth: { type: 'serviceAccountToken', token: 't' } },
+            ],
+          },
+        }),
+      ),
+    ).toThrow(
+      "Invalid configuration: provisioning.clusters[0].name: must be a DNS-1123 label; provisioning.clusters[0].environment: Invalid enum value. Expected 'dev' | 'staging' | 'prod', received 'qa'",
+    );
+  });
+
+  it('needs a URL with a service-account token', () => {
+    expect(() =>
+      readClusterConnections(
+        new ConfigReader({
+          provisioning: {
+            clusters: [{ name: 'dev', environment: 'dev', auth: { type: 'serviceAccountToken', token: 't' } }],
+          },
+        }),
+      ),
+    ).toThrow('provisioning.clusters[0].url: is required when auth.type is serviceAccountToken');
+  });
+
+  it('refuses a cluster defined twice', () => {
+    const cluster = { name: 'dev', environment: 'dev', auth: { type: 'inCluster' } };
+    expect(() =>
+      readClusterConnections(new ConfigReader({ provisioning: { clusters: [cluster, cluster] } })),
+    ).toThrow("provisioning.clusters[1].name: cluster 'dev' is defined twice");
+  });
+
+  it('accepts a configuration without clusters', () => {
+    expect(readClusterConnections(new ConfigReader({}))).toEqual([]);
+  });
+});

@@ -1,0 +1,3 @@
+export { provisioningApiRef } from './ProvisioningApi';
+export type { ProvisioningApi, ProvisioningHealth } from './ProvisioningApi';
+export { ProvisioningClient } from './ProvisioningClient';

@@ -1,0 +1,31 @@
+import { renderInTestApp, TestApiProvider } from '@backstage/frontend-test-utils';
+import { screen } from '@testing-library/react';
+import { ProvisioningApi, provisioningApiRef } from '../../api';
+import { ProvisioningPage } from './ProvisioningPage';
+
+describe('ProvisioningPage', () => {
+  it('shows that the backend answers', async () => {
+    const api: ProvisioningApi = { getHealth: async () => ({ status: 'ok' }) };
+    await renderInTestApp(
+      <TestApiProvider apis={[[provisioningApiRef, api]]}>
+        <ProvisioningPage />
+      </TestApiProvider>,
+    );
+    expect(await screen.findByText('Provisioning backend: ok')).toBeInTheDocument();
+    expect(screen.getByText(/becomes a pull request on the GitOps/)).toBeInTheDocument();
+  });
+
+  it('shows the error when the backend fails', async () => {
+    const api: ProvisioningApi = {
+      getHealth: async () => {
+        throw new Error('backend is down');
+      },
+    };
+    await renderInTestApp(
+      <TestApiProvider apis={[[provisioningApiRef, api]]}>
+        <ProvisioningPage />
+      </TestApiProvider>,
+    );
+    expect(await screen.findByText('Error: backend is down')).toBeInTheDocument();
+  });
+});

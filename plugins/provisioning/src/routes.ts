@@ -1,0 +1,4 @@
+import { createRouteRef } from '@backstage/frontend-plugin-api';
+
+/** Route of the provisioning landing page. */
+export const rootRouteRef = createRouteRef();

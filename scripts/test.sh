@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what the machine lacks, then lint, type-check, unit and integration tests
+# (Jest), and the browser tests (node's test runner driving Debian Chromium). Exits non-zero on any failure and
+# ends with the line `N passed, N failed` summed over every runner.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+. scripts/toolchain.sh
+set +e
+report="$(mktemp -d)"
+passed=0
+failed=0
+status=0
+
+step() { printf '\n=== %s ===\n' "$*"; }
+
+step "install (yarn, lockfile)"
+yarn install --immutable || { echo "yarn install failed"; echo "0 passed, 1 failed"; exit 1; }
+
+if ! command -v chromium >/dev/null 2>&1; then
+  step "install Chromium (Debian package)"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi
+fi
+
+step "lint"
+if yarn backstage-cli repo lint; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+
+step "type-check"
+if yarn tsc; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+
+step "unit and integration tests (Jest)"
+CI=true yarn backstage-cli repo test --json --outputFile="$report/jest.json" --maxWorkers=2
+jest_status=$?
+if [ -f "$report/jest.json" ]; then
+  read -r jp jf < <(node -e 'const r=require(process.argv[1]);console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites)' "$report/jest.json")
+  passed=$((passed + jp)); failed=$((failed + jf))
+else
+  failed=$((failed + 1))
+fi
+[ "$jest_status" = 0 ] || status=1
+
+step "browser tests (Chromium)"
+if yarn workspace app build >"$report/app-build.log" 2>&1; then
+  node --test --test-concurrency=1 --test-reporter=tap packages/app/e2e-tests/*.test.mjs | tee "$report/e2e.tap"
+  e2e_status=${PIPESTATUS[0]}
+  ep=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$report/e2e.tap" | tail -1)
+  ef=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$report/e2e.tap" | tail -1)
+  passed=$((passed + ${ep:-0})); failed=$((failed + ${ef:-0}))
+  if [ "$e2e_status" != 0 ]; then status=1; [ "${ef:-0}" = 0 ] && failed=$((failed + 1)); fi
+else
+  tail -40 "$report/app-build.log"; echo "app build failed"; failed=$((failed + 1)); status=1
+fi
+
+rm -rf "$report"
+echo
+echo "$passed passed, $failed failed"
+exit $status
