@@ -20,6 +20,8 @@ export const LABELS = {
   environment: `${PORTAL_DOMAIN}/environment`,
   /** Expiry date (YYYY-MM-DD), only where set. */
   expires: `${PORTAL_DOMAIN}/expires`,
+  /** On team-default objects: the team whose defaults they are. */
+  teamDefault: `${PORTAL_DOMAIN}/team-default`,
   /** Always `kubeportal`. */
   managedBy: 'app.kubernetes.io/managed-by',
 } as const;

@@ -1,0 +1,69 @@
+/**
+ * The GitOps repository contract: where each object lives. `clusters/<cluster>/kustomization.yaml` builds the
+ * cluster's whole desired state; each namespace has its own folder and kustomization, its VMs beside it; team
+ * defaults are kustomize Components that the team's namespaces include.
+ */
+
+/** Folder of a cluster. */
+export const clusterDir = (cluster: string) => `clusters/${cluster}`;
+/** The kustomization that builds a cluster's whole state. */
+export const clusterKustomizationPath = (cluster: string) => `${clusterDir(cluster)}/kustomization.yaml`;
+/** Folder of a namespace. */
+export const namespaceDir = (cluster: string, namespace: string) => `${clusterDir(cluster)}/namespaces/${namespace}`;
+/** The namespace's kustomization. */
+export const namespaceKustomizationPath = (cluster: string, namespace: string) =>
+  `${namespaceDir(cluster, namespace)}/kustomization.yaml`;
+/** Folder of a team's defaults component on a cluster. */
+export const teamDir = (cluster: string, team: string) => `${clusterDir(cluster)}/teams/${team}`;
+/** A VM's file, beside its namespace's other files. */
+export const vmFileName = (vm: string) => `vm-${vm}.yaml`;
+/** The VM file's path. */
+export const vmPath = (cluster: string, namespace: string, vm: string) => `${namespaceDir(cluster, namespace)}/${vmFileName(vm)}`;
+/** CODEOWNERS at the repository root. */
+export const CODEOWNERS_PATH = 'CODEOWNERS';
+
+/** Files of a namespace folder that the namespace request owns (VM files are owned by VM requests). */
+export const NAMESPACE_FILES = {
+  kustomization: 'kustomization.yaml',
+  namespace: 'namespace.yaml',
+  quota: 'resourcequota.yaml',
+  limitRangePatch: 'limitrange-patch.yaml',
+  networkPolicies: 'networkpolicies.yaml',
+  roleBindings: 'rolebindings.yaml',
+} as const;
+
+/** Files of a team component folder. */
+export const TEAM_FILES = {
+  kustomization: 'kustomization.yaml',
+  networkPolicies: 'networkpolicies.yaml',
+  limitRange: 'limitrange.yaml',
+  roleBindings: 'rolebindings.yaml',
+} as const;
+
+const NS_PATH = /^clusters\/([a-z0-9-]+)\/namespaces\/([a-z0-9-]+)\/([^/]+)$/;
+
+/** Splits a path inside a namespace folder; `undefined` for other paths. */
+export function parseNamespacePath(path: string): { cluster: string; namespace: string; file: string } | undefined {
+  const match = NS_PATH.exec(path);
+  return match ? { cluster: match[1], namespace: match[2], file: match[3] } : undefined;
+}
+
+/** Lists the namespaces of a cluster present in a snapshot, sorted. */
+export function namespacesIn(paths: Iterable<string>, cluster: string): string[] {
+  const found = new Set<string>();
+  for (const path of paths) {
+    const parsed = parseNamespacePath(path);
+    if (parsed && parsed.cluster === cluster && parsed.file === NAMESPACE_FILES.kustomization) found.add(parsed.namespace);
+  }
+  return [...found].sort();
+}
+
+/** Lists the clusters that have a kustomization in a snapshot, sorted. */
+export function clustersIn(paths: Iterable<string>): string[] {
+  const found = new Set<string>();
+  for (const path of paths) {
+    const match = /^clusters\/([a-z0-9-]+)\/kustomization\.yaml$/.exec(path);
+    if (match) found.add(match[1]);
+  }
+  return [...found].sort();
+}

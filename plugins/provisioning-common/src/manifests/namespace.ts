@@ -1,0 +1,178 @@
+import { LimitRangeValues, QuotaValues } from '../config';
+import { canonicalQuantity } from '../quantity';
+import { KubeObject } from './types';
+
+/** Name of the ResourceQuota in every portal namespace. */
+export const QUOTA_NAME = 'quota';
+/** Name of the LimitRange every team namespace inherits (and may patch). */
+export const LIMIT_RANGE_NAME = 'defaults';
+
+/** Builds the Namespace object. */
+export function namespaceObject(name: string, labels: Record<string, string>, annotations: Record<string, string>): KubeObject {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels, annotations } };
+}
+
+/** `spec.hard` of the ResourceQuota, with canonical quantities and a stable key order. */
+export function quotaHard(quota: QuotaValues): Record<string, string> {
+  const hard: Record<string, string> = {
+    'requests.cpu': canonicalQuantity(quota.requestsCpu, 'cpu'),
+    'limits.cpu': canonicalQuantity(quota.limitsCpu, 'cpu'),
+    'requests.memory': canonicalQuantity(quota.requestsMemory, 'bytes'),
+    'limits.memory': canonicalQuantity(quota.limitsMemory, 'bytes'),
+    'requests.storage': canonicalQuantity(quota.requestsStorage, 'bytes'),
+    persistentvolumeclaims: String(quota.persistentVolumeClaims),
+    pods: String(quota.pods),
+    services: String(quota.services),
+    'services.loadbalancers': String(quota.loadBalancers),
+    'services.nodeports': String(quota.nodePorts),
+  };
+  for (const storageClass of Object.keys(quota.storageClasses).sort()) {
+    const perClass = quota.storageClasses[storageClass];
+    if (perClass.requestsStorage !== undefined) {
+      hard[`${storageClass}.storageclass.storage.k8s.io/requests.storage`] = canonicalQuantity(perClass.requestsStorage, 'bytes');
+    }
+    if (perClass.persistentVolumeClaims !== undefined) {
+      hard[`${storageClass}.storageclass.storage.k8s.io/persistentvolumeclaims`] = String(perClass.persistentVolumeClaims);
+    }
+  }
+  return hard;
+}
+
+/** Builds the ResourceQuota. */
+export function resourceQuotaObject(namespace: string, quota: QuotaValues, labels: Record<string, string>): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'ResourceQuota',
+    metadata: { name: QUOTA_NAME, namespace, labels },
+    spec: { hard: quotaHard(quota) },
+  };
+}
+
+/** Builds the LimitRange (team default, or a namespace's full override used as a patch). */
+export function limitRangeObject(values: LimitRangeValues, labels: Record<string, string>, namespace?: string): KubeObject {
+  const limits: Record<string, unknown>[] = [
+    {
+      type: 'Container',
+      defaultRequest: {
+        cpu: canonicalQuantity(values.defaultRequest.cpu, 'cpu'),
+        memory: canonicalQuantity(values.defaultRequest.memory, 'bytes'),
+      },
+      default: {
+        cpu: canonicalQuantity(values.default.cpu, 'cpu'),
+        memory: canonicalQuantity(values.default.memory, 'bytes'),
+      },
+    },
+  ];
+  const maxPerPod = values.maxPerPod;
+  if (maxPerPod && (maxPerPod.cpu !== undefined || maxPerPod.memory !== undefined)) {
+    const max: Record<string, string> = {};
+    if (maxPerPod.cpu !== undefined) max.cpu = canonicalQuantity(maxPerPod.cpu, 'cpu');
+    if (maxPerPod.memory !== undefined) max.memory = canonicalQuantity(maxPerPod.memory, 'bytes');
+    limits.push({ type: 'Pod', max });
+  }
+  return {
+    apiVersion: 'v1',
+    kind: 'LimitRange',
+    metadata: { name: LIMIT_RANGE_NAME, ...(namespace ? { namespace } : {}), labels },
+    spec: { limits },
+  };
+}
+
+const nsSelector = (name: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': name } });
+
+/** The team baseline: deny everything, then allow same-namespace traffic and DNS. */
+export function baselineNetworkPolicies(dnsNamespace: string, labels: Record<string, string>): KubeObject[] {
+  return [
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'default-deny', labels },
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'allow-same-namespace', labels },
+      spec: {
+        podSelector: {},
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [{ from: [{ podSelector: {} }] }],
+        egress: [{ to: [{ podSelector: {} }] }],
+      },
+    },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'allow-dns', labels },
+      spec: {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [
+          {
+            to: [{ namespaceSelector: nsSelector(dnsNamespace) }],
+            ports: [
+              { protocol: 'UDP', port: 53 },
+              { protocol: 'TCP', port: 53 },
+            ],
+          },
+        ],
+      },
+    },
+  ];
+}
+
+/** A namespace's own network policies on top of the baseline. */
+export function namespaceNetworkPolicies(
+  namespace: string,
+  options: { ingressNamespace?: string; allowEgressTo: string[] },
+  labels: Record<string, string>,
+): KubeObject[] {
+  const policies: KubeObject[] = [];
+  if (options.ingressNamespace) {
+    policies.push({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'allow-from-ingress', namespace, labels },
+      spec: {
+        podSelector: {},
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ namespaceSelector: nsSelector(options.ingressNamespace) }] }],
+      },
+    });
+  }
+  for (const target of [...new Set(options.allowEgressTo)].sort()) {
+    policies.push({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: `allow-egress-to-${target}`.slice(0, 253), namespace, labels },
+      spec: {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ namespaceSelector: nsSelector(target) }] }],
+      },
+    });
+  }
+  return policies;
+}
+
+/** One RoleBinding per role, binding the AD groups (as `Group` subjects) to the cluster role of that name. */
+export function accessRoleBindings(
+  access: Array<{ group: string; role: 'admin' | 'edit' | 'view' }>,
+  labels: Record<string, string>,
+  options: { namePrefix: string; namespace?: string },
+): KubeObject[] {
+  const roles = ['admin', 'edit', 'view'] as const;
+  return roles.flatMap(role => {
+    const groups = [...new Set(access.filter(a => a.role === role).map(a => a.group))].sort();
+    if (groups.length === 0) return [];
+    return [
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: `${options.namePrefix}-${role}`, ...(options.namespace ? { namespace: options.namespace } : {}), labels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+        subjects: groups.map(name => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name })),
+      },
+    ];
+  });
+}

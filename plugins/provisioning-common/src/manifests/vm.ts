@@ -1,0 +1,145 @@
+import YAML from 'yaml';
+import { VmOverheadSettings } from '../config';
+import { canonicalQuantity, parseQuantity } from '../quantity';
+import { VmRequest } from '../requests/schemas';
+import { KubeObject } from './types';
+
+/**
+ * Estimated memory KubeVirt's virt-launcher pod asks for on top of the guest memory, after KubeVirt's
+ * GetMemoryOverhead: a static part (virt-launcher, its monitor, virtqemud, virtlogd, QEMU), page tables
+ * (guest memory / 512), a little per vCPU, and the graphics device. In nano-units of bytes.
+ */
+export function vmMemoryOverhead(cpu: number, memory: string, settings: VmOverheadSettings): bigint {
+  const guest = parseQuantity(memory);
+  return (
+    parseQuantity(settings.staticOverhead) +
+    parseQuantity(settings.perVcpu) * BigInt(cpu) +
+    guest / BigInt(settings.pageTableDivisor) +
+    parseQuantity(settings.graphics)
+  );
+}
+
+/** CPU the virt-launcher pod requests per vCPU (KubeVirt's default CPU allocation ratio of 10). */
+export const VM_CPU_REQUEST_PER_VCPU = '100m';
+
+/** Name of the DataVolume of a VM's disk. */
+export const diskVolumeName = (vm: string, disk: string) => `${vm}-${disk}`;
+
+/** The cloud-config user data of a VM: the requester's, with the SSH keys and host name merged in. */
+export function cloudConfig(vm: VmRequest): string | undefined {
+  const { userData, sshPublicKeys } = vm.cloudInit;
+  if (userData === undefined && sshPublicKeys.length === 0) return undefined;
+  let config: Record<string, unknown> = {};
+  if (userData !== undefined && userData.trim() !== '') {
+    const parsed = YAML.parse(userData);
+    if (parsed !== null && (typeof parsed !== 'object' || Array.isArray(parsed))) {
+      throw new TypeError('cloudInit.userData must be a cloud-config mapping');
+    }
+    config = { ...(parsed ?? {}) };
+  }
+  config.hostname ??= vm.name;
+  if (sshPublicKeys.length > 0) {
+    const existing = Array.isArray(config.ssh_authorized_keys) ? (config.ssh_authorized_keys as string[]) : [];
+    config.ssh_authorized_keys = [...new Set([...existing, ...sshPublicKeys])];
+  }
+  return `#cloud-config\n${YAML.stringify(config, { lineWidth: 0 })}`;
+}
+
+function storage(size: string, storageClass?: string): Record<string, unknown> {
+  return {
+    resources: { requests: { storage: canonicalQuantity(size, 'bytes') } },
+    ...(storageClass ? { storageClassName: storageClass } : {}),
+  };
+}
+
+/** Builds the VirtualMachine (with its DataVolume templates) and, when exposed, its Service. */
+export function vmObjects(
+  vm: VmRequest,
+  labels: Record<string, string>,
+  annotations: Record<string, string>,
+): KubeObject[] {
+  const source =
+    vm.rootDisk.source.type === 'pvc'
+      ? { pvc: { namespace: vm.rootDisk.source.namespace, name: vm.rootDisk.source.name } }
+      : vm.rootDisk.source.type === 'http'
+        ? { http: { url: vm.rootDisk.source.url } }
+        : { registry: { url: vm.rootDisk.source.url } };
+  const dataVolumeTemplates = [
+    {
+      metadata: { name: diskVolumeName(vm.name, 'rootdisk') },
+      spec: { source, storage: storage(vm.rootDisk.size, vm.rootDisk.storageClass) },
+    },
+    ...vm.dataDisks.map(disk => ({
+      metadata: { name: diskVolumeName(vm.name, disk.name) },
+      spec: { source: { blank: {} }, storage: storage(disk.size, disk.storageClass) },
+    })),
+  ];
+  const diskNames = ['rootdisk', ...vm.dataDisks.map(d => d.name)];
+  const userData = cloudConfig(vm);
+  const cloudInitVolume = vm.cloudInit.userDataSecretRef
+    ? { name: 'cloudinitdisk', cloudInitNoCloud: { secretRef: { name: vm.cloudInit.userDataSecretRef } } }
+    : userData !== undefined
+      ? { name: 'cloudinitdisk', cloudInitNoCloud: { userData } }
+      : undefined;
+  const networkName = vm.network.type === 'pod' ? 'default' : 'net0';
+  const podLabels = { 'kubevirt.io/domain': vm.name, 'kubevirt.io/vm': vm.name };
+  const memory = canonicalQuantity(vm.memory, 'bytes');
+
+  const machine: KubeObject = {
+    apiVersion: 'kubevirt.io/v1',
+    kind: 'VirtualMachine',
+    metadata: { name: vm.name, namespace: vm.namespace, labels, annotations },
+    spec: {
+      runStrategy: vm.runStrategy,
+      dataVolumeTemplates,
+      template: {
+        metadata: { labels: podLabels },
+        spec: {
+          domain: {
+            cpu: { cores: vm.cpu },
+            memory: { guest: memory },
+            resources: { requests: { memory } },
+            devices: {
+              disks: [
+                ...diskNames.map(name => ({ name, disk: { bus: 'virtio' } })),
+                ...(cloudInitVolume ? [{ name: 'cloudinitdisk', disk: { bus: 'virtio' } }] : []),
+              ],
+              interfaces: [
+                vm.network.type === 'pod'
+                  ? { name: networkName, masquerade: {} }
+                  : { name: networkName, bridge: {} },
+              ],
+            },
+          },
+          networks: [
+            vm.network.type === 'pod'
+              ? { name: networkName, pod: {} }
+              : { name: networkName, multus: { networkName: vm.network.name } },
+          ],
+          volumes: [
+            ...diskNames.map(name => ({ name, dataVolume: { name: diskVolumeName(vm.name, name) } })),
+            ...(cloudInitVolume ? [cloudInitVolume] : []),
+          ],
+        },
+      },
+    },
+  };
+  if (vm.exposure.type === 'none') return [machine];
+  const service: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: vm.name, namespace: vm.namespace, labels, annotations },
+    spec: {
+      type: vm.exposure.type,
+      selector: { 'kubevirt.io/domain': vm.name },
+      ports: vm.exposure.ports.map(p => ({
+        name: p.name,
+        protocol: 'TCP',
+        port: p.port,
+        targetPort: p.port,
+        ...(p.nodePort !== undefined ? { nodePort: p.nodePort } : {}),
+      })),
+    },
+  };
+  return [machine, service];
+}

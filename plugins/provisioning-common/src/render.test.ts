@@ -1,0 +1,169 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import YAML from 'yaml';
+import { expectGolden } from './__fixtures__/golden';
+import {
+  decommissionNamespaceInput,
+  decommissionVmInput,
+  namespaceInput,
+  quotaChangeInput,
+  settings,
+  vmInput,
+} from './__fixtures__/requests';
+import { applyChanges } from './gitops/state';
+import { LABELS } from './labels';
+import { RepoSnapshot } from './manifests/types';
+import { parseRequest } from './requests/parse';
+import { renderRequest } from './render';
+
+const render = (input: unknown, repo: RepoSnapshot, teamAccess = {}) =>
+  renderRequest(parseRequest(input), { settings, repo, teamAccess });
+
+const teamAccess = { payments: [{ group: 'sg-payments-dev', role: 'view' as const }] };
+
+/** Writes a snapshot to a temporary folder and runs `kubectl kustomize` on a cluster, as Flux would build it. */
+function kustomizeBuild(repo: RepoSnapshot, cluster: string): Array<Record<string, any>> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-'));
+  try {
+    for (const [file, content] of repo) {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), content);
+    }
+    const out = execFileSync('kubectl', ['kustomize', path.join(dir, 'clusters', cluster)], { encoding: 'utf8' });
+    return YAML.parseAllDocuments(out).map(d => d.toJS());
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const ids = (objects: Array<Record<string, any>>) =>
+  objects.map(o => `${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`).sort();
+
+describe('renderRequest', () => {
+  const empty: RepoSnapshot = new Map();
+  const withNamespace = applyChanges(empty, render(namespaceInput, empty, teamAccess).changes);
+  const withVm = applyChanges(withNamespace, render(vmInput, withNamespace).changes);
+
+  it('renders a namespace request (golden)', () => {
+    const result = render(namespaceInput, empty, teamAccess);
+    expect(result.requestId).toBe('dev.ns.payments-dev');
+    expectGolden('namespace', result.changes);
+  });
+
+  it('renders a VM request (golden)', () => {
+    expectGolden('vm', render(vmInput, withNamespace).changes);
+  });
+
+  it('renders a quota change (golden)', () => {
+    expectGolden('quota-change', render(quotaChangeInput, withVm).changes);
+  });
+
+  it('renders decommissions (golden)', () => {
+    expectGolden('decommission-vm', render(decommissionVmInput, withVm).changes);
+    expectGolden('decommission-namespace', render(decommissionNamespaceInput, withVm).changes);
+  });
+
+  it('builds with kustomize into exactly the expected objects, every one labelled', () => {
+    const objects = kustomizeBuild(withVm, 'dev');
+    expect(ids(objects)).toEqual([
+      'LimitRange/payments-dev/defaults',
+      'Namespace/payments-dev',
+      'NetworkPolicy/payments-dev/allow-dns',
+      'NetworkPolicy/payments-dev/allow-egress-to-shared-db',
+      'NetworkPolicy/payments-dev/allow-from-ingress',
+      'NetworkPolicy/payments-dev/allow-same-namespace',
+      'NetworkPolicy/payments-dev/default-deny',
+      'ResourceQuota/payments-dev/quota',
+      'RoleBinding/payments-dev/access-admin',
+      'RoleBinding/payments-dev/access-edit',
+      'RoleBinding/payments-dev/access-view',
+      'RoleBinding/payments-dev/team-view',
+      'Service/payments-dev/legacy-db',
+      'VirtualMachine/payments-dev/legacy-db',
+    ]);
+    for (const object of objects) {
+      const labels = object.metadata.labels;
+      expect({ id: object.metadata.name, labels }).toEqual({
+        id: object.metadata.name,
+        labels: expect.objectContaining({
+          [LABELS.owner]: 'payments',
+          [LABELS.requester]: 'jdoe',
+          [LABELS.costCentre]: 'cc-1234',
+          [LABELS.environment]: 'dev',
+          [LABELS.expires]: '2027-06-30',
+          [LABELS.managedBy]: 'kubeportal',
+          [LABELS.requestId]: expect.stringMatching(/^dev\.(ns\.payments-dev|vm\.payments-dev\.legacy-db)$/),
+        }),
+      });
+    }
+    const vm = objects.find(o => o.kind === 'VirtualMachine')!;
+    expect(vm.metadata.labels[LABELS.requestId]).toBe('dev.vm.payments-dev.legacy-db');
+    const limitRange = objects.find(o => o.kind === 'LimitRange')!;
+    expect(limitRange.spec.limits[0].default).toEqual({ cpu: '1', memory: '1Gi' });
+    const teamPolicy = objects.find(o => o.metadata.name === 'default-deny')!;
+    expect(teamPolicy.metadata.labels[LABELS.requestId]).toBe('dev.ns.payments-dev');
+  });
+
+  it('keeps several teams, namespaces and clusters apart', () => {
+    let repo: RepoSnapshot = withVm;
+    const more = [
+      { ...namespaceInput, name: 'payments-test', limitRange: undefined, access: [], expires: undefined },
+      { ...namespaceInput, name: 'billing', team: 'group:default/billing', networkPolicy: { preset: 'isolated' }, limitRange: undefined },
+      { ...namespaceInput, cluster: 'prod', environment: 'prod', name: 'payments', expires: undefined, approvers: ['alice', 'bob'], networkPolicy: { preset: 'isolated' } },
+    ];
+    for (const input of more) repo = applyChanges(repo, render(input, repo, teamAccess).changes);
+    repo = applyChanges(repo, render({ ...vmInput, cluster: 'prod', namespace: 'payments', rootDisk: { ...vmInput.rootDisk, storageClass: 'ceph-rbd' }, dataDisks: [] }, repo).changes);
+
+    const dev = kustomizeBuild(repo, 'dev');
+    expect(ids(dev).filter(id => id.startsWith('Namespace/'))).toEqual(['Namespace/billing', 'Namespace/payments-dev', 'Namespace/payments-test']);
+    expect(ids(dev).filter(id => id.startsWith('LimitRange/'))).toEqual([
+      'LimitRange/billing/defaults',
+      'LimitRange/payments-dev/defaults',
+      'LimitRange/payments-test/defaults',
+    ]);
+    expect(dev.find(o => o.kind === 'LimitRange' && o.metadata.namespace === 'payments-test')!.spec.limits[0].default).toEqual({ cpu: '500m', memory: '512Mi' });
+    expect(dev.filter(o => o.kind === 'VirtualMachine')).toHaveLength(1);
+    const prod = kustomizeBuild(repo, 'prod');
+    expect(ids(prod).filter(id => /^(Namespace|VirtualMachine)\//.test(id))).toEqual(['Namespace/payments', 'VirtualMachine/payments/legacy-db']);
+    expect(repo.get('CODEOWNERS')).toBe(
+      [
+        '# Namespace folders: maintained by the provisioning portal. One line per folder.',
+        '/clusters/dev/namespaces/billing/ @alice',
+        '/clusters/dev/namespaces/payments-dev/ @alice',
+        '/clusters/dev/namespaces/payments-test/ @alice',
+        '/clusters/prod/namespaces/payments/ @alice @bob',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('is idempotent: rendering twice gives the same files, applying twice the same tree', () => {
+    const first = render(namespaceInput, empty, teamAccess);
+    const second = render(namespaceInput, empty, teamAccess);
+    expect(second.changes).toEqual(first.changes);
+    const once = applyChanges(empty, first.changes);
+    expect(applyChanges(once, first.changes)).toEqual(once);
+    // re-rendering against the result changes nothing
+    const again = render(namespaceInput, once, teamAccess);
+    expect(applyChanges(once, again.changes)).toEqual(once);
+    const vmAgain = render(vmInput, withVm);
+    expect(applyChanges(withVm, vmAgain.changes)).toEqual(withVm);
+  });
+
+  it('decommission removes exactly what the requests created', () => {
+    const afterVm = applyChanges(withVm, render(decommissionVmInput, withVm).changes);
+    expect(afterVm).toEqual(withNamespace);
+    const afterNs = applyChanges(afterVm, render(decommissionNamespaceInput, afterVm).changes);
+    expect([...afterNs.keys()]).toEqual(['clusters/dev/kustomization.yaml']);
+    expect(afterNs.get('clusters/dev/kustomization.yaml')).toContain('resources: []');
+  });
+
+  it('keeps the team defaults while another namespace of the team uses them', () => {
+    const second = applyChanges(withVm, render({ ...namespaceInput, name: 'payments-qa' }, withVm, teamAccess).changes);
+    const after = applyChanges(second, render(decommissionNamespaceInput, second).changes);
+    expect(after.has('clusters/dev/teams/payments/kustomization.yaml')).toBe(true);
+    expect([...after.keys()].some(p => p.includes('/payments-dev/'))).toBe(false);
+  });
+});
