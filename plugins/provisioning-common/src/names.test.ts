@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   dns1123LabelProblem,
   labelValueProblem,
@@ -45,5 +46,30 @@ describe('names', () => {
     expect(labelValueProblem(long)).toBeUndefined();
     expect(requestBranch('dev.ns.payments', 'create')).toBe('provisioning/create/dev.ns.payments');
     expect(() => requestId('dev', 'vm', 'payments')).toThrow('needs the VM name');
+  });
+});
+
+describe('names (properties)', () => {
+  const label = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
+
+  it('accepts every DNS-1123 label and refuses anything with other characters', () => {
+    fc.assert(fc.property(label, value => dns1123LabelProblem(value) === undefined));
+    fc.assert(
+      fc.property(label, fc.constantFrom('_', '.', 'A', ' ', '/'), (value, bad) => dns1123LabelProblem(`${value}${bad}x`) !== undefined),
+    );
+  });
+
+  it('derives request ids that are always valid, distinct label values', () => {
+    fc.assert(
+      fc.property(label, label, label, (cluster, ns, vm) => {
+        const a = requestId(cluster, 'namespace', ns);
+        const b = requestId(cluster, 'vm', ns, vm);
+        return labelValueProblem(a) === undefined && labelValueProblem(b) === undefined && a !== b;
+      }),
+    );
+  });
+
+  it('makes a valid label value of any text', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 200 }), text => labelValueProblem(toLabelValue(text)) === undefined));
   });
 });

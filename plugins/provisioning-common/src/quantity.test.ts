@@ -38,13 +38,14 @@ describe('quantity', () => {
     ['abc', "'abc' is not a Kubernetes quantity"],
     ['', "'' is not a Kubernetes quantity"],
     ['0.1n', "'0.1n' is more precise than 1n (one nano-unit)"],
-    ['1Gi ', undefined],
   ])('refuses %j with a message', (text, message) => {
-    if (message === undefined) {
-      expect(quantityProblem(text)).toBeUndefined();
-    } else {
-      expect(() => parseQuantity(text)).toThrow(message);
-    }
+    expect(() => parseQuantity(text)).toThrow(message);
+    expect(quantityProblem(text)).toEqual(expect.stringContaining(message.replace(/^'[^']*' /, '')));
+  });
+
+  it('accepts surrounding blanks and a plus sign', () => {
+    expect(quantityProblem('1Gi ')).toBeUndefined();
+    expect(parseQuantity('+2')).toBe(parseQuantity('2'));
   });
 
   it('formats canonically', () => {

@@ -473,10 +473,16 @@ function renderDecommission(request: DecommissionRequest, context: RenderContext
   };
 }
 
+/** Compares strings by code unit, the same on every machine and locale. */
+function byteOrder(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
 function sortChanges(changes: FileChange[]): FileChange[] {
   const byPath = new Map<string, FileChange>();
   for (const change of changes) byPath.set(change.path, change);
-  return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return [...byPath.values()].sort((a, b) => byteOrder(a.path, b.path));
 }
 
 /**

@@ -11,7 +11,10 @@ export interface FieldProblem {
 /** Formats a zod path the way users read field paths: `disks[1].size`. */
 export function formatPath(path: ReadonlyArray<string | number>): string {
   return path
-    .map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`))
+    .map((part, i) => {
+      if (typeof part === 'number') return `[${part}]`;
+      return i === 0 ? part : `.${part}`;
+    })
     .join('');
 }
 
@@ -42,7 +45,7 @@ export const quantity = () =>
     .transform(v => String(v))
     .superRefine((value, ctx) => {
       const problem = quantityProblem(value);
-      if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${value === '' ? 'must not be empty' : problem}` });
+      if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: value === '' ? 'must not be empty' : `'${value}' ${problem}` });
     });
 
 /** A catalog entity ref of a given kind, e.g. `group:default/payments`; `payments` alone means the default namespace. */

@@ -45,6 +45,25 @@ export function cloudConfig(vm: VmRequest): string | undefined {
   return `#cloud-config\n${YAML.stringify(config, { lineWidth: 0 })}`;
 }
 
+function dataVolumeSource(source: VmRequest['rootDisk']['source']): Record<string, unknown> {
+  switch (source.type) {
+    case 'pvc':
+      return { pvc: { namespace: source.namespace, name: source.name } };
+    case 'http':
+      return { http: { url: source.url } };
+    default:
+      return { registry: { url: source.url } };
+  }
+}
+
+function cloudInitVolumeOf(vm: VmRequest, userData: string | undefined): Record<string, unknown> | undefined {
+  if (vm.cloudInit.userDataSecretRef) {
+    return { name: 'cloudinitdisk', cloudInitNoCloud: { secretRef: { name: vm.cloudInit.userDataSecretRef } } };
+  }
+  if (userData !== undefined) return { name: 'cloudinitdisk', cloudInitNoCloud: { userData } };
+  return undefined;
+}
+
 function storage(size: string, storageClass?: string): Record<string, unknown> {
   return {
     resources: { requests: { storage: canonicalQuantity(size, 'bytes') } },
@@ -58,12 +77,7 @@ export function vmObjects(
   labels: Record<string, string>,
   annotations: Record<string, string>,
 ): KubeObject[] {
-  const source =
-    vm.rootDisk.source.type === 'pvc'
-      ? { pvc: { namespace: vm.rootDisk.source.namespace, name: vm.rootDisk.source.name } }
-      : vm.rootDisk.source.type === 'http'
-        ? { http: { url: vm.rootDisk.source.url } }
-        : { registry: { url: vm.rootDisk.source.url } };
+  const source = dataVolumeSource(vm.rootDisk.source);
   const dataVolumeTemplates = [
     {
       metadata: { name: diskVolumeName(vm.name, 'rootdisk') },
@@ -76,11 +90,7 @@ export function vmObjects(
   ];
   const diskNames = ['rootdisk', ...vm.dataDisks.map(d => d.name)];
   const userData = cloudConfig(vm);
-  const cloudInitVolume = vm.cloudInit.userDataSecretRef
-    ? { name: 'cloudinitdisk', cloudInitNoCloud: { secretRef: { name: vm.cloudInit.userDataSecretRef } } }
-    : userData !== undefined
-      ? { name: 'cloudinitdisk', cloudInitNoCloud: { userData } }
-      : undefined;
+  const cloudInitVolume = cloudInitVolumeOf(vm, userData);
   const networkName = vm.network.type === 'pod' ? 'default' : 'net0';
   const podLabels = { 'kubevirt.io/domain': vm.name, 'kubevirt.io/vm': vm.name };
   const memory = canonicalQuantity(vm.memory, 'bytes');

@@ -15,7 +15,7 @@ const githubLogin = z
 
 /** A quota: a named tier from configuration, or explicit values. */
 export const quotaChoiceSchema = z.union([
-  z.object({ tier: z.string().min(1).describe('Name of a tier defined by the platform team (S, M, L, XL)') }).strict(),
+  z.object({ tier: z.string().min(1, 'must name a tier').describe('Name of a tier defined by the platform team (S, M, L, XL)') }).strict(),
   z.object({ custom: quotaValuesSchema }).strict(),
 ]);
 /** A quota choice. */

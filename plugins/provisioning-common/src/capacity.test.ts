@@ -1,0 +1,89 @@
+import { parsePlatformSettings } from './config';
+import { vmQuotaShortfalls } from './capacity';
+import { formatMoney, quotaCost, costPerTeam } from './cost';
+import { vmMemoryOverhead } from './manifests/vm';
+import { describeQuantity } from './quantity';
+import { namespaceInput, settings, vmInput } from './__fixtures__/requests';
+import { applyChanges, readAllNamespaces } from './gitops/state';
+import { parseRequest } from './requests/parse';
+import { renderRequest } from './render';
+import { RepoSnapshot } from './manifests/types';
+
+const quota = parsePlatformSettings().tiers.S; // 4Gi requests.memory, 8Gi limits, 2 cpu, 50Gi storage, 5 PVCs
+
+describe('VM capacity', () => {
+  it('estimates virt-launcher overhead like KubeVirt', () => {
+    // 220Mi static + 2 x 8Mi + 2Gi / 512 (4Mi) + 32Mi graphics = 272Mi
+    expect(describeQuantity(vmMemoryOverhead(2, '2Gi', settings.vmOverhead), 'bytes')).toBe('272 MiB');
+  });
+
+  it('says by how much VMs do not fit the quota', () => {
+    const vms = [
+      { name: 'a', cpu: 2, memory: '2Gi', disks: [{ size: '20Gi' }] },
+      { name: 'b', cpu: 2, memory: '2Gi', disks: [{ size: '20Gi' }, { size: '20Gi', storageClass: 'fast' }] },
+    ];
+    expect(vmQuotaShortfalls(vms, quota, settings.vmOverhead).map(s => s.message)).toEqual([
+      'requests.memory: the VMs need 4.53 GiB (guest memory plus virt-launcher overhead) but the quota allows 4 GiB: 544 MiB short',
+      'requests.storage: the VMs need 60 GiB (all VM disks) but the quota allows 50 GiB: 10 GiB short',
+    ]);
+    expect(vmQuotaShortfalls(vms.slice(0, 1), quota, settings.vmOverhead)).toEqual([]);
+  });
+
+  it('refuses to render a VM that does not fit, with the numbers', () => {
+    const repo = applyChanges(new Map(), renderRequest(parseRequest(namespaceInput), { settings, repo: new Map() }).changes);
+    expect(() => renderRequest(parseRequest({ ...vmInput, memory: '4Gi' }), { settings, repo })).toThrow(
+      'Invalid request: memory: requests.memory: the VMs need 4.27 GiB (guest memory plus virt-launcher overhead) but the quota allows 4 GiB: 276 MiB short',
+    );
+  });
+
+  it('refuses a quota change that leaves running VMs without room', () => {
+    let repo: RepoSnapshot = applyChanges(new Map(), renderRequest(parseRequest({ ...namespaceInput, quota: { tier: 'M' } }), { settings, repo: new Map() }).changes);
+    repo = applyChanges(repo, renderRequest(parseRequest({ ...vmInput, memory: '8Gi' }), { settings, repo }).changes);
+    expect(() =>
+      renderRequest(parseRequest({ kind: 'quota-change', cluster: 'dev', namespace: 'payments-dev', requester: 'jdoe', purpose: 'shrink', quota: { tier: 'S' } }), { settings, repo }),
+    ).toThrow(
+      'quota: requests.memory: the VMs need 8.28 GiB (guest memory plus virt-launcher overhead) but the quota allows 4 GiB: 4.28 GiB short; quota: limits.memory: the VMs need 8.28 GiB (guest memory plus virt-launcher overhead) but the quota allows 8 GiB: 284 MiB short',
+    );
+  });
+});
+
+describe('cost', () => {
+  it('prices a quota exactly, storage per class', () => {
+    const cost = quotaCost(
+      { ...quota, requestsStorage: '100Gi', storageClasses: { fast: { requestsStorage: '40Gi' } } },
+      2,
+      { ...settings.prices, storageGiBMonth: { fast: 0.35 } },
+    );
+    // 2 x 20 + 4 x 3 + 40 x 0.35 + 60 x 0.1 + 2 x 15
+    expect(formatMoney(cost.cpu, 'EUR')).toBe('40.00 EUR');
+    expect(formatMoney(cost.memory, 'EUR')).toBe('12.00 EUR');
+    expect(formatMoney(cost.storage, 'EUR')).toBe('20.00 EUR');
+    expect(formatMoney(cost.vms, 'EUR')).toBe('30.00 EUR');
+    expect(formatMoney(cost.total, 'EUR')).toBe('102.00 EUR');
+  });
+
+  it('rounds only when shown', () => {
+    const third = { ...quota, requestsCpu: '333m', requestsMemory: '0', requestsStorage: '0' };
+    const cost = quotaCost(third, 0, { ...settings.prices, cpuCoreMonth: 10 });
+    expect(formatMoney(cost.total, 'EUR')).toBe('3.33 EUR');
+    expect(formatMoney(cost.total * 3n, 'EUR')).toBe('9.99 EUR');
+    expect(formatMoney(-1_234_567n, 'EUR')).toBe('-1.23 EUR');
+  });
+
+  it('sums per team across clusters', () => {
+    let repo: RepoSnapshot = new Map();
+    for (const input of [
+      namespaceInput,
+      { ...namespaceInput, name: 'billing', team: 'billing' },
+      { ...namespaceInput, cluster: 'prod', environment: 'prod', name: 'payments', expires: undefined, approvers: ['a', 'b'], networkPolicy: { preset: 'isolated' } },
+    ]) {
+      repo = applyChanges(repo, renderRequest(parseRequest(input), { settings, repo }).changes);
+    }
+    repo = applyChanges(repo, renderRequest(parseRequest({ ...vmInput, memory: '1Gi' }), { settings, repo }).changes);
+    const teams = costPerTeam(readAllNamespaces(repo, ['dev', 'prod']), settings.prices);
+    expect(teams.map(t => ({ ...t, monthly: formatMoney(t.monthly, 'EUR') }))).toEqual([
+      { team: 'billing', monthly: '57.00 EUR', namespaces: 1, vms: 0 },
+      { team: 'payments', monthly: '129.00 EUR', namespaces: 2, vms: 1 },
+    ]);
+  });
+});
