@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { PACKAGE_ROOT } from './process';
 
 const run = promisify(execFile);
 
@@ -27,9 +28,7 @@ export const VERSIONS = {
  * return at once.
  */
 export async function ensureBinaries(): Promise<BinaryPaths> {
-  // This package is dev/test only and runs from source, never from a production build.
-  // eslint-disable-next-line no-restricted-syntax
-  const script = path.resolve(__dirname, '../scripts/build-binaries.sh');
+  const script = path.join(PACKAGE_ROOT, 'scripts/build-binaries.sh');
   const { stdout } = await run('bash', [script], { maxBuffer: 16 * 1024 * 1024 });
   const cache = stdout.trim().split('\n').pop()!;
   return {

@@ -3,5 +3,14 @@
  *
  * @packageDocumentation
  */
-export { ensureBinaries } from './binaries';
+export { ensureBinaries, VERSIONS } from './binaries';
 export type { BinaryPaths } from './binaries';
+export { freePort, startProcess, waitUntil } from './process';
+export type { ManagedProcess } from './process';
+export { KubeApi, KubeApiError, resourcePath } from './kube/KubeApi';
+export { startControlPlane, kubeconfigFor } from './kube/controlPlane';
+export type { ControlPlane, ControlPlaneOptions, TestUser } from './kube/controlPlane';
+export { installCrds, crdFiles } from './kube/crds';
+export { startKubeTestEnv } from './kube/kubeTestEnv';
+export type { KubeTestEnv, KubeTestEnvOptions } from './kube/kubeTestEnv';
+export { markKustomizationReady, emulateVmRunning, createPodWithRequests } from './kube/emulatedControllers';
