@@ -14,3 +14,7 @@ export { installCrds, crdFiles } from './kube/crds';
 export { startKubeTestEnv } from './kube/kubeTestEnv';
 export type { KubeTestEnv, KubeTestEnvOptions } from './kube/kubeTestEnv';
 export { markKustomizationReady, emulateVmRunning, createPodWithRequests } from './kube/emulatedControllers';
+export { GitHubEmulator, HttpError } from './github/GitHubEmulator';
+export type { GitHubEmulatorOptions } from './github/GitHubEmulator';
+export { BareRepo } from './github/git';
+export { serveGitHttp } from './github/gitHttp';

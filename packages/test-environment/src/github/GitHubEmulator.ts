@@ -1,0 +1,835 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { BareRepo, GitError } from './git';
+import { serveGitHttp } from './gitHttp';
+import { renderPage } from './page';
+import {
+  CommentRecord,
+  PullRecord,
+  RepoRecord,
+  ReviewRecord,
+  Urls,
+  gitCommit,
+  gitRef,
+  label,
+  pullBranch,
+  repository,
+  simpleUser,
+  userId,
+} from './representations';
+
+/** An HTTP error in GitHub's shape: `{ message, documentation_url, status }`. */
+export class HttpError extends Error {
+  constructor(readonly status: number, message: string, readonly headers: Record<string, string> = {}, readonly errors?: unknown[]) {
+    super(message);
+  }
+}
+
+/** Options of the emulator. */
+export interface GitHubEmulatorOptions {
+  /** Folder for the bare repositories and state; default a new temporary folder. */
+  dir?: string;
+  /** Bearer tokens to user logins. */
+  tokens: Record<string, string>;
+  /** Webhook deliveries (pull_request, pull_request_review, push). */
+  webhook?: { url: string; secret: string };
+  port?: number;
+}
+
+/** A call to the emulator, as counted: `METHOD /route/{template}`. */
+export type CallKey = string;
+
+interface Route {
+  method: string;
+  template: string;
+  regex: RegExp;
+  names: string[];
+  handler: (ctx: RequestContext) => Promise<Response>;
+}
+
+interface Response {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+interface RequestContext {
+  params: Record<string, string>;
+  query: URLSearchParams;
+  body: any;
+  user: string;
+}
+
+interface RepoState {
+  record: RepoRecord;
+  git: BareRepo;
+  pulls: PullRecord[];
+  labels: string[];
+  collaborators: Set<string>;
+  pushedAt: string;
+}
+
+const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * A GitHub REST emulator over real bare git repositories: the Git Data API, contents, pull requests with real
+ * merges, requested reviewers, reviews, labels, issue comments and signed webhooks. It checks tokens like GitHub
+ * (401), answers 404/422/409/405 where GitHub does, can be rate limited (403/429 with `x-ratelimit-*` and
+ * `retry-after`) or made to fail with 5xx, counts calls per endpoint, serves the repositories over git smart HTTP
+ * under `/git/`, and has a small page with Approve and Merge buttons at `/`.
+ */
+export class GitHubEmulator {
+  private server?: http.Server;
+  private readonly repos = new Map<string, RepoState>();
+  private readonly routes: Route[] = [];
+  private readonly callCounts = new Map<CallKey, number>();
+  private nextId = 1;
+  private rateLimit?: { remaining: number; limit: number; secondary: boolean; retryAfterSeconds: number };
+  private failures: Array<{ status: number; match?: RegExp }> = [];
+  readonly deliveries: Array<{ event: string; action?: string; status: number | string }> = [];
+  readonly dir: string;
+  private readonly tokens: Record<string, string>;
+  private webhook?: { url: string; secret: string };
+  urls = new Urls('http://127.0.0.1:0', 'http://127.0.0.1:0');
+  /** Hook for tests: record each request's route, status and body (used to check responses against the OpenAPI). */
+  onResponse?: (call: { method: string; template: string; status: number; body: unknown }) => void;
+
+  constructor(private readonly options: GitHubEmulatorOptions) {
+    this.dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'github-emulator-'));
+    this.tokens = { ...options.tokens };
+    this.webhook = options.webhook;
+    this.defineRoutes();
+  }
+
+  /** Starts listening on loopback; returns the API base URL. */
+  async start(): Promise<string> {
+    this.server = http.createServer((req, res) => {
+      this.handle(req, res).catch(error => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ message: `emulator error: ${(error as Error).message}` }));
+      });
+    });
+    await new Promise<void>(resolve => this.server!.listen(this.options.port ?? 0, '127.0.0.1', resolve));
+    const { port } = this.server.address() as { port: number };
+    this.urls = new Urls(`http://127.0.0.1:${port}`, `http://127.0.0.1:${port}`);
+    return this.urls.api;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>(resolve => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server?.closeAllConnections?.();
+  }
+
+  /** The API base URL (for Octokit's `baseUrl`). */
+  get url(): string {
+    return this.urls.api;
+  }
+
+  /** Clone URL of a repository over git smart HTTP. */
+  cloneUrl(fullName: string): string {
+    return `${this.urls.web}/git/${fullName}.git`;
+  }
+
+  /** Path of a repository's bare git folder (for `git log` in tests). */
+  gitDir(fullName: string): string {
+    return this.repo(fullName).git.dir;
+  }
+
+  setWebhook(webhook: { url: string; secret: string } | undefined) {
+    this.webhook = webhook;
+  }
+
+  addToken(token: string, login: string) {
+    this.tokens[token] = login;
+  }
+
+  /**
+   * Creates a repository with an initial commit of `files` on the default branch. `collaborators` are the users
+   * reviews may be requested from (the owner's team in GitHub terms).
+   */
+  async createRepo(fullName: string, options: { files?: Record<string, string>; collaborators?: string[]; defaultBranch?: string; private?: boolean } = {}): Promise<void> {
+    const [owner, name] = fullName.split('/');
+    const git = await BareRepo.init(path.join(this.dir, owner, `${name}.git`), options.defaultBranch ?? 'main');
+    const record: RepoRecord = { id: this.nextId++, owner, name, defaultBranch: options.defaultBranch ?? 'main', createdAt: now(), private: options.private ?? true };
+    const entries = await Promise.all(
+      Object.entries(options.files ?? { 'README.md': `# ${name}\n` }).map(async ([file, content]) => ({ path: file, mode: '100644', sha: await git.writeBlob(Buffer.from(content)) })),
+    );
+    const tree = await git.writeTree(undefined, entries);
+    const commit = await git.commitTree(tree, [], 'Initial commit', { name: 'GitHub Emulator', email: 'emulator@users.noreply.invalid' });
+    await git.updateRef(`refs/heads/${record.defaultBranch}`, commit);
+    this.repos.set(fullName, { record, git, pulls: [], labels: [], collaborators: new Set([owner, ...(options.collaborators ?? [])]), pushedAt: now() });
+  }
+
+  /** Calls per endpoint since the last reset, e.g. `{ 'POST /repos/{owner}/{repo}/git/trees': 1 }`. */
+  calls(): Record<CallKey, number> {
+    return Object.fromEntries([...this.callCounts].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
+  totalCalls(): number {
+    return [...this.callCounts.values()].reduce((a, b) => a + b, 0);
+  }
+
+  resetCalls() {
+    this.callCounts.clear();
+  }
+
+  /**
+   * Rate limits the API: after `remaining` more calls, answer 403 (primary limit, `x-ratelimit-remaining: 0`) or,
+   * with `secondary`, 429 with `retry-after`. `undefined` lifts the limit.
+   */
+  setRateLimit(limit?: { remaining: number; secondary?: boolean; retryAfterSeconds?: number }) {
+    this.rateLimit = limit ? { remaining: limit.remaining, limit: 5000, secondary: limit.secondary ?? false, retryAfterSeconds: limit.retryAfterSeconds ?? 1 } : undefined;
+  }
+
+  /** Makes the next `count` calls (matching `match` on `METHOD path`, if given) fail with `status`. */
+  failNext(count: number, status = 502, match?: RegExp) {
+    for (let i = 0; i < count; i++) this.failures.push({ status, match });
+  }
+
+  /** Pull requests of a repository (for assertions). */
+  pulls(fullName: string): ReadonlyArray<Readonly<PullRecord>> {
+    return this.repo(fullName).pulls;
+  }
+
+  /** Approves a pull request as `login` (what a project lead does in GitHub). */
+  async approve(fullName: string, number: number, login: string, body = 'Approved'): Promise<void> {
+    await this.submitReview(this.repo(fullName), this.pull(fullName, number), login, 'APPROVE', body);
+  }
+
+  /** Merges a pull request as `login`. */
+  async merge(fullName: string, number: number, login: string): Promise<string> {
+    const result = await this.mergePull(this.repo(fullName), this.pull(fullName, number), login, {});
+    return (result.body as { sha: string }).sha;
+  }
+
+  private repo(fullName: string): RepoState {
+    const repo = this.repos.get(fullName);
+    if (!repo) throw new HttpError(404, 'Not Found');
+    return repo;
+  }
+
+  private pull(fullName: string, number: number): PullRecord {
+    const pull = this.repo(fullName).pulls.find(p => p.number === number);
+    if (!pull) throw new HttpError(404, 'Not Found');
+    return pull;
+  }
+
+  private route(method: string, template: string, handler: Route['handler']) {
+    const names: string[] = [];
+    const pattern = template.replace(/\{(\+?)(\w+)\}/g, (_m, plus, name) => {
+      names.push(name);
+      return plus ? '(.+)' : '([^/]+)';
+    });
+    this.routes.push({ method, template, regex: new RegExp(`^${pattern}$`), names, handler });
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    if (url.pathname.startsWith('/git/')) {
+      serveGitHttp(req, res, this.dir, url.pathname.slice('/git'.length), url.search.replace(/^\?/, ''));
+      return;
+    }
+    if (url.pathname === '/' || url.pathname.startsWith('/_emulator/') || url.pathname.startsWith('/ui/')) {
+      await this.handleUi(req, res, url);
+      return;
+    }
+    const route = this.routes.find(r => r.method === req.method && r.regex.test(url.pathname));
+    const template = route?.template ?? url.pathname;
+    const key = `${req.method} ${template}`;
+    this.callCounts.set(key, (this.callCounts.get(key) ?? 0) + 1);
+    const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'x-github-api-version-selected': '2022-11-28', 'x-github-request-id': randomUUID() };
+    const send = (status: number, body: unknown, extra: Record<string, string> = {}) => {
+      this.onResponse?.({ method: req.method ?? 'GET', template, status, body });
+      res.writeHead(status, { ...headers, ...extra });
+      res.end(body === undefined ? undefined : JSON.stringify(body));
+    };
+    try {
+      const auth = req.headers.authorization;
+      if (!auth) throw new HttpError(401, 'Requires authentication');
+      const token = auth.replace(/^(token|bearer)\s+/i, '');
+      const user = this.tokens[token];
+      if (!user) throw new HttpError(401, 'Bad credentials');
+      if (this.rateLimit) {
+        const reset = String(Math.floor(Date.now() / 1000) + 60);
+        headers['x-ratelimit-limit'] = String(this.rateLimit.limit);
+        headers['x-ratelimit-reset'] = reset;
+        headers['x-ratelimit-resource'] = 'core';
+        if (this.rateLimit.remaining <= 0) {
+          headers['x-ratelimit-remaining'] = this.rateLimit.secondary ? '4999' : '0';
+          if (this.rateLimit.secondary) {
+            throw new HttpError(429, 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', { 'retry-after': String(this.rateLimit.retryAfterSeconds) });
+          }
+          throw new HttpError(403, `API rate limit exceeded for user ID ${userId(user)}.`);
+        }
+        this.rateLimit.remaining--;
+        headers['x-ratelimit-remaining'] = String(this.rateLimit.secondary ? 4999 : this.rateLimit.remaining);
+      }
+      const failure = this.failures.findIndex(f => !f.match || f.match.test(`${req.method} ${url.pathname}`));
+      if (failure >= 0) {
+        const { status } = this.failures.splice(failure, 1)[0];
+        throw new HttpError(status, status === 502 ? 'Server Error' : 'Service Unavailable');
+      }
+      if (!route) throw new HttpError(404, 'Not Found');
+      const match = route.regex.exec(url.pathname)!;
+      const params = Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(match[i + 1])]));
+      const body = await readJson(req);
+      const result = await route.handler({ params, query: url.searchParams, body, user });
+      send(result.status, result.body, result.headers);
+    } catch (error) {
+      if (error instanceof HttpError) {
+        send(error.status, { message: error.message, documentation_url: 'https://docs.github.com/rest', status: String(error.status), ...(error.errors ? { errors: error.errors } : {}) }, error.headers);
+      } else if (error instanceof SyntaxError) {
+        send(400, { message: 'Problems parsing JSON', documentation_url: 'https://docs.github.com/rest', status: '400' });
+      } else {
+        throw error;
+      }
+    }
+  }
+
+  private async handleUi(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    if (req.method === 'POST') {
+      const form = new URLSearchParams(await readText(req));
+      const match = /^\/_emulator\/repos\/([^/]+\/[^/]+)\/pulls\/(\d+)\/(approve|merge)$/.exec(url.pathname);
+      if (!match) {
+        res.writeHead(404).end('not found');
+        return;
+      }
+      const [, full, number, action] = match;
+      const login = form.get('login') ?? '';
+      try {
+        if (action === 'approve') await this.approve(full, Number(number), login);
+        else await this.merge(full, Number(number), login);
+        res.writeHead(303, { location: `/ui/${full}/pull/${number}` }).end();
+      } catch (error) {
+        res.writeHead((error as HttpError).status ?? 500, { 'content-type': 'text/plain' }).end((error as Error).message);
+      }
+      return;
+    }
+    const html = await renderPage(url.pathname, {
+      repos: [...this.repos.values()].map(r => ({ full: `${r.record.owner}/${r.record.name}`, git: r.git, record: r.record, pulls: r.pulls, collaborators: [...r.collaborators] })),
+    });
+    if (html === undefined) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    else res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+  }
+
+  private repoJson(repo: RepoState) {
+    return repository(this.urls, repo.record, repo.pulls.filter(p => p.state === 'open').length, repo.pushedAt);
+  }
+
+  private async pullJson(repo: RepoState, pull: PullRecord, full = true) {
+    const name = `${repo.record.owner}/${repo.record.name}`;
+    const api = `${this.urls.repo(name)}/pulls/${pull.number}`;
+    const issue = `${this.urls.repo(name)}/issues/${pull.number}`;
+    const html = `${this.urls.web}/ui/${name}/pull/${pull.number}`;
+    const headSha = pull.headSha ?? (await repo.git.resolveRef(`refs/heads/${pull.head}`)) ?? '0'.repeat(40);
+    const baseSha = (await repo.git.resolveRef(`refs/heads/${pull.base}`)) ?? '0'.repeat(40);
+    const openIssues = repo.pulls.filter(p => p.state === 'open').length;
+    const json: Record<string, unknown> = {
+      url: api,
+      id: pull.id,
+      node_id: Buffer.from(`PullRequest:${pull.id}`).toString('base64'),
+      html_url: html,
+      diff_url: `${html}.diff`,
+      patch_url: `${html}.patch`,
+      issue_url: issue,
+      commits_url: `${api}/commits`,
+      review_comments_url: `${api}/comments`,
+      review_comment_url: `${this.urls.repo(name)}/pulls/comments{/number}`,
+      comments_url: `${issue}/comments`,
+      statuses_url: `${this.urls.repo(name)}/statuses/${headSha}`,
+      number: pull.number,
+      state: pull.state,
+      locked: false,
+      title: pull.title,
+      user: simpleUser(this.urls, pull.user),
+      body: pull.body,
+      labels: pull.labels.map(l => label(this.urls, name, labelId(l), l)),
+      milestone: null,
+      active_lock_reason: null,
+      created_at: pull.createdAt,
+      updated_at: pull.updatedAt,
+      closed_at: pull.closedAt,
+      merged_at: pull.mergedAt ?? null,
+      merge_commit_sha: pull.mergeCommitSha,
+      assignee: null,
+      assignees: [],
+      requested_reviewers: pull.requestedReviewers.map(l => simpleUser(this.urls, l)),
+      requested_teams: [],
+      head: pullBranch(this.urls, repo.record, openIssues, repo.pushedAt, pull.head, headSha),
+      base: pullBranch(this.urls, repo.record, openIssues, repo.pushedAt, pull.base, baseSha),
+      _links: {
+        self: { href: api },
+        html: { href: html },
+        issue: { href: issue },
+        comments: { href: `${issue}/comments` },
+        review_comments: { href: `${api}/comments` },
+        review_comment: { href: `${this.urls.repo(name)}/pulls/comments{/number}` },
+        commits: { href: `${api}/commits` },
+        statuses: { href: `${this.urls.repo(name)}/statuses/${headSha}` },
+      },
+      author_association: 'MEMBER',
+      auto_merge: null,
+      draft: pull.draft,
+    };
+    if (!full) return json;
+    const mergeBase = (await repo.git.mergeBase(baseSha, headSha)) ?? baseSha;
+    const stats = await repo.git.diffStat(mergeBase, headSha).catch(() => []);
+    const mergeable = pull.state === 'open' ? (await repo.git.mergeTree(baseSha, headSha)) !== undefined : null;
+    return {
+      ...json,
+      merged: pull.merged,
+      mergeable,
+      rebaseable: false,
+      mergeable_state: mergeable === false ? 'dirty' : 'clean',
+      merged_by: pull.mergedBy ? simpleUser(this.urls, pull.mergedBy) : null,
+      comments: pull.comments.length,
+      review_comments: 0,
+      maintainer_can_modify: false,
+      commits: await repo.git.commitCount(mergeBase, headSha).catch(() => 0),
+      additions: stats.reduce((n, s) => n + s.additions, 0),
+      deletions: stats.reduce((n, s) => n + s.deletions, 0),
+      changed_files: stats.length,
+    };
+  }
+
+  private reviewJson(repo: RepoState, pull: PullRecord, review: ReviewRecord) {
+    const name = `${repo.record.owner}/${repo.record.name}`;
+    const html = `${this.urls.web}/ui/${name}/pull/${pull.number}`;
+    const api = `${this.urls.repo(name)}/pulls/${pull.number}`;
+    return {
+      id: review.id,
+      node_id: Buffer.from(`Review:${review.id}`).toString('base64'),
+      user: simpleUser(this.urls, review.user),
+      body: review.body,
+      state: review.state,
+      html_url: `${html}#review-${review.id}`,
+      pull_request_url: api,
+      _links: { html: { href: `${html}#review-${review.id}` }, pull_request: { href: api } },
+      submitted_at: review.submittedAt,
+      commit_id: review.commitId,
+      author_association: 'MEMBER',
+    };
+  }
+
+  private commentJson(repo: RepoState, pull: PullRecord, comment: CommentRecord) {
+    const name = `${repo.record.owner}/${repo.record.name}`;
+    return {
+      id: comment.id,
+      node_id: Buffer.from(`IssueComment:${comment.id}`).toString('base64'),
+      url: `${this.urls.repo(name)}/issues/comments/${comment.id}`,
+      html_url: `${this.urls.web}/ui/${name}/pull/${pull.number}#comment-${comment.id}`,
+      body: comment.body,
+      user: simpleUser(this.urls, comment.user),
+      created_at: comment.createdAt,
+      updated_at: comment.updatedAt,
+      issue_url: `${this.urls.repo(name)}/issues/${pull.number}`,
+      author_association: 'MEMBER',
+    };
+  }
+
+  private async deliver(event: string, payload: Record<string, unknown>) {
+    const hook = this.webhook;
+    if (!hook) return;
+    const body = JSON.stringify(payload);
+    const signature = `sha256=${createHmac('sha256', hook.secret).update(body).digest('hex')}`;
+    try {
+      const res = await fetch(hook.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': randomUUID(), 'x-hub-signature-256': signature, 'user-agent': 'GitHub-Hookshot/emulator' },
+        body,
+      });
+      this.deliveries.push({ event, action: payload.action as string | undefined, status: res.status });
+    } catch (error) {
+      this.deliveries.push({ event, action: payload.action as string | undefined, status: (error as Error).message });
+    }
+  }
+
+  private async pullEvent(repo: RepoState, pull: PullRecord, action: string, sender: string) {
+    await this.deliver('pull_request', { action, number: pull.number, pull_request: await this.pullJson(repo, pull), repository: this.repoJson(repo), sender: simpleUser(this.urls, sender) });
+  }
+
+  private async submitReview(repo: RepoState, pull: PullRecord, user: string, event: string, body: string) {
+    if (pull.state !== 'open') throw new HttpError(422, 'Unprocessable Entity', {}, ['Can not review a closed pull request']);
+    const states: Record<string, ReviewRecord['state']> = { APPROVE: 'APPROVED', REQUEST_CHANGES: 'CHANGES_REQUESTED', COMMENT: 'COMMENTED' };
+    const state = states[event];
+    if (!state) throw new HttpError(422, 'Unprocessable Entity', {}, [`event must be one of APPROVE, REQUEST_CHANGES, COMMENT`]);
+    if (state !== 'COMMENTED' && user === pull.user) {
+      throw new HttpError(422, 'Unprocessable Entity', {}, [`Review Can not ${event === 'APPROVE' ? 'approve' : 'request changes on'} your own pull request`]);
+    }
+    if (state === 'CHANGES_REQUESTED' && !body) throw new HttpError(422, 'Unprocessable Entity', {}, ['Review body is required when requesting changes']);
+    const review: ReviewRecord = { id: this.nextId++, user, state, body, commitId: (await repo.git.resolveRef(`refs/heads/${pull.head}`)) ?? '', submittedAt: now() };
+    pull.reviews.push(review);
+    pull.requestedReviewers = pull.requestedReviewers.filter(r => r !== user);
+    pull.updatedAt = now();
+    await this.deliver('pull_request_review', {
+      action: 'submitted',
+      review: this.reviewJson(repo, pull, review),
+      pull_request: await this.pullJson(repo, pull, false),
+      repository: this.repoJson(repo),
+      sender: simpleUser(this.urls, user),
+    });
+    return review;
+  }
+
+  private async mergePull(repo: RepoState, pull: PullRecord, user: string, body: { sha?: string; commit_title?: string; commit_message?: string; merge_method?: string }): Promise<Response> {
+    if (pull.state !== 'open') throw new HttpError(405, 'Pull Request is not mergeable');
+    if (body.merge_method && body.merge_method !== 'merge') throw new HttpError(405, `${body.merge_method} merges are not allowed on this repository.`);
+    const headSha = await repo.git.resolveRef(`refs/heads/${pull.head}`);
+    const baseSha = await repo.git.resolveRef(`refs/heads/${pull.base}`);
+    if (!headSha || !baseSha) throw new HttpError(422, 'Unprocessable Entity', {}, ['Head or base branch is missing']);
+    if (body.sha && body.sha !== headSha) throw new HttpError(409, 'Head branch was modified. Review and try the merge again.');
+    const tree = await repo.git.mergeTree(baseSha, headSha);
+    if (!tree) throw new HttpError(405, 'Pull Request is not mergeable');
+    const title = body.commit_title ?? `Merge pull request #${pull.number} from ${repo.record.owner}/${pull.head}`;
+    const message = body.commit_message ? `${title}\n\n${body.commit_message}` : `${title}\n\n${pull.title}`;
+    const sha = await repo.git.commitTree(tree, [baseSha, headSha], message, { name: user, email: `${user}@users.noreply.invalid` });
+    await repo.git.updateRef(`refs/heads/${pull.base}`, sha, baseSha);
+    Object.assign(pull, { state: 'closed', merged: true, mergedBy: user, mergedAt: now(), closedAt: now(), updatedAt: now(), mergeCommitSha: sha, headSha });
+    repo.pushedAt = now();
+    await this.pullEvent(repo, pull, 'closed', user);
+    await this.deliver('push', { ref: `refs/heads/${pull.base}`, before: baseSha, after: sha, repository: this.repoJson(repo), sender: simpleUser(this.urls, user) });
+    return { status: 200, body: { sha, merged: true, message: 'Pull Request successfully merged' } };
+  }
+
+  private defineRoutes() {
+    const R = '/repos/{owner}/{repo}';
+    const repoOf = (ctx: RequestContext) => this.repo(`${ctx.params.owner}/${ctx.params.repo}`);
+    const fullOf = (ctx: RequestContext) => `${ctx.params.owner}/${ctx.params.repo}`;
+    const pullOf = (ctx: RequestContext) => this.pull(fullOf(ctx), Number(ctx.params.pull_number ?? ctx.params.issue_number));
+    const invalid = (message: string, field?: string, resource = 'Resource') =>
+      new HttpError(422, message, {}, field ? [{ resource, field, code: 'invalid' }] : undefined);
+
+    this.route('GET', '/user', async ctx => ({ status: 200, body: { ...simpleUser(this.urls, ctx.user), name: ctx.user, company: null, blog: '', location: null, email: null, hireable: null, bio: null, twitter_username: null, public_repos: 0, public_gists: 0, followers: 0, following: 0, created_at: '2020-01-01T00:00:00Z', updated_at: '2020-01-01T00:00:00Z' } }));
+    this.route('GET', '/rate_limit', async () => ({ status: 200, body: { resources: { core: { limit: 5000, remaining: this.rateLimit?.remaining ?? 5000, reset: Math.floor(Date.now() / 1000) + 3600, used: 0 } }, rate: { limit: 5000, remaining: this.rateLimit?.remaining ?? 5000, reset: Math.floor(Date.now() / 1000) + 3600, used: 0 } } }));
+    this.route('GET', R, async ctx => ({ status: 200, body: this.repoJson(repoOf(ctx)) }));
+
+    this.route('GET', `${R}/git/ref/{+ref}`, async ctx => {
+      const repo = repoOf(ctx);
+      const sha = (await repo.git.refs(`refs/${ctx.params.ref}`)).find(r => r.ref === `refs/${ctx.params.ref}`)?.sha;
+      if (!sha) throw new HttpError(404, 'Not Found');
+      return { status: 200, body: gitRef(this.urls, fullOf(ctx), `refs/${ctx.params.ref}`, sha) };
+    });
+    this.route('GET', `${R}/git/matching-refs/{+ref}`, async ctx => {
+      const repo = repoOf(ctx);
+      const refs = (await repo.git.refs()).filter(r => r.ref.startsWith(`refs/${ctx.params.ref}`));
+      return { status: 200, body: refs.map(r => gitRef(this.urls, fullOf(ctx), r.ref, r.sha)) };
+    });
+    this.route('POST', `${R}/git/refs`, async ctx => {
+      const repo = repoOf(ctx);
+      const { ref, sha } = ctx.body ?? {};
+      if (typeof ref !== 'string' || !/^refs\/.+\/.+/.test(ref)) throw invalid('Reference name must start with \'refs/\' and have at least two slashes.', 'ref', 'Reference');
+      if ((await repo.git.objectType(sha)) !== 'commit') throw invalid('Object does not exist', 'sha', 'Reference');
+      if (await repo.git.resolveRef(ref)) throw new HttpError(422, 'Reference already exists');
+      await repo.git.updateRef(ref, sha);
+      repo.pushedAt = now();
+      return { status: 201, body: gitRef(this.urls, fullOf(ctx), ref, sha) };
+    });
+    this.route('PATCH', `${R}/git/refs/{+ref}`, async ctx => {
+      const repo = repoOf(ctx);
+      const ref = `refs/${ctx.params.ref}`;
+      const current = await repo.git.resolveRef(ref);
+      if (!current) throw new HttpError(422, 'Reference does not exist');
+      const { sha, force } = ctx.body ?? {};
+      if ((await repo.git.objectType(sha)) !== 'commit') throw invalid('Object does not exist', 'sha', 'Reference');
+      if (!force && !(await repo.git.isAncestor(current, sha))) throw new HttpError(422, 'Update is not a fast forward');
+      await repo.git.updateRef(ref, sha, current);
+      repo.pushedAt = now();
+      const pull = repo.pulls.find(p => p.state === 'open' && `refs/heads/${p.head}` === ref);
+      if (pull) {
+        pull.updatedAt = now();
+        await this.pullEvent(repo, pull, 'synchronize', ctx.user);
+      }
+      return { status: 200, body: gitRef(this.urls, fullOf(ctx), ref, sha) };
+    });
+    this.route('DELETE', `${R}/git/refs/{+ref}`, async ctx => {
+      const repo = repoOf(ctx);
+      const ref = `refs/${ctx.params.ref}`;
+      if (!(await repo.git.resolveRef(ref))) throw new HttpError(422, 'Reference does not exist');
+      await repo.git.deleteRef(ref);
+      for (const pull of repo.pulls.filter(p => p.state === 'open' && `refs/heads/${p.head}` === ref)) {
+        Object.assign(pull, { state: 'closed', closedAt: now(), updatedAt: now(), headSha: await repo.git.resolveRef(`refs/heads/${pull.base}`) });
+      }
+      return { status: 204 };
+    });
+
+    this.route('POST', `${R}/git/blobs`, async ctx => {
+      const repo = repoOf(ctx);
+      const { content, encoding = 'utf-8' } = ctx.body ?? {};
+      if (typeof content !== 'string') throw invalid('Invalid request.\n\n"content" wasn\'t supplied.', 'content', 'Blob');
+      const sha = await repo.git.writeBlob(Buffer.from(content, encoding === 'base64' ? 'base64' : 'utf8'));
+      return { status: 201, body: { sha, url: `${this.urls.repo(fullOf(ctx))}/git/blobs/${sha}` } };
+    });
+    this.route('GET', `${R}/git/blobs/{file_sha}`, async ctx => {
+      const repo = repoOf(ctx);
+      if ((await repo.git.objectType(ctx.params.file_sha)) !== 'blob') throw new HttpError(404, 'Not Found');
+      const content = await repo.git.readBlob(ctx.params.file_sha);
+      return { status: 200, body: { sha: ctx.params.file_sha, node_id: Buffer.from(`Blob:${ctx.params.file_sha}`).toString('base64'), size: content.length, url: `${this.urls.repo(fullOf(ctx))}/git/blobs/${ctx.params.file_sha}`, content: content.toString('base64'), encoding: 'base64' } };
+    });
+    this.route('POST', `${R}/git/trees`, async ctx => {
+      const repo = repoOf(ctx);
+      const { tree, base_tree } = ctx.body ?? {};
+      if (!Array.isArray(tree)) throw invalid('Invalid tree info', 'tree', 'Tree');
+      if (base_tree && (await repo.git.objectType(base_tree)) !== 'tree') throw invalid('base_tree is not a valid tree oid', 'base_tree', 'Tree');
+      const entries: Array<{ path: string; mode: string; sha: string | null }> = [];
+      for (const [i, entry] of tree.entries()) {
+        if (typeof entry?.path !== 'string' || entry.path.startsWith('/') || entry.path.includes('//')) throw invalid(`tree.path contains a malformed path component`, `tree[${i}].path`, 'Tree');
+        if (!['100644', '100755', '040000', '160000', '120000'].includes(entry.mode)) throw invalid(`tree[${i}].mode must be one of 100644, 100755, 040000, 160000, 120000`, `tree[${i}].mode`, 'Tree');
+        if (typeof entry.content === 'string') {
+          entries.push({ path: entry.path, mode: entry.mode, sha: await repo.git.writeBlob(Buffer.from(entry.content)) });
+        } else if (entry.sha === null) {
+          entries.push({ path: entry.path, mode: entry.mode, sha: null });
+        } else {
+          if (!(await repo.git.objectType(entry.sha))) throw invalid(`tree.sha ${entry.sha} is not a valid blob`, `tree[${i}].sha`, 'Tree');
+          entries.push({ path: entry.path, mode: entry.mode, sha: entry.sha });
+        }
+      }
+      const sha = await repo.git.writeTree(base_tree, entries);
+      return { status: 201, body: await this.treeJson(repo, fullOf(ctx), sha, false) };
+    });
+    this.route('GET', `${R}/git/trees/{tree_sha}`, async ctx => {
+      const repo = repoOf(ctx);
+      const sha = (await repo.git.objectType(ctx.params.tree_sha)) === 'commit' ? (await repo.git.readCommit(ctx.params.tree_sha)).tree : ctx.params.tree_sha;
+      if ((await repo.git.objectType(sha)) !== 'tree') throw new HttpError(404, 'Not Found');
+      const recursive = ctx.query.has('recursive') && !['0', 'false'].includes(ctx.query.get('recursive') ?? '');
+      return { status: 200, body: await this.treeJson(repo, fullOf(ctx), sha, recursive) };
+    });
+    this.route('POST', `${R}/git/commits`, async ctx => {
+      const repo = repoOf(ctx);
+      const { message, tree, parents = [], author, committer } = ctx.body ?? {};
+      if (typeof message !== 'string') throw invalid('Invalid request.\n\n"message" wasn\'t supplied.', 'message', 'Commit');
+      if ((await repo.git.objectType(tree)) !== 'tree') throw invalid('Tree SHA does not exist', 'tree', 'Commit');
+      for (const parent of parents) if ((await repo.git.objectType(parent)) !== 'commit') throw invalid('Parent SHA does not exist or is not a commit object', 'parents', 'Commit');
+      const who = author ?? { name: ctx.user, email: `${ctx.user}@users.noreply.invalid` };
+      const sha = await repo.git.commitTree(tree, parents, message, who, committer ?? who);
+      return { status: 201, body: gitCommit(this.urls, fullOf(ctx), await repo.git.readCommit(sha)) };
+    });
+    this.route('GET', `${R}/git/commits/{commit_sha}`, async ctx => {
+      const repo = repoOf(ctx);
+      if ((await repo.git.objectType(ctx.params.commit_sha)) !== 'commit') throw new HttpError(404, 'Not Found');
+      return { status: 200, body: gitCommit(this.urls, fullOf(ctx), await repo.git.readCommit(ctx.params.commit_sha)) };
+    });
+
+    this.route('GET', `${R}/contents/{+path}`, async ctx => this.contents(repoOf(ctx), fullOf(ctx), ctx.params.path, ctx.query.get('ref') ?? undefined));
+    this.route('GET', `${R}/contents`, async ctx => this.contents(repoOf(ctx), fullOf(ctx), '', ctx.query.get('ref') ?? undefined));
+    this.route('PUT', `${R}/contents/{+path}`, async ctx => {
+      const repo = repoOf(ctx);
+      const { message, content, sha, branch } = ctx.body ?? {};
+      const ref = `refs/heads/${branch ?? repo.record.defaultBranch}`;
+      const head = await repo.git.resolveRef(ref);
+      if (!head) throw new HttpError(404, `Branch ${branch} not found`);
+      const commit = await repo.git.readCommit(head);
+      const existing = (await repo.git.lsTree(commit.tree, false, ctx.params.path)).find(e => e.path === ctx.params.path);
+      if (existing && existing.sha !== sha) throw new HttpError(409, `${ctx.params.path} does not match ${sha ?? 'the sha you gave'}`);
+      if (!existing && sha) throw new HttpError(422, 'sha wasn\'t supplied or does not match');
+      const blob = await repo.git.writeBlob(Buffer.from(String(content ?? ''), 'base64'));
+      const tree = await repo.git.writeTree(commit.tree, [{ path: ctx.params.path, mode: '100644', sha: blob }]);
+      const newSha = await repo.git.commitTree(tree, [head], String(message ?? `Update ${ctx.params.path}`), { name: ctx.user, email: `${ctx.user}@users.noreply.invalid` });
+      await repo.git.updateRef(ref, newSha, head);
+      repo.pushedAt = now();
+      const file = await this.contents(repo, fullOf(ctx), ctx.params.path, newSha);
+      return { status: existing ? 200 : 201, body: { content: file.body, commit: gitCommit(this.urls, fullOf(ctx), await repo.git.readCommit(newSha)) } };
+    });
+
+    this.route('GET', `${R}/pulls`, async ctx => {
+      const repo = repoOf(ctx);
+      const state = ctx.query.get('state') ?? 'open';
+      const head = ctx.query.get('head');
+      const base = ctx.query.get('base');
+      const perPage = Math.min(Number(ctx.query.get('per_page') ?? 30), 100);
+      const page = Number(ctx.query.get('page') ?? 1);
+      const selected = repo.pulls
+        .filter(p => state === 'all' || p.state === state)
+        .filter(p => !head || `${repo.record.owner}:${p.head}` === head || p.head === head)
+        .filter(p => !base || p.base === base)
+        .sort((a, b) => b.number - a.number);
+      const pageItems = selected.slice((page - 1) * perPage, page * perPage);
+      return { status: 200, body: await Promise.all(pageItems.map(p => this.pullJson(repo, p, false))) };
+    });
+    this.route('POST', `${R}/pulls`, async ctx => {
+      const repo = repoOf(ctx);
+      const { title, head, base, body = null, draft = false } = ctx.body ?? {};
+      if (!title) throw invalid('Validation Failed', 'title', 'PullRequest');
+      const headBranch = String(head ?? '').replace(`${repo.record.owner}:`, '');
+      if (!(await repo.git.resolveRef(`refs/heads/${base}`))) throw invalid('Validation Failed', 'base', 'PullRequest');
+      const headSha = await repo.git.resolveRef(`refs/heads/${headBranch}`);
+      if (!headSha) throw invalid('Validation Failed', 'head', 'PullRequest');
+      if (repo.pulls.some(p => p.state === 'open' && p.head === headBranch && p.base === base)) {
+        throw new HttpError(422, 'Validation Failed', {}, [{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${repo.record.owner}:${headBranch}.` }]);
+      }
+      const baseSha = (await repo.git.resolveRef(`refs/heads/${base}`))!;
+      if (await repo.git.isAncestor(headSha, baseSha)) {
+        throw new HttpError(422, 'Validation Failed', {}, [{ resource: 'PullRequest', code: 'custom', message: `No commits between ${base} and ${headBranch}` }]);
+      }
+      const pull: PullRecord = {
+        number: repo.pulls.length + 1, id: this.nextId++, title, body, user: ctx.user, head: headBranch, base, state: 'open', draft,
+        merged: false, mergeCommitSha: null, closedAt: null, createdAt: now(), updatedAt: now(), requestedReviewers: [], labels: [], reviews: [], comments: [],
+      };
+      repo.pulls.push(pull);
+      await this.pullEvent(repo, pull, 'opened', ctx.user);
+      return { status: 201, body: await this.pullJson(repo, pull) };
+    });
+    this.route('GET', `${R}/pulls/{pull_number}`, async ctx => ({ status: 200, body: await this.pullJson(repoOf(ctx), pullOf(ctx)) }));
+    this.route('PATCH', `${R}/pulls/{pull_number}`, async ctx => {
+      const repo = repoOf(ctx);
+      const pull = pullOf(ctx);
+      const { title, body, state, base } = ctx.body ?? {};
+      if (title !== undefined) pull.title = title;
+      if (body !== undefined) pull.body = body;
+      if (base !== undefined) {
+        if (!(await repo.git.resolveRef(`refs/heads/${base}`))) throw invalid('Validation Failed', 'base', 'PullRequest');
+        pull.base = base;
+      }
+      if (state === 'closed' && pull.state === 'open') Object.assign(pull, { state: 'closed', closedAt: now() });
+      if (state === 'open' && pull.state === 'closed' && !pull.merged) Object.assign(pull, { state: 'open', closedAt: null });
+      pull.updatedAt = now();
+      await this.pullEvent(repo, pull, state === 'closed' ? 'closed' : 'edited', ctx.user);
+      return { status: 200, body: await this.pullJson(repo, pull) };
+    });
+    this.route('PUT', `${R}/pulls/{pull_number}/merge`, async ctx => this.mergePull(repoOf(ctx), pullOf(ctx), ctx.user, ctx.body ?? {}));
+    this.route('GET', `${R}/pulls/{pull_number}/merge`, async ctx => (pullOf(ctx).merged ? { status: 204 } : { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } }));
+    this.route('GET', `${R}/pulls/{pull_number}/files`, async ctx => {
+      const repo = repoOf(ctx);
+      const pull = pullOf(ctx);
+      const headSha = pull.headSha ?? (await repo.git.resolveRef(`refs/heads/${pull.head}`))!;
+      const baseSha = (await repo.git.resolveRef(`refs/heads/${pull.base}`))!;
+      const from = pull.merged ? (await repo.git.readCommit(pull.mergeCommitSha!)).parents[0] : (await repo.git.mergeBase(baseSha, headSha)) ?? baseSha;
+      const stats = await repo.git.diffStat(from, headSha);
+      return {
+        status: 200,
+        body: await Promise.all(stats.map(async s => {
+          const blob = s.status === 'removed' ? '0'.repeat(40) : (await repo.git.lsTree(headSha, false, s.path))[0]?.sha ?? '0'.repeat(40);
+          return {
+            sha: blob, filename: s.path, status: s.status, additions: s.additions, deletions: s.deletions, changes: s.additions + s.deletions,
+            blob_url: `${this.urls.web}/${fullOf(ctx)}/blob/${headSha}/${s.path}`, raw_url: `${this.urls.web}/${fullOf(ctx)}/raw/${headSha}/${s.path}`,
+            contents_url: `${this.urls.repo(fullOf(ctx))}/contents/${s.path}?ref=${headSha}`,
+          };
+        })),
+      };
+    });
+    this.route('POST', `${R}/pulls/{pull_number}/requested_reviewers`, async ctx => {
+      const repo = repoOf(ctx);
+      const pull = pullOf(ctx);
+      const reviewers: string[] = ctx.body?.reviewers ?? [];
+      const unknown = reviewers.filter(r => !repo.collaborators.has(r));
+      if (unknown.length > 0) {
+        throw new HttpError(422, 'Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the ' + `${fullOf(ctx)} repository.`);
+      }
+      if (reviewers.includes(pull.user)) throw new HttpError(422, 'Review cannot be requested from pull request author.');
+      pull.requestedReviewers = [...new Set([...pull.requestedReviewers, ...reviewers])];
+      pull.updatedAt = now();
+      await this.pullEvent(repo, pull, 'review_requested', ctx.user);
+      return { status: 201, body: await this.pullJson(repo, pull, false) };
+    });
+    this.route('GET', `${R}/pulls/{pull_number}/requested_reviewers`, async ctx => ({
+      status: 200,
+      body: { users: pullOf(ctx).requestedReviewers.map(l => simpleUser(this.urls, l)), teams: [] },
+    }));
+    this.route('GET', `${R}/pulls/{pull_number}/reviews`, async ctx => {
+      const repo = repoOf(ctx);
+      const pull = pullOf(ctx);
+      return { status: 200, body: pull.reviews.map(r => this.reviewJson(repo, pull, r)) };
+    });
+    this.route('POST', `${R}/pulls/{pull_number}/reviews`, async ctx => {
+      const repo = repoOf(ctx);
+      const pull = pullOf(ctx);
+      const review = await this.submitReview(repo, pull, ctx.user, ctx.body?.event ?? 'COMMENT', ctx.body?.body ?? '');
+      return { status: 200, body: this.reviewJson(repo, pull, review) };
+    });
+    this.route('POST', `${R}/issues/{issue_number}/labels`, async ctx => {
+      const repo = repoOf(ctx);
+      const pull = pullOf(ctx);
+      const labels: string[] = Array.isArray(ctx.body) ? ctx.body : ctx.body?.labels ?? [];
+      if (labels.some(l => typeof l !== 'string' || l.length === 0 || l.length > 50)) throw invalid('Validation Failed', 'labels', 'Label');
+      for (const l of labels) if (!repo.labels.includes(l)) repo.labels.push(l);
+      pull.labels = [...new Set([...pull.labels, ...labels])];
+      pull.updatedAt = now();
+      return { status: 200, body: pull.labels.map(l => label(this.urls, fullOf(ctx), labelId(l), l)) };
+    });
+    this.route('GET', `${R}/issues/{issue_number}/labels`, async ctx => ({ status: 200, body: pullOf(ctx).labels.map(l => label(this.urls, fullOf(ctx), labelId(l), l)) }));
+    this.route('POST', `${R}/issues/{issue_number}/comments`, async ctx => {
+      const repo = repoOf(ctx);
+      const pull = pullOf(ctx);
+      if (typeof ctx.body?.body !== 'string' || !ctx.body.body) throw invalid('Validation Failed', 'body', 'IssueComment');
+      const comment: CommentRecord = { id: this.nextId++, user: ctx.user, body: ctx.body.body, createdAt: now(), updatedAt: now() };
+      pull.comments.push(comment);
+      return { status: 201, body: this.commentJson(repo, pull, comment) };
+    });
+    this.route('GET', `${R}/issues/{issue_number}/comments`, async ctx => {
+      const repo = repoOf(ctx);
+      const pull = pullOf(ctx);
+      return { status: 200, body: pull.comments.map(c => this.commentJson(repo, pull, c)) };
+    });
+  }
+
+  private async treeJson(repo: RepoState, full: string, sha: string, recursive: boolean) {
+    const entries = await repo.git.lsTree(sha, recursive);
+    return {
+      sha,
+      url: `${this.urls.repo(full)}/git/trees/${sha}`,
+      truncated: false,
+      tree: entries.map(e => ({
+        path: e.path,
+        mode: e.mode,
+        type: e.type,
+        sha: e.sha,
+        ...(e.type === 'blob' ? { size: e.size } : {}),
+        url: `${this.urls.repo(full)}/git/${e.type === 'tree' ? 'trees' : 'blobs'}/${e.sha}`,
+      })),
+    };
+  }
+
+  private async contents(repo: RepoState, full: string, filePath: string, ref?: string): Promise<Response> {
+    const commitSha = await repo.git.resolveRef(ref ?? `refs/heads/${repo.record.defaultBranch}`) ?? (ref && (await repo.git.resolveRef(`refs/heads/${ref}`)));
+    if (!commitSha) throw new HttpError(404, `No commit found for the ref ${ref}`);
+    const tree = (await repo.git.readCommit(commitSha)).tree;
+    const entryOf = (e: { mode: string; type: string; sha: string; size: number; path: string }) => {
+      const url = `${this.urls.repo(full)}/contents/${e.path}?ref=${ref ?? repo.record.defaultBranch}`;
+      const gitUrl = `${this.urls.repo(full)}/git/${e.type === 'tree' ? 'trees' : 'blobs'}/${e.sha}`;
+      const html = `${this.urls.web}/${full}/blob/${commitSha}/${e.path}`;
+      return {
+        type: e.type === 'tree' ? 'dir' : 'file',
+        size: e.size,
+        name: e.path.split('/').pop()!,
+        path: e.path,
+        sha: e.sha,
+        url,
+        git_url: gitUrl,
+        html_url: html,
+        download_url: e.type === 'tree' ? null : `${this.urls.web}/${full}/raw/${commitSha}/${e.path}`,
+        _links: { self: url, git: gitUrl, html },
+      };
+    };
+    if (filePath === '') {
+      return { status: 200, body: (await repo.git.lsTree(tree, false)).map(entryOf) };
+    }
+    const [entry] = await repo.git.lsTree(tree, false, filePath);
+    if (!entry || entry.path !== filePath) {
+      const children = await repo.git.lsTree(tree, false, `${filePath}/`);
+      if (children.length === 0) throw new HttpError(404, 'Not Found');
+      return { status: 200, body: children.map(entryOf) };
+    }
+    if (entry.type === 'tree') return { status: 200, body: (await repo.git.lsTree(tree, false, `${filePath}/`)).map(entryOf) };
+    const content = await repo.git.readBlob(entry.sha);
+    return { status: 200, body: { ...entryOf(entry), encoding: 'base64', content: content.toString('base64') } };
+  }
+}
+
+function labelId(name: string): number {
+  return userId(`label:${name}`);
+}
+
+async function readText(req: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function readJson(req: http.IncomingMessage): Promise<any> {
+  const text = await readText(req);
+  return text ? JSON.parse(text) : undefined;
+}
+
+export { GitError };
