@@ -18,3 +18,6 @@ export { GitHubEmulator, HttpError } from './github/GitHubEmulator';
 export type { GitHubEmulatorOptions } from './github/GitHubEmulator';
 export { BareRepo } from './github/git';
 export { serveGitHttp } from './github/gitHttp';
+export { startFlux, syncClusterFromGit, requestReconcile, waitForKustomizationReady } from './flux/flux';
+export type { FluxControllers } from './flux/flux';
+export { kubeUnavailableReason, describeWithKube } from './availability';

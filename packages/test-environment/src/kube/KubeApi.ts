@@ -70,6 +70,11 @@ export class KubeApi {
     return this.request<T>('PATCH', `${path}?fieldManager=test-environment&force=true`, object, 'application/apply-patch+yaml');
   }
 
+  /** JSON merge patch of an object (leaves fields owned by others, and by earlier applies, alone). */
+  mergePatch<T = any>(apiVersion: string, kind: string, name: string, namespace: string | undefined, patch: unknown): Promise<T> {
+    return this.request<T>('PATCH', `${resourcePath(apiVersion, kind, namespace)}/${name}`, patch, 'application/merge-patch+json');
+  }
+
   close() {
     this.agent.destroy();
   }

@@ -9,12 +9,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createPodWithRequests, emulateVmRunning, markKustomizationReady } from './emulatedControllers';
 import { KubeApiError } from './KubeApi';
 import { KubeTestEnv, startKubeTestEnv } from './kubeTestEnv';
+import { describeWithKube } from '../availability';
 
 jest.setTimeout(300_000);
 
 const settings = parsePlatformSettings({ clusters: [{ name: 'dev', environment: 'dev', storageClasses: ['fast'] }] });
 
-describe('startKubeTestEnv', () => {
+describeWithKube('startKubeTestEnv', () => {
   let env: KubeTestEnv;
 
   beforeAll(async () => {
