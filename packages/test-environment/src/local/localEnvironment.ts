@@ -1,0 +1,125 @@
+import { toYaml } from '@kubeportal/plugin-provisioning-common';
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { ensureBinaries } from '../binaries';
+import { FluxControllers, startFlux, syncClusterFromGit } from '../flux/flux';
+import { GitHubEmulator } from '../github/GitHubEmulator';
+import { KubeTestEnv, startKubeTestEnv } from '../kube/kubeTestEnv';
+
+/** The GitOps repository the local portal starts with. */
+export const LOCAL_GITOPS_REPO = 'acme/gitops';
+
+/** Platform settings of the local clusters (written into the seeded repository and the portal's config). */
+export const LOCAL_CLUSTERS = [
+  { name: 'dev', environment: 'dev', site: 'local-rack-a', storageClasses: ['standard', 'fast'], networks: ['vlan-100'], ingressNamespace: 'ingress-nginx' },
+  { name: 'prod', environment: 'prod', site: 'local-rack-b', storageClasses: ['standard'], networks: [], ingressNamespace: 'ingress-nginx' },
+] as const;
+
+/** The seeded GitOps repository: platform settings, empty cluster kustomizations, a CODEOWNERS header. */
+export function seedFiles(): Record<string, string> {
+  const files: Record<string, string> = {
+    'README.md': '# GitOps repository\n\nDesired state of every cluster under `clusters/<cluster>/`, written by the provisioning portal.\n',
+    '.kubeportal/platform.yaml': toYaml({ clusters: LOCAL_CLUSTERS }, ' Platform settings the pull-request checks use (provisioning validate).'),
+    CODEOWNERS: '# Platform team owns everything not owned by a namespace below.\n* @platform-lead\n',
+  };
+  for (const cluster of LOCAL_CLUSTERS) {
+    files[`clusters/${cluster.name}/kustomization.yaml`] = toYaml(
+      { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [] },
+      ` Desired state of cluster ${cluster.name}: every namespace folder below. Maintained by the provisioning portal.`,
+    );
+  }
+  return files;
+}
+
+/** What the local portal runs against. */
+export interface LocalEnvironment {
+  github: GitHubEmulator;
+  env?: KubeTestEnv;
+  flux: FluxControllers[];
+  /** app-config fragment pointing the portal at the emulator and the clusters. */
+  appConfig: Record<string, unknown>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the local default: a GitHub emulator with a seeded GitOps repository, and (unless `clusters: false`)
+ * two real control planes, `dev` and `prod`, each with real Flux syncing `clusters/<name>` from it.
+ */
+export async function startLocalEnvironment(options: { clusters?: boolean; githubPort?: number } = {}): Promise<LocalEnvironment> {
+  const github = new GitHubEmulator({
+    tokens: { 'portal-local-token': 'portal-bot', 'alice-local-token': 'alice', 'platform-lead-token': 'platform-lead' },
+    port: options.githubPort,
+  });
+  await github.start();
+  await github.createRepo(LOCAL_GITOPS_REPO, { files: seedFiles(), collaborators: ['alice', 'platform-lead'] });
+  const host = new URL(github.url).host;
+  const flux: FluxControllers[] = [];
+  let env: KubeTestEnv | undefined;
+  const stop = async () => {
+    await Promise.all(flux.map(f => f.stop()));
+    await env?.stop();
+    await github.stop();
+  };
+  try {
+    const appConfig: Record<string, any> = {
+      integrations: { github: [{ host, apiBaseUrl: github.url, token: 'portal-local-token' }] },
+      provisioning: {
+        gitops: { host, owner: 'acme', repo: 'gitops', branch: 'main' },
+        emulatorUrl: github.url,
+      },
+    };
+    if (options.clusters !== false) {
+      env = await startKubeTestEnv({ clusters: LOCAL_CLUSTERS.map(c => c.name) });
+      const binaries = await ensureBinaries();
+      for (const cluster of Object.values(env.clusters)) {
+        flux.push(await startFlux(cluster, binaries));
+        await syncClusterFromGit(cluster, { url: github.cloneUrl(LOCAL_GITOPS_REPO) });
+      }
+      appConfig.provisioning.clusters = LOCAL_CLUSTERS.map(c => ({
+        ...c,
+        url: env!.clusters[c.name].server,
+        caData: Buffer.from(env!.clusters[c.name].caPem).toString('base64'),
+        auth: { type: 'serviceAccountToken', token: env!.clusters[c.name].adminToken },
+      }));
+    }
+    return { github, env, flux, appConfig, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * Command-line entry: starts the local environment, writes its app-config fragment to `configFile`, prints where
+ * things are, and stops everything on SIGINT/SIGTERM.
+ */
+export async function main(argv: string[]): Promise<void> {
+  const configFile = argv[0];
+  const withClusters = !argv.includes('--no-clusters');
+  const started = Date.now();
+  const local = await startLocalEnvironment({ clusters: withClusters, githubPort: Number(process.env.KUBEPORTAL_GITHUB_PORT ?? 7010) });
+  fs.mkdirSync(path.dirname(configFile), { recursive: true });
+  fs.writeFileSync(configFile, `# Written by the local environment launcher; regenerated on every start.\n${YAML.stringify(local.appConfig)}`, { mode: 0o600 });
+  const lines = [
+    `GitHub emulator: ${local.github.url} (repository ${LOCAL_GITOPS_REPO}; pull requests at ${local.github.url}/)`,
+    ...Object.values(local.env?.clusters ?? {}).map(c => `cluster ${c.name}: ${c.server} (kubeconfig ${c.kubeconfigPath}), Flux syncing clusters/${c.name}`),
+    `ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  ];
+  process.stdout.write(`${lines.map(l => `[local-environment] ${l}`).join('\n')}\n`);
+  fs.writeFileSync(`${configFile}.ready`, lines.join('\n'));
+  const shutdown = async () => {
+    fs.rmSync(`${configFile}.ready`, { force: true });
+    await local.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch(error => {
+    process.stderr.write(`[local-environment] failed: ${error.stack ?? error}\n`);
+    process.exit(1);
+  });
+}
