@@ -5,3 +5,8 @@
  * @packageDocumentation
  */
 export * from './config/clusters';
+export * from './schemas/ObjectSchemaValidator';
+export { GitOpsPullRequestWriter, GitHubPullRequestError } from './github/GitOpsPullRequests';
+export type { PullRequestSpec, PullRequestResult } from './github/GitOpsPullRequests';
+export { withRetries, retryDelay } from './github/retry';
+export type { RetryOptions } from './github/retry';

@@ -110,15 +110,9 @@ export class BareRepo {
     try {
       if (baseTree) await this.git(['read-tree', baseTree], { env });
       else await this.git(['read-tree', '--empty'], { env });
-      const removals = entries.filter(e => e.sha === null).map(e => e.path);
-      if (removals.length > 0) await this.git(['update-index', '--force-remove', '-z', '--stdin'], { env, input: `${removals.join('\0')}\0` });
-      const additions = entries.filter(e => e.sha !== null);
-      if (additions.length > 0) {
-        await this.git(['update-index', '--add', '-z', '--index-info'], {
-          env,
-          input: additions.map(e => `${e.mode} ${e.sha}\t${e.path}\0`).join(''),
-        });
-      }
+      // mode 0 with the null sha removes a path from the index; works without a work tree
+      const lines = entries.map(e => (e.sha === null ? `0 ${'0'.repeat(40)}\t${e.path}\0` : `${e.mode} ${e.sha}\t${e.path}\0`));
+      if (lines.length > 0) await this.git(['update-index', '--add', '-z', '--index-info'], { env, input: lines.join('') });
       return (await this.git(['write-tree'], { env })).trim();
     } finally {
       await rm(index, { force: true });
