@@ -10,3 +10,6 @@ export { GitOpsPullRequestWriter, GitHubPullRequestError } from './github/GitOps
 export type { PullRequestSpec, PullRequestResult } from './github/GitOpsPullRequests';
 export { withRetries, retryDelay } from './github/retry';
 export type { RetryOptions } from './github/retry';
+export * from './config/provisioningConfig';
+export { kubeConfigFor, lookupNamespace, loadClientNode } from './kubernetes/ClusterClients';
+export type { NamespaceLookup } from './kubernetes/ClusterClients';
