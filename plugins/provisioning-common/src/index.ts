@@ -26,3 +26,4 @@ export * from './capacity';
 export * from './cost';
 export * from './render';
 export * from './policy';
+export * from './pullRequest';

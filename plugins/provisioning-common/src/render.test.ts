@@ -17,6 +17,8 @@ import { LABELS } from './labels';
 import { RepoSnapshot } from './manifests/types';
 import { parseRequest } from './requests/parse';
 import { renderRequest } from './render';
+import { evaluatePolicy } from './policy';
+import { pullRequestBody, pullRequestLabels } from './pullRequest';
 
 const render = (input: unknown, repo: RepoSnapshot, teamAccess = {}) =>
   renderRequest(parseRequest(input), { settings, repo, teamAccess });
@@ -165,5 +167,21 @@ describe('renderRequest', () => {
     const after = applyChanges(second, render(decommissionNamespaceInput, second).changes);
     expect(after.has('clusters/dev/teams/payments/kustomization.yaml')).toBe(true);
     expect([...after.keys()].some(p => p.includes('/payments-dev/'))).toBe(false);
+  });
+});
+
+describe('pull request body', () => {
+  it('carries the summary, cost against the budget, the policy result and the files', () => {
+    const request = parseRequest(namespaceInput);
+    const result = renderRequest(request, { settings, repo: new Map() });
+    const policy = evaluatePolicy(request, result, new Map(), settings, '2026-11-24');
+    const body: string = pullRequestBody(request, result, policy, settings, { portal: 'http://portal/requests/dev.ns.payments-dev' });
+    expect(body).toContain('## Namespace payments-dev on dev for payments');
+    expect(body).toContain('| CPU requests / limits | 2 cores / 4 cores |');
+    expect(body).toContain('| team `payments` after this change | 57.00 EUR of 1000.00 EUR budget |');
+    expect(body).toContain('All policy checks passed.');
+    expect(body).toContain('- write `clusters/dev/namespaces/payments-dev/resourcequota.yaml`');
+    expect(body).toContain('[Open in the portal](http://portal/requests/dev.ns.payments-dev)');
+    expect(pullRequestLabels(request, result)).toEqual(['provisioning', 'kind:namespace', 'cluster:dev', 'team:payments']);
   });
 });

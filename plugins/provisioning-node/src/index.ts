@@ -13,3 +13,5 @@ export type { RetryOptions } from './github/retry';
 export * from './config/provisioningConfig';
 export { kubeConfigFor, lookupNamespace, loadClientNode } from './kubernetes/ClusterClients';
 export type { NamespaceLookup } from './kubernetes/ClusterClients';
+export { RequestPlanner } from './requests/RequestPlanner';
+export type { RequestPlan, TeamDirectory, TeamFacts } from './requests/RequestPlanner';

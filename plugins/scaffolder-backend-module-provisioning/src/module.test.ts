@@ -1,4 +1,5 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { scaffolderModuleProvisioning } from './module';
 
@@ -7,9 +8,13 @@ describe('scaffolderModuleProvisioning', () => {
     const addActions = jest.fn();
     await startTestBackend({
       extensionPoints: [[scaffolderActionsExtensionPoint, { addActions }]],
-      features: [scaffolderModuleProvisioning, mockServices.rootConfig.factory({ data: {} })],
+      features: [
+        scaffolderModuleProvisioning,
+        catalogServiceMock.factory(),
+        mockServices.rootConfig.factory({ data: { provisioning: { clusters: [{ name: 'dev', environment: 'dev', auth: { type: 'inCluster' } }] } } }),
+      ],
     });
     const ids = addActions.mock.calls.flat().map((a: { id: string }) => a.id);
-    expect(ids).toEqual(['provisioning:request:describe']);
+    expect(ids).toEqual(['provisioning:request:describe', 'provisioning:request:validate', 'provisioning:request:render', 'provisioning:github:pull-request']);
   });
 });

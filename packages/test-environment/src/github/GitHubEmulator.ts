@@ -152,6 +152,7 @@ export class GitHubEmulator {
    */
   async createRepo(fullName: string, options: { files?: Record<string, string>; collaborators?: string[]; defaultBranch?: string; private?: boolean } = {}): Promise<void> {
     const [owner, name] = fullName.split('/');
+    if (this.repos.has(fullName)) throw new HttpError(422, `Repository ${fullName} already exists`);
     const git = await BareRepo.init(path.join(this.dir, owner, `${name}.git`), options.defaultBranch ?? 'main');
     const record: RepoRecord = { id: this.nextId++, owner, name, defaultBranch: options.defaultBranch ?? 'main', createdAt: now(), private: options.private ?? true };
     const entries = await Promise.all(

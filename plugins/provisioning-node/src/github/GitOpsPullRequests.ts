@@ -157,13 +157,16 @@ export class GitOpsPullRequestWriter {
    * Reads the files the renderer needs from a branch: everything under the given prefixes (e.g. `clusters/dev/`)
    * and the given single paths. One tree call, then one blob call per file read.
    */
-  async readFiles(owner: string, repoName: string, ref: string, options: { prefixes: string[]; paths: string[] }): Promise<Map<string, string>> {
+  async readFiles(owner: string, repoName: string, ref: string, options: { prefixes?: string[]; paths?: string[]; include?: (path: string) => boolean }): Promise<Map<string, string>> {
     const repo = { owner, repo: repoName };
     const head = await this.call('read branch', () => this.octokit.git.getRef({ ...repo, ref: `heads/${ref}` })).catch(e => this.fail(`reading branch '${ref}'`, e));
     const tree = await this.call('read tree', () => this.octokit.git.getTree({ ...repo, tree_sha: head.data.object.sha, recursive: 'true' })).catch(e => this.fail('reading the tree', e));
     if (tree.data.truncated) throw new GitHubPullRequestError(`The tree of ${owner}/${repoName} is too large to read in one call`);
     const wanted = tree.data.tree.filter(
-      e => e.type === 'blob' && e.path && (options.paths.includes(e.path) || options.prefixes.some(p => e.path!.startsWith(p))),
+      e =>
+        e.type === 'blob' &&
+        e.path &&
+        ((options.paths ?? []).includes(e.path) || (options.prefixes ?? []).some(p => e.path!.startsWith(p)) || (options.include?.(e.path) ?? false)),
     );
     const files = new Map<string, string>();
     for (const entry of wanted) {
