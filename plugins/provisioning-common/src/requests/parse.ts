@@ -16,10 +16,27 @@ const byKind: Record<string, z.ZodTypeAny> = {
   decommission: decommissionRequestSchema,
 };
 
-/** Checks a request; returns it parsed, or every field problem found. */
+/**
+ * Drops what a form leaves for a field nobody filled in (empty strings, null, undefined), at any depth, so an
+ * optional field left blank reads as absent rather than as an invalid value.
+ */
+export function dropBlankFields(value: unknown): unknown {
+  if (Array.isArray(value)) return value.filter(v => v !== '' && v !== null && v !== undefined).map(dropBlankFields);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== '' && v !== null && v !== undefined)
+        .map(([k, v]) => [k, dropBlankFields(v)]),
+    );
+  }
+  return value;
+}
+
+/** Checks a request (blank form fields dropped first); returns it parsed, or every field problem found. */
 export function checkRequest(
-  input: unknown,
+  rawInput: unknown,
 ): { request: ProvisioningRequest; problems: [] } | { request?: undefined; problems: FieldProblem[] } {
+  const input = dropBlankFields(rawInput);
   const kind = (input as { kind?: unknown } | null)?.kind;
   const schema = typeof kind === 'string' ? byKind[kind] : undefined;
   if (!schema) {

@@ -16,6 +16,16 @@ describe('request schemas', () => {
     expect(vm).toMatchObject({ runStrategy: 'Always', network: { type: 'pod' }, exposure: { type: 'none' }, dataDisks: [] });
   });
 
+  it('reads blank form fields as absent', () => {
+    const vm = parseRequest({
+      ...vmInput,
+      rootDisk: { size: '10Gi', storageClass: '', source: { type: 'http', namespace: '', name: '', url: 'https://img.example/a.qcow2' } },
+      cloudInit: { sshPublicKeys: [''] },
+    });
+    expect(vm).toMatchObject({ rootDisk: { source: { type: 'http', url: 'https://img.example/a.qcow2' } }, cloudInit: { sshPublicKeys: [] } });
+    expect((vm as any).rootDisk.storageClass).toBeUndefined();
+  });
+
   it('throws an InputError naming every field', () => {
     expect(() => parseRequest({ ...namespaceInput, name: 'default', cluster: 'Dev' })).toThrow(InputError);
     expect(() => parseRequest({ ...namespaceInput, name: 'default', cluster: 'Dev' })).toThrow(
@@ -71,7 +81,7 @@ describe('request schemas', () => {
   });
 
   it('quota change and decommission name their fields', () => {
-    expect(problemsOf({ ...quotaChangeInput, quota: { tier: '' } })).toEqual(['quota.tier: must name a tier']);
+    expect(problemsOf({ ...quotaChangeInput, quota: { tier: '' } })).toEqual(["quota: must name a tier ({ tier: 'M' }) or give custom values ({ custom: { requestsCpu, ... } })"]);
     expect(problemsOf({ ...decommissionVmInput, vmName: 'Bad_Name' })).toEqual([
       "vmName: must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit",
     ]);

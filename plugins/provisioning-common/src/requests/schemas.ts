@@ -14,10 +14,13 @@ const githubLogin = z
   .regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, 'must be a GitHub user name');
 
 /** A quota: a named tier from configuration, or explicit values. */
-export const quotaChoiceSchema = z.union([
-  z.object({ tier: z.string().min(1, 'must name a tier').describe('Name of a tier defined by the platform team (S, M, L, XL)') }).strict(),
-  z.object({ custom: quotaValuesSchema }).strict(),
-]);
+export const quotaChoiceSchema = z.union(
+  [
+    z.object({ tier: z.string().min(1, 'must name a tier').describe('Name of a tier defined by the platform team (S, M, L, XL)') }).strict(),
+    z.object({ custom: quotaValuesSchema }).strict(),
+  ],
+  { errorMap: () => ({ message: "must name a tier ({ tier: 'M' }) or give custom values ({ custom: { requestsCpu, ... } })" }) },
+);
 /** A quota choice. */
 export type QuotaChoice = z.infer<typeof quotaChoiceSchema>;
 
