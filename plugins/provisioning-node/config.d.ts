@@ -1,6 +1,27 @@
 export interface Config {
   /** Settings of the provisioning portal. */
   provisioning?: {
+    /** Catalog group that owns the clusters (default group:default/platform). */
+    platformTeam?: string;
+    /** The GitOps repository pull requests are opened on. */
+    gitops?: {
+      /** An integrations.github host (github.com or a GitHub Enterprise host). */
+      host?: string;
+      owner: string;
+      repo: string;
+      /** Branch pull requests target (default main). */
+      branch?: string;
+    };
+    /** Quota tiers by name (S, M, L, XL by default); each with the explicit quota values. */
+    tiers?: { [name: string]: { [key: string]: string | number | object } };
+    /** Monthly prices: cpuCoreMonth, memoryGiBMonth, storageGiBMonth per class, defaultStorageGiBMonth, vmMonth, currency. */
+    prices?: { [key: string]: string | number | object };
+    /** Policy: maxQuota per environment, teamBudgets, defaultTeamBudget, prodMinApprovers, maxExpiryDays. */
+    policy?: { [key: string]: number | object };
+    /** Defaults every namespace of a team inherits (limitRange, dnsNamespace). */
+    teamDefaults?: { [key: string]: string | object };
+    /** KubeVirt virt-launcher overhead model (staticOverhead, perVcpu, pageTableDivisor, graphics). */
+    vmOverhead?: { [key: string]: string | number };
     /** Clusters the portal provisions into and reads live state from. */
     clusters?: Array<{
       /** Cluster name, a DNS-1123 label; the GitOps folder is clusters/<name>. */
