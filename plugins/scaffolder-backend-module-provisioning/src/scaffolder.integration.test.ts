@@ -1,0 +1,155 @@
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { describeWithKube, GitHubEmulator, KubeTestEnv, startKubeTestEnv } from '@kubeportal/test-environment';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import request from 'supertest';
+import YAML from 'yaml';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import { scaffolderModuleProvisioning } from './module';
+
+jest.setTimeout(180_000);
+
+const templatesDir = path.resolve(__dirname, '../../../templates');
+const templates = fs
+  .readdirSync(templatesDir, { withFileTypes: true })
+  .filter(d => d.isDirectory())
+  .map(d => YAML.parse(fs.readFileSync(path.join(templatesDir, d.name, 'template.yaml'), 'utf8')) as Entity)
+  .map(t => ({ ...t, metadata: { ...t.metadata, namespace: 'default' } }));
+
+const entities: Entity[] = [
+  ...templates,
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: 'payments', namespace: 'default', annotations: { 'provisioning.kubeportal.io/project-leads': 'alice', 'provisioning.kubeportal.io/ad-groups': 'sg-payments-dev' } },
+    spec: { type: 'team', children: [] },
+  },
+  { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'jdoe', namespace: 'default' }, spec: { memberOf: ['payments'] } },
+];
+
+const seed = {
+  'clusters/dev/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n',
+};
+
+describeWithKube('namespace template through the real scaffolder backend', () => {
+  let github: GitHubEmulator;
+  let env: KubeTestEnv;
+  let server: any;
+
+  beforeAll(async () => {
+    github = new GitHubEmulator({ tokens: { 'portal-token': 'portal-bot' } });
+    await github.start();
+    await github.createRepo('acme/gitops', { files: seed, collaborators: ['alice'] });
+    env = await startKubeTestEnv({ clusters: ['dev'], controllerManager: false });
+    const dev = env.clusters.dev;
+    const host = new URL(github.url).host;
+    const backend = await startTestBackend({
+      features: [
+        scaffolderPlugin,
+        scaffolderModuleProvisioning,
+        catalogServiceMock.factory({ entities }),
+        mockServices.rootConfig.factory({
+          data: {
+            app: { baseUrl: 'http://portal.test' },
+            integrations: { github: [{ host, apiBaseUrl: github.url, token: 'portal-token' }] },
+            provisioning: {
+              gitops: { host, owner: 'acme', repo: 'gitops', branch: 'main' },
+              clusters: [
+                { name: 'dev', environment: 'dev', url: dev.server, caData: Buffer.from(dev.caPem).toString('base64'), auth: { type: 'serviceAccountToken', token: dev.adminToken }, ingressNamespace: 'ingress-nginx' },
+              ],
+            },
+          },
+        }),
+      ],
+    });
+    server = backend.server;
+  });
+  afterAll(async () => {
+    await github?.stop();
+    await env?.stop();
+  });
+
+  async function runTask(values: Record<string, unknown>) {
+    const created = await request(server)
+      .post('/api/scaffolder/v2/tasks')
+      .set('Authorization', mockCredentials.user.header('user:default/jdoe'))
+      .send({ templateRef: 'template:default/provisioning-namespace', values });
+    expect(created.status).toBe(201);
+    for (let i = 0; i < 200; i++) {
+      const task = await request(server).get(`/api/scaffolder/v2/tasks/${created.body.id}`).set('Authorization', mockCredentials.user.header('user:default/jdoe'));
+      if (['completed', 'failed', 'cancelled'].includes(task.body.status)) {
+        const events = await request(server).get(`/api/scaffolder/v2/tasks/${created.body.id}/events`).set('Authorization', mockCredentials.user.header('user:default/jdoe'));
+        return { task: task.body, log: (events.body as any[]).map(e => e.body?.message).filter(Boolean).join('\n') };
+      }
+      await new Promise(r => setTimeout(r, 250));
+    }
+    throw new Error('task did not finish');
+  }
+
+  const values = {
+    cluster: 'resource:default/dev',
+    name: 'payments-dev',
+    team: 'group:default/payments',
+    environment: 'dev',
+    costCentre: 'CC-1234',
+    purpose: 'Payment service development',
+    tier: 'S',
+    networkPreset: 'ingress',
+    allowEgressTo: [],
+    access: [{ group: 'sg-payments-dev', role: 'edit' }],
+    approvers: ['alice'],
+  };
+
+  it('goes from the form to a reviewed pull request, and a re-run updates it', async () => {
+    github.resetCalls();
+    const { task, log } = await runTask(values);
+    expect({ status: task.status, log }).toMatchObject({ status: 'completed' });
+    const pulls = github.pulls('acme/gitops');
+    expect(pulls).toHaveLength(1);
+    expect(pulls[0]).toMatchObject({
+      title: 'Namespace payments-dev on dev for payments',
+      head: 'provisioning/create/dev.ns.payments-dev',
+      requestedReviewers: ['alice'],
+      labels: ['provisioning', 'kind:namespace', 'cluster:dev', 'team:payments'],
+    });
+    const files = execFileSync('git', ['-C', github.gitDir('acme/gitops'), 'ls-tree', '-r', '--name-only', 'provisioning/create/dev.ns.payments-dev'], { encoding: 'utf8' }).trim().split('\n');
+    expect(files).toEqual([
+      'CODEOWNERS',
+      'clusters/dev/kustomization.yaml',
+      'clusters/dev/namespaces/payments-dev/kustomization.yaml',
+      'clusters/dev/namespaces/payments-dev/namespace.yaml',
+      'clusters/dev/namespaces/payments-dev/networkpolicies.yaml',
+      'clusters/dev/namespaces/payments-dev/resourcequota.yaml',
+      'clusters/dev/namespaces/payments-dev/rolebindings.yaml',
+      'clusters/dev/teams/payments/kustomization.yaml',
+      'clusters/dev/teams/payments/limitrange.yaml',
+      'clusters/dev/teams/payments/networkpolicies.yaml',
+      'clusters/dev/teams/payments/rolebindings.yaml',
+    ]);
+    const writes = Object.fromEntries(Object.entries(github.calls()).filter(([k]) => !k.startsWith('GET')));
+    expect(writes).toEqual({
+      'POST /repos/{owner}/{repo}/git/trees': 1,
+      'POST /repos/{owner}/{repo}/git/commits': 1,
+      'POST /repos/{owner}/{repo}/git/refs': 1,
+      'POST /repos/{owner}/{repo}/pulls': 1,
+      'POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers': 1,
+      'POST /repos/{owner}/{repo}/issues/{issue_number}/labels': 1,
+    });
+
+    const again = await runTask({ ...values, purpose: 'Payment service development, now with load tests' });
+    expect(again.task.status).toBe('completed');
+    expect(github.pulls('acme/gitops')).toHaveLength(1);
+    expect(github.pulls('acme/gitops')[0].body).toContain('now with load tests');
+  });
+
+  it('fails with the message a user would see, and writes nothing, on a policy violation', async () => {
+    github.resetCalls();
+    const { task, log } = await runTask({ ...values, name: 'payments-prod', environment: 'prod' });
+    expect(task.status).toBe('failed');
+    expect(log).toContain("environment: prod namespaces do not belong on cluster 'dev', which is dev [environment]");
+    expect(Object.keys(github.calls()).filter(k => !k.startsWith('GET'))).toEqual([]);
+  });
+});
