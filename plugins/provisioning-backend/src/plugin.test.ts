@@ -1,20 +1,65 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { provisioningPlugin } from './plugin';
 
+const config = {
+  provisioning: {
+    clusters: [{ name: 'down', environment: 'dev', url: 'https://127.0.0.1:1', auth: { type: 'serviceAccountToken', token: 't' } }],
+    gitops: { host: 'github.example', owner: 'acme', repo: 'gitops' },
+  },
+};
+
 describe('provisioningPlugin', () => {
-  it('answers its health route without credentials', async () => {
+  async function start(data: object = config) {
     const { server } = await startTestBackend({
-      features: [provisioningPlugin, mockServices.rootConfig.factory({ data: {} })],
+      features: [provisioningPlugin, catalogServiceMock.factory(), mockServices.rootConfig.factory({ data })],
     });
-    const res = await request(server).get('/api/provisioning/health');
+    return server;
+  }
+
+  it('answers its health route without credentials', async () => {
+    const res = await request(await start()).get('/api/provisioning/health');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'ok' });
   });
 
-  it('does not serve unknown routes', async () => {
-    const { server } = await startTestBackend({ features: [provisioningPlugin] });
-    const res = await request(server).get('/api/provisioning/nope');
-    expect(res.status).toBe(404);
+  it('reports a cluster that is down as such', async () => {
+    const res = await request(await start()).get('/api/provisioning/clusters').set('Authorization', mockCredentials.user.header());
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([expect.objectContaining({ name: 'down', environment: 'dev', health: 'unreachable', message: expect.any(String) })]);
+  });
+
+  it('lists the configured tiers with their monthly cost', async () => {
+    const res = await request(await start()).get('/api/provisioning/tiers').set('Authorization', mockCredentials.user.header());
+    expect(res.body.items.map((t: any) => `${t.name}: ${t.monthlyCost}`)).toEqual(['S: 57.00 EUR', 'M: 148.00 EUR', 'L: 306.00 EUR', 'XL: 614.40 EUR']);
+  });
+
+  it('answers a bad preview with 400 naming the field', async () => {
+    const res = await request(await start())
+      .post('/api/provisioning/preview')
+      .set('Authorization', mockCredentials.user.header())
+      .send({ request: { kind: 'namespace', cluster: 'Dev' } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain("cluster: must be a DNS-1123 label");
+  });
+
+  it('needs credentials for everything but health', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        provisioningPlugin,
+        catalogServiceMock.factory(),
+        mockServices.rootConfig.factory({ data: config }),
+        mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+      ],
+    });
+    expect((await request(server).get('/api/provisioning/clusters')).status).toBe(401);
+    expect((await request(server).get('/api/provisioning/health')).status).toBe(200);
+  });
+
+  it('refuses to start with bad cluster configuration, naming the path', async () => {
+    await expect(start({ provisioning: { clusters: [{ name: 'x', environment: 'qa', auth: { type: 'inCluster' } }] } })).rejects.toThrow(
+      "provisioning.clusters[0].environment: Invalid enum value. Expected 'dev' | 'staging' | 'prod', received 'qa'",
+    );
   });
 });

@@ -1,7 +1,5 @@
-import {
-  coreServices,
-  createBackendPlugin,
-} from '@backstage/backend-plugin-api';
+import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { createRouter } from './service/router';
 
 /**
@@ -17,9 +15,11 @@ export const provisioningPlugin = createBackendPlugin({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        catalog: catalogServiceRef,
       },
-      async init({ config, logger, httpRouter }) {
-        httpRouter.use(await createRouter({ config, logger }));
+      async init({ config, logger, httpRouter, httpAuth, catalog }) {
+        httpRouter.use(await createRouter({ config, logger, httpAuth, catalog }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });
