@@ -90,7 +90,7 @@ describeWithKube('namespace template through the real scaffolder backend', () =>
   }
 
   const values = {
-    cluster: 'resource:default/dev',
+    cluster: 'dev',
     name: 'payments-dev',
     team: 'group:default/payments',
     environment: 'dev',

@@ -5,6 +5,36 @@ export interface ProvisioningHealth {
   status: 'ok';
 }
 
+/** A configured cluster, with whether the portal can reach it now. */
+export interface ClusterSummary {
+  name: string;
+  title: string;
+  environment: 'dev' | 'staging' | 'prod';
+  site?: string;
+  storageClasses: string[];
+  networks: string[];
+  health: 'ok' | 'unreachable';
+  message?: string;
+}
+
+/** A quota tier from configuration, with its monthly cost. */
+export interface TierSummary {
+  name: string;
+  quota: Record<string, unknown>;
+  monthlyCost: string;
+}
+
+/** What a request would write, rendered by the backend with the same code as the pull request. */
+export interface RequestPreview {
+  requestId: string;
+  title: string;
+  branch: string;
+  files: Array<{ path: string; content: string | null }>;
+  summary: Array<{ label: string; value: string }>;
+  cost: { before: string; after: string; teamAfter: string; teamBudget: string | null };
+  violations: Array<{ path: string; rule: string; message: string }>;
+}
+
 /**
  * Client of the provisioning backend (`/api/provisioning`).
  *
@@ -12,6 +42,9 @@ export interface ProvisioningHealth {
  */
 export interface ProvisioningApi {
   getHealth(): Promise<ProvisioningHealth>;
+  getClusters(): Promise<ClusterSummary[]>;
+  getTiers(): Promise<TierSummary[]>;
+  preview(request: Record<string, unknown>): Promise<RequestPreview>;
 }
 
 /** @public */

@@ -1,6 +1,6 @@
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { ProvisioningApi, ProvisioningHealth } from './ProvisioningApi';
+import { ClusterSummary, ProvisioningApi, ProvisioningHealth, RequestPreview, TierSummary } from './ProvisioningApi';
 
 /** Talks to the provisioning backend through the app's discovery and fetch APIs. */
 export class ProvisioningClient implements ProvisioningApi {
@@ -13,12 +13,24 @@ export class ProvisioningClient implements ProvisioningApi {
   }
 
   async getHealth(): Promise<ProvisioningHealth> {
-    return this.get<ProvisioningHealth>('/health');
+    return this.request<ProvisioningHealth>('/health');
   }
 
-  private async get<T>(path: string): Promise<T> {
+  async getClusters(): Promise<ClusterSummary[]> {
+    return (await this.request<{ items: ClusterSummary[] }>('/clusters')).items;
+  }
+
+  async getTiers(): Promise<TierSummary[]> {
+    return (await this.request<{ items: TierSummary[] }>('/tiers')).items;
+  }
+
+  async preview(request: Record<string, unknown>): Promise<RequestPreview> {
+    return this.request<RequestPreview>('/preview', { method: 'POST', body: JSON.stringify({ request }), headers: { 'content-type': 'application/json' } });
+  }
+
+  private async request<T>(path: string, init?: RequestInit): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('provisioning');
-    const response = await this.fetchApi.fetch(`${baseUrl}${path}`);
+    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, init);
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

@@ -1,11 +1,12 @@
 import { renderInTestApp, TestApiProvider } from '@backstage/frontend-test-utils';
 import { screen } from '@testing-library/react';
-import { ProvisioningApi, provisioningApiRef } from '../../api';
+import { provisioningApiRef } from '../../api';
+import { fakeProvisioningApi } from '../../__fixtures__/fakeApi';
 import { ProvisioningPage } from './ProvisioningPage';
 
 describe('ProvisioningPage', () => {
   it('shows that the backend answers', async () => {
-    const api: ProvisioningApi = { getHealth: async () => ({ status: 'ok' }) };
+    const api = fakeProvisioningApi();
     await renderInTestApp(
       <TestApiProvider apis={[[provisioningApiRef, api]]}>
         <ProvisioningPage />
@@ -16,11 +17,11 @@ describe('ProvisioningPage', () => {
   });
 
   it('shows the error when the backend fails', async () => {
-    const api: ProvisioningApi = {
+    const api = fakeProvisioningApi({
       getHealth: async () => {
         throw new Error('backend is down');
       },
-    };
+    });
     await renderInTestApp(
       <TestApiProvider apis={[[provisioningApiRef, api]]}>
         <ProvisioningPage />

@@ -1,0 +1,1 @@
+export { ClusterPicker } from './ClusterPicker';

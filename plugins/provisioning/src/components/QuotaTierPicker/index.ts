@@ -1,0 +1,1 @@
+export { QuotaTierPicker } from './QuotaTierPicker';

@@ -1,0 +1,68 @@
+import { identityApiRef, useApi } from '@backstage/frontend-plugin-api';
+import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Typography from '@mui/material/Typography';
+import { useState } from 'react';
+import { provisioningApiRef, RequestPreview as Preview } from '../../api';
+import { namespaceRequestFromForm } from './namespaceRequest';
+
+/**
+ * Scaffolder field: shows the exact files the pull request will contain, the monthly cost and the policy result,
+ * rendered by the backend with the same code as the pull request. Holds no value of its own.
+ */
+export const RequestPreview = (props: FieldExtensionComponentProps<string>) => {
+  const api = useApi(provisioningApiRef);
+  const identity = useApi(identityApiRef);
+  const [preview, setPreview] = useState<Preview>();
+  const [error, setError] = useState<string>();
+  const [loading, setLoading] = useState(false);
+  const form = ((props as any).formContext?.formData ?? {}) as Record<string, any>;
+
+  const load = async () => {
+    setLoading(true);
+    setError(undefined);
+    try {
+      const { userEntityRef } = await identity.getBackstageIdentity();
+      setPreview(await api.preview(namespaceRequestFromForm(form, userEntityRef)));
+    } catch (e) {
+      setPreview(undefined);
+      setError((e as Error).message);
+    } finally {
+      setLoading(false);
+    }
+  };
+
+  return (
+    <Box sx={{ my: 2 }}>
+      <Typography variant="h6">{props.schema.title ?? 'Preview'}</Typography>
+      <Button variant="outlined" onClick={load} disabled={loading} sx={{ my: 1 }}>
+        {loading ? 'Rendering…' : 'Preview the pull request'}
+      </Button>
+      {error && <Alert severity="error">{error}</Alert>}
+      {preview && (
+        <Box>
+          <Alert severity={preview.violations.length === 0 ? 'success' : 'warning'} sx={{ mb: 1 }}>
+            {preview.title} — monthly cost {preview.cost.before} → {preview.cost.after}; team after this change {preview.cost.teamAfter}
+            {preview.cost.teamBudget ? ` of ${preview.cost.teamBudget}` : ''}.{' '}
+            {preview.violations.length === 0 ? 'All policy checks pass.' : preview.violations.map(v => `${v.path}: ${v.message}`).join('; ')}
+          </Alert>
+          {preview.files.map(file => (
+            <Box key={file.path} sx={{ mb: 1 }}>
+              <Typography variant="subtitle2" component="div">
+                {file.content === null ? 'delete ' : ''}
+                {file.path}
+              </Typography>
+              {file.content !== null && (
+                <Box component="pre" sx={{ bgcolor: 'action.hover', p: 1, fontSize: 12, overflowX: 'auto', maxHeight: 240 }}>
+                  {file.content}
+                </Box>
+              )}
+            </Box>
+          ))}
+        </Box>
+      )}
+    </Box>
+  );
+};

@@ -1,0 +1,2 @@
+export { RequestPreview } from './RequestPreview';
+export { namespaceRequestFromForm } from './namespaceRequest';

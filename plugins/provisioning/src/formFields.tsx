@@ -1,0 +1,28 @@
+import { FormFieldBlueprint, createFormField } from '@backstage/plugin-scaffolder-react/alpha';
+
+/** `ui:field: ProvisioningClusterPicker` */
+export const clusterPickerField = FormFieldBlueprint.make({
+  name: 'cluster-picker',
+  params: {
+    field: () =>
+      import('./components/ClusterPicker').then(m => createFormField({ name: 'ProvisioningClusterPicker', component: m.ClusterPicker })),
+  },
+});
+
+/** `ui:field: ProvisioningQuotaTierPicker` */
+export const quotaTierPickerField = FormFieldBlueprint.make({
+  name: 'quota-tier-picker',
+  params: {
+    field: () =>
+      import('./components/QuotaTierPicker').then(m => createFormField({ name: 'ProvisioningQuotaTierPicker', component: m.QuotaTierPicker })),
+  },
+});
+
+/** `ui:field: ProvisioningRequestPreview` */
+export const requestPreviewField = FormFieldBlueprint.make({
+  name: 'request-preview',
+  params: {
+    field: () =>
+      import('./components/RequestPreview').then(m => createFormField({ name: 'ProvisioningRequestPreview', component: m.RequestPreview })),
+  },
+});
