@@ -2,7 +2,7 @@
 // and a headless Debian Chromium driven by playwright-core. Never downloads a browser.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,15 +37,51 @@ async function waitFor(url, timeoutMs, child) {
   throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
 }
 
-/** Starts the backend (which serves the built app) and returns its URL and a stop function. */
-export async function startPortal() {
+/**
+ * Starts the local environment launcher (GitHub emulator with the seeded GitOps repository, real dev and prod
+ * clusters with Flux) and returns the app-config file it wrote and a stop function.
+ */
+async function startLocalEnvironment(logs) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'portal-env-'));
+  const configFile = path.join(dir, 'app-config.environment.yaml');
+  const child = spawn(
+    process.execPath,
+    ['--require', '@backstage/cli-node/config/nodeTransform.cjs', 'packages/test-environment/src/local/localEnvironment.ts', configFile],
+    { cwd: repoRoot, detached: true, env: { ...process.env, KUBEPORTAL_GITHUB_PORT: String(await freePort()) }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child.stdout.on('data', d => logs.push(String(d)));
+  child.stderr.on('data', d => logs.push(String(d)));
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    process.kill(-child.pid, 'SIGTERM');
+    await new Promise(r => child.once('exit', r));
+    await rm(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 120_000;
+  while (!existsSync(`${configFile}.ready`)) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new Error(`the local environment did not start:\n${logs.join('').slice(-3000)}`);
+    }
+    await new Promise(r => setTimeout(r, 250));
+  }
+  return { configFile, stop };
+}
+
+/**
+ * Starts the backend (which serves the built app) and returns its URL and a stop function. With
+ * `localEnvironment`, the GitHub emulator and two real clusters start first and the backend is pointed at them.
+ */
+export async function startPortal(options = {}) {
   if (!existsSync(path.join(repoRoot, 'packages/app/dist/index.html'))) {
     throw new Error('packages/app/dist is missing: run `yarn workspace app build` first');
   }
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
   const logs = [];
-  const child = spawn('yarn', ['workspace', 'backend', 'start'], {
+  const env = options.localEnvironment ? await startLocalEnvironment(logs) : undefined;
+  const configArgs = env ? ['--config', path.join(repoRoot, 'app-config.yaml'), '--config', env.configFile] : [];
+  const child = spawn('yarn', ['workspace', 'backend', 'start', ...configArgs], {
     cwd: repoRoot,
     detached: true,
     env: {
@@ -60,6 +96,10 @@ export async function startPortal() {
   child.stdout.on('data', d => logs.push(String(d)));
   child.stderr.on('data', d => logs.push(String(d)));
   const stop = async () => {
+    await stopBackend();
+    await env?.stop();
+  };
+  const stopBackend = async () => {
     if (child.exitCode === null) {
       process.kill(-child.pid, 'SIGTERM');
       await new Promise(r => {
@@ -84,7 +124,8 @@ export async function startPortal() {
     await stop();
     throw new Error(`${error.message}\n--- backend log ---\n${logs.join('').slice(-4000)}`);
   }
-  return { baseUrl, stop, logs };
+  const environment = env ? (await readFile(`${env.configFile}.ready`, 'utf8')) : undefined;
+  return { baseUrl, stop, logs, environment };
 }
 
 /** Launches headless Debian Chromium with the flags this machine needs. */

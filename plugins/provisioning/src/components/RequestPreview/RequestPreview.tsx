@@ -49,13 +49,13 @@ export const RequestPreview = (props: FieldExtensionComponentProps<string>) => {
             {preview.violations.length === 0 ? 'All policy checks pass.' : preview.violations.map(v => `${v.path}: ${v.message}`).join('; ')}
           </Alert>
           {preview.files.map(file => (
-            <Box key={file.path} sx={{ mb: 1 }}>
-              <Typography variant="subtitle2" component="div">
+            <Box component="details" key={file.path} sx={{ mb: 0.5 }}>
+              <Box component="summary" sx={{ cursor: 'pointer', fontFamily: 'monospace', fontSize: 13 }}>
                 {file.content === null ? 'delete ' : ''}
                 {file.path}
-              </Typography>
+              </Box>
               {file.content !== null && (
-                <Box component="pre" sx={{ bgcolor: 'action.hover', p: 1, fontSize: 12, overflowX: 'auto', maxHeight: 240 }}>
+                <Box component="pre" sx={{ bgcolor: 'action.hover', p: 1, fontSize: 12, overflowX: 'auto', maxHeight: 320 }}>
                   {file.content}
                 </Box>
               )}

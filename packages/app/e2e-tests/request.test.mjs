@@ -1,0 +1,69 @@
+// Browser test of the whole request flow: sign in, open the namespace template, fill it, see the preview and
+// cost, submit, and follow the link to the pull request on the GitHub emulator. Runs against the local
+// environment (emulator and real clusters), so it needs the control-plane binaries.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { launchBrowser, startPortal } from './portal.mjs';
+
+const unavailable = process.env.KUBEPORTAL_KUBE_UNAVAILABLE;
+let portal;
+let browser;
+
+before(async () => {
+  if (unavailable) return;
+  portal = await startPortal({ localEnvironment: true });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await portal?.stop();
+});
+
+test('a developer requests a namespace and reaches its pull request', { skip: unavailable ? `the real control plane cannot run here: ${unavailable}` : false }, async () => {
+  const page = await browser.context.newPage();
+  const shot = async name => process.env.SCREENSHOT_DIR && page.screenshot({ path: `${process.env.SCREENSHOT_DIR}/request-${name}.png` });
+  try {
+    await page.goto(portal.baseUrl);
+    await page.getByRole('button', { name: 'Enter' }).click();
+    await page.getByText('Owned Components').waitFor({ timeout: 60_000 });
+    await page.goto(`${portal.baseUrl}/create/templates/default/provisioning-namespace`);
+
+    await page.getByRole('combobox', { name: /Cluster/ }).click({ timeout: 60_000 });
+    await page.getByRole('option', { name: /^dev — dev/ }).click();
+    await page.getByLabel(/Namespace name/).fill('payments-e2e');
+    await page.locator('#root_team').click();
+    await page.locator('#root_team').pressSequentially('paym');
+    await page.getByRole('option', { name: /payments/i }).first().click();
+    await page.locator('#root_costCentre').fill('CC-1234');
+    await page.getByLabel(/Purpose/).first().fill('End-to-end test of the namespace form');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // tiers and their cost come from the backend's configuration
+    await page.getByText('M: 4 CPU, 16Gi memory, 200Gi storage, 50 pods — 148.00 EUR a month').waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.locator('input[id*="approvers_0"]').fill('alice');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    await page.getByRole('button', { name: 'Preview the pull request' }).click();
+    await page.getByText(/monthly cost 0\.00 EUR → 57\.00 EUR; .*All policy checks pass\./).waitFor({ timeout: 30_000 });
+    assert.ok(await page.getByText('clusters/dev/namespaces/payments-e2e/resourcequota.yaml').isVisible());
+    await shot('preview');
+    await page.getByRole('button', { name: 'Review', exact: true }).last().click();
+    await page.getByRole('button', { name: 'Create' }).click();
+
+    const link = page.getByRole('link', { name: 'Pull request' });
+    await link.waitFor({ timeout: 90_000 });
+    await shot('task');
+    const href = await link.getAttribute('href');
+    assert.match(href, /\/ui\/acme\/gitops\/pull\/1$/);
+    await page.goto(href);
+    await page.getByRole('heading', { name: /Namespace payments-e2e on dev for payments/ }).waitFor({ timeout: 30_000 });
+    assert.ok(await page.getByRole('button', { name: 'Approve' }).isVisible());
+    assert.ok(await page.getByText('team:payments').isVisible());
+    await shot('pull-request');
+  } catch (error) {
+    await page.screenshot({ path: `${process.env.SCREENSHOT_DIR ?? '/tmp'}/request-failure.png` });
+    throw new Error(`${error.message}\n--- portal log ---\n${portal.logs.join('').slice(-3000)}`);
+  }
+});
