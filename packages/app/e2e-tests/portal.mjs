@@ -95,10 +95,6 @@ export async function startPortal(options = {}) {
   });
   child.stdout.on('data', d => logs.push(String(d)));
   child.stderr.on('data', d => logs.push(String(d)));
-  const stop = async () => {
-    await stopBackend();
-    await env?.stop();
-  };
   const stopBackend = async () => {
     if (child.exitCode === null) {
       process.kill(-child.pid, 'SIGTERM');
@@ -117,6 +113,10 @@ export async function startPortal(options = {}) {
         });
       });
     }
+  };
+  const stop = async () => {
+    await stopBackend();
+    await env?.stop();
   };
   try {
     await waitFor(`${baseUrl}/.backstage/health/v1/readiness`, 180_000, child);
