@@ -101,6 +101,9 @@ describe('GitHubEmulator', () => {
     expect(log[0]).toBe(`${merged.sha} ${main.object.sha} ${commit.sha}|Merge pull request #1 from acme/provisioning/create/dev.ns.payments`);
     expect(execFileSync('git', ['-C', gitDir, 'show', 'main:clusters/dev/kustomization.yaml'], { encoding: 'utf8' })).toBe('resources:\n  - namespaces/payments\n');
 
+    const { data: commits } = await portal.repos.listCommits({ ...REPO, sha: 'main', per_page: 2 });
+    expect(commits[0].sha).toBe(merged.sha);
+    expect([main.object.sha, commit.sha]).toContain(commits[1].sha);
     const { data: file } = await portal.repos.getContent({ ...REPO, path: 'clusters/dev/kustomization.yaml' });
     expect(Buffer.from((file as any).content, 'base64').toString('utf8')).toBe('resources:\n  - namespaces/payments\n');
   });

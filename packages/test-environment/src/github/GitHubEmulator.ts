@@ -613,6 +613,33 @@ export class GitHubEmulator {
       return { status: 200, body: gitCommit(this.urls, fullOf(ctx), await repo.git.readCommit(ctx.params.commit_sha)) };
     });
 
+    this.route('GET', `${R}/commits`, async ctx => {
+      const repo = repoOf(ctx);
+      const from = ctx.query.get('sha') ?? repo.record.defaultBranch;
+      const head = (await repo.git.resolveRef(`refs/heads/${from}`)) ?? (await repo.git.resolveRef(from));
+      if (!head) throw new HttpError(404, 'Not Found');
+      const perPage = Math.min(Number(ctx.query.get('per_page') ?? 30), 100);
+      const shas = (await repo.git.git(['rev-list', `--max-count=${perPage}`, head])).trim().split('\n').filter(Boolean);
+      const full = fullOf(ctx);
+      const body = await Promise.all(
+        shas.map(async sha => {
+          const commit = await repo.git.readCommit(sha);
+          const git = gitCommit(this.urls, full, commit);
+          return {
+            sha,
+            node_id: git.node_id,
+            url: `${this.urls.repo(full)}/commits/${sha}`,
+            html_url: git.html_url,
+            comments_url: `${this.urls.repo(full)}/commits/${sha}/comments`,
+            commit: { author: commit.author, committer: commit.committer, message: commit.message, tree: git.tree, url: git.url, comment_count: 0, verification: git.verification },
+            author: simpleUser(this.urls, loginOf(commit.author.email)),
+            committer: simpleUser(this.urls, loginOf(commit.committer.email)),
+            parents: git.parents,
+          };
+        }),
+      );
+      return { status: 200, body };
+    });
     this.route('GET', `${R}/contents/{+path}`, async ctx => this.contents(repoOf(ctx), fullOf(ctx), ctx.params.path, ctx.query.get('ref') ?? undefined));
     this.route('GET', `${R}/contents`, async ctx => this.contents(repoOf(ctx), fullOf(ctx), '', ctx.query.get('ref') ?? undefined));
     this.route('PUT', `${R}/contents/{+path}`, async ctx => {
@@ -816,6 +843,11 @@ export class GitHubEmulator {
     const content = await repo.git.readBlob(entry.sha);
     return { status: 200, body: { ...entryOf(entry), encoding: 'base64', content: content.toString('base64') } };
   }
+}
+
+/** The GitHub login a commit's e-mail stands for (`alice@users.noreply...` is alice). */
+function loginOf(email: string): string {
+  return email.split('@')[0].replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'ghost';
 }
 
 function labelId(name: string): number {
