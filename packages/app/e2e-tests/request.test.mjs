@@ -32,9 +32,12 @@ test('a developer requests a namespace and reaches its pull request', { skip: un
     await page.getByRole('combobox', { name: /Cluster/ }).click({ timeout: 60_000 });
     await page.getByRole('option', { name: /^dev — dev/ }).click();
     await page.getByLabel(/Namespace name/).fill('payments-e2e');
-    await page.locator('#root_team').click();
-    await page.locator('#root_team').pressSequentially('paym');
-    await page.getByRole('option', { name: /payments/i }).first().click();
+    // only the groups the signed-in user belongs to are offered
+    await page.getByLabel(/Owning team/).click();
+    const teams = page.getByRole('option');
+    await teams.first().waitFor({ timeout: 30_000 });
+    assert.deepEqual((await teams.allTextContents()).sort(), ['Payments', 'Platform team']);
+    await page.getByRole('option', { name: 'Payments' }).click();
     await page.locator('#root_costCentre').fill('CC-1234');
     await page.getByLabel(/Purpose/).first().fill('End-to-end test of the namespace form');
     await page.getByRole('button', { name: 'Next' }).click();
