@@ -26,3 +26,12 @@ export const requestPreviewField = FormFieldBlueprint.make({
       import('./components/RequestPreview').then(m => createFormField({ name: 'ProvisioningRequestPreview', component: m.RequestPreview })),
   },
 });
+
+/** `ui:field: ProvisioningAdGroupPicker` */
+export const adGroupPickerField = FormFieldBlueprint.make({
+  name: 'ad-group-picker',
+  params: {
+    field: () =>
+      import('./components/AdGroupPicker').then(m => createFormField({ name: 'ProvisioningAdGroupPicker', component: m.AdGroupPicker })),
+  },
+});
