@@ -271,6 +271,19 @@ function renderNamespace(request: NamespaceRequest, context: RenderContext): Ren
   };
 }
 
+/** The namespace kustomization with VM files added to or removed from its resources (sorted, no duplicates). */
+function namespaceResourcesChange(repo: RepoSnapshot, cluster: string, namespace: string, team: string, change: { add?: string[]; remove?: string[] }): FileChange {
+  const path = namespaceKustomizationPath(cluster, namespace);
+  const kustomization = parseKustomization(repo.get(path)!, path);
+  return {
+    path,
+    content: formatKustomization(
+      { ...kustomization, resources: updateList(kustomization.resources, change.add ?? [], change.remove ?? []) },
+      header(requestId(cluster, 'namespace', namespace), `Namespace ${namespace} of team ${team}`),
+    ),
+  };
+}
+
 function fail2(problems: FieldProblem[]) {
   if (problems.length > 0) fail(problems);
 }
@@ -305,17 +318,9 @@ function renderVm(request: VmRequest, context: RenderContext): RenderResult {
   } catch (error) {
     fail([{ path: 'cloudInit.userData', message: (error as Error).message.replace(/^cloudInit\.userData /, '') }]);
   }
-  const kustomizationPath = namespaceKustomizationPath(request.cluster, request.namespace);
-  const kustomization = parseKustomization(repo.get(kustomizationPath)!, kustomizationPath);
   const changes: FileChange[] = [
     { path, content: toYamlDocuments(objects, header(id, `Virtual machine ${request.name} in namespace ${request.namespace}`)) },
-    {
-      path: kustomizationPath,
-      content: formatKustomization(
-        { ...kustomization, resources: updateList(kustomization.resources, [vmFileName(request.name)]) },
-        header(requestId(request.cluster, 'namespace', request.namespace), `Namespace ${request.namespace} of team ${ns.team}`),
-      ),
-    },
+    namespaceResourcesChange(repo, request.cluster, request.namespace, ns.team, { add: [vmFileName(request.name)] }),
   ];
   const disks = footprint.disks.map(d => `${d.name} ${d.size}${d.storageClass ? ` (${d.storageClass})` : ''}`).join(', ');
   return {
@@ -401,8 +406,6 @@ function renderDecommission(request: DecommissionRequest, context: RenderContext
     if (!ns.vms.some(vm => vm.name === vmName)) {
       throw new NotFoundError(`vmName: VM '${vmName}' does not exist in namespace '${request.namespace}' on cluster '${request.cluster}'`);
     }
-    const kustomizationPath = namespaceKustomizationPath(request.cluster, request.namespace);
-    const kustomization = parseKustomization(repo.get(kustomizationPath)!, kustomizationPath);
     const id = requestId(request.cluster, 'vm', request.namespace, vmName);
     return {
       requestId: id,
@@ -413,13 +416,7 @@ function renderDecommission(request: DecommissionRequest, context: RenderContext
       team: ns.team,
       changes: sortChanges([
         { path: vmPath(request.cluster, request.namespace, vmName), content: null },
-        {
-          path: kustomizationPath,
-          content: formatKustomization(
-            { ...kustomization, resources: updateList(kustomization.resources, [], [vmFileName(vmName)]) },
-            header(requestId(request.cluster, 'namespace', request.namespace), `Namespace ${request.namespace} of team ${ns.team}`),
-          ),
-        },
+        namespaceResourcesChange(repo, request.cluster, request.namespace, ns.team, { remove: [vmFileName(vmName)] }),
       ]),
       quota: ns.quota,
       summary: [

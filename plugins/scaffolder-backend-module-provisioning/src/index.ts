@@ -8,5 +8,5 @@ export { createDescribeRequestAction } from './actions/describeRequest';
 export { createValidateRequestAction } from './actions/validateRequest';
 export { createRenderRequestAction } from './actions/renderRequest';
 export { createOpenPullRequestAction } from './actions/openPullRequest';
-export { catalogTeams, defaultPlannerFactory, PROJECT_LEADS_ANNOTATION, AD_GROUPS_ANNOTATION } from './planner';
+export { defaultPlannerFactory } from './planner';
 export type { PlannerFactory } from './planner';

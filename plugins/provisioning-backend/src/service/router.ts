@@ -1,8 +1,8 @@
-import { BackstageCredentials, HttpAuthService, LoggerService, RootConfigService } from '@backstage/backend-plugin-api';
+import { HttpAuthService, LoggerService, RootConfigService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { formatMoney, quotaCost } from '@kubeportal/plugin-provisioning-common';
-import { ClusterConnection, lookupNamespace, readClusterConnections, readPlatformSettings, RequestPlanner, TeamDirectory } from '@kubeportal/plugin-provisioning-node';
+import { catalogTeams, ClusterConnection, lookupNamespace, readClusterConnections, readPlatformSettings, RequestPlanner } from '@kubeportal/plugin-provisioning-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -13,26 +13,6 @@ export interface RouterOptions {
   logger: LoggerService;
   httpAuth: HttpAuthService;
   catalog: CatalogService;
-}
-
-const list = (value: string | undefined) =>
-  (value ?? '')
-    .split(',')
-    .map(v => v.trim())
-    .filter(Boolean);
-
-function teamsFor(catalog: CatalogService, credentials: BackstageCredentials): TeamDirectory {
-  return {
-    async getTeam(ref) {
-      const group = await catalog.getEntityByRef(ref, { credentials });
-      if (!group || group.kind.toLowerCase() !== 'group') return undefined;
-      const annotations = group.metadata.annotations ?? {};
-      return {
-        projectLeads: list(annotations['provisioning.kubeportal.io/project-leads']),
-        adGroups: list(annotations['provisioning.kubeportal.io/ad-groups']),
-      };
-    },
-  };
 }
 
 const previewBody = z.object({ request: z.record(z.string(), z.unknown()) });
@@ -86,7 +66,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const body = previewBody.safeParse(req.body);
     if (!body.success) throw new InputError('request: the body must be { "request": { ... } }');
     const credentials = await httpAuth.credentials(req);
-    const planner = RequestPlanner.fromConfig(config, { teams: teamsFor(catalog, credentials), logger });
+    const planner = RequestPlanner.fromConfig(config, { teams: catalogTeams(catalog, credentials), logger });
     const plan = await planner.plan(body.data.request);
     res.json({
       requestId: plan.result.requestId,

@@ -1,6 +1,6 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { catalogTeams } from './planner';
+import { catalogTeams } from './catalogTeams';
 
 describe('catalogTeams', () => {
   const catalog = catalogServiceMock({
