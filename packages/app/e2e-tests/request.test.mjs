@@ -65,6 +65,18 @@ test('a developer requests a namespace and reaches its pull request', { skip: un
     assert.ok(await page.getByRole('button', { name: 'Approve' }).isVisible());
     assert.ok(await page.getByText('team:payments').isVisible());
     await shot('pull-request');
+
+    // the request appears in the catalog with its status, owned by the team, for the requester to follow
+    const entityUrl = `${portal.baseUrl}/catalog/default/resource/create.dev.ns.payments-e2e`;
+    const deadline = Date.now() + 150_000;
+    for (;;) {
+      await page.goto(entityUrl);
+      const found = await page.getByText('pull-request-open').first().waitFor({ timeout: 10_000 }).then(() => true, () => false);
+      if (found) break;
+      if (Date.now() > deadline) throw new Error('the request did not appear in the catalog');
+    }
+    assert.ok(await page.getByRole('link', { name: 'Payments' }).first().isVisible());
+    await shot('request-entity');
   } catch (error) {
     await page.screenshot({ path: `${process.env.SCREENSHOT_DIR ?? '/tmp'}/request-failure.png` });
     throw new Error(`${error.message}\n--- portal log ---\n${portal.logs.join('').slice(-3000)}`);

@@ -5,3 +5,5 @@
  */
 export { catalogModuleProvisioning as default } from './module';
 export { ClusterEntityProvider, CLUSTER_ENTITY_TYPE } from './providers/ClusterEntityProvider';
+export { RequestEntityProvider, REQUEST_ENTITY_TYPE, statusOf } from './providers/RequestEntityProvider';
+export type { RequestStatus } from './providers/RequestEntityProvider';

@@ -1,6 +1,8 @@
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import { createOctokit, GitOpsPullRequestWriter, readGitOpsConfig } from '@kubeportal/plugin-provisioning-node';
 import { ClusterEntityProvider } from './providers/ClusterEntityProvider';
+import { RequestEntityProvider } from './providers/RequestEntityProvider';
 
 /**
  * Catalog module that adds the provisioning portal's entity providers.
@@ -28,6 +30,19 @@ export const catalogModuleProvisioning = createBackendModule({
             }),
           }),
         );
+        if (config.has('provisioning.gitops')) {
+          const gitops = readGitOpsConfig(config);
+          catalog.addEntityProvider(
+            new RequestEntityProvider({
+              gitops,
+              writer: async () => new GitOpsPullRequestWriter(await createOctokit(config, gitops), { logger }),
+              logger,
+              taskRunner: scheduler.createScheduledTaskRunner({ frequency: { seconds: 30 }, timeout: { minutes: 1 } }),
+            }),
+          );
+        } else {
+          logger.info('provisioning.gitops is not configured: requests are not shown in the catalog');
+        }
       },
     });
   },

@@ -176,6 +176,45 @@ export class GitOpsPullRequestWriter {
     return files;
   }
 
+  /**
+   * Pull requests (open and closed, newest first, at most `limit`) whose branch starts with `prefix`, with their
+   * review state and labels: one list call plus one reviews call per pull request.
+   */
+  async requestPullRequests(
+    owner: string,
+    repoName: string,
+    prefix: string,
+    limit = 100,
+  ): Promise<Array<{ number: number; branch: string; url: string; title: string; state: 'open' | 'closed'; merged: boolean; approvedBy: string[]; changesRequestedBy: string[]; labels: string[]; author: string; updatedAt: string; mergeCommitSha: string | null }>> {
+    const repo = { owner, repo: repoName };
+    const pulls = await this.call('list pull requests', () => this.octokit.pulls.list({ ...repo, state: 'all', per_page: Math.min(limit, 100), sort: 'updated', direction: 'desc' })).catch(e =>
+      this.fail('listing pull requests', e),
+    );
+    const ours = pulls.data.filter(p => p.head.ref.startsWith(prefix));
+    return Promise.all(
+      ours.map(async p => {
+        const reviews = await this.call('list reviews', () => this.octokit.pulls.listReviews({ ...repo, pull_number: p.number, per_page: 100 })).catch(e => this.fail(`listing reviews of #${p.number}`, e));
+        // the latest review of each reviewer counts, as in GitHub
+        const latest = new Map<string, string>();
+        for (const review of reviews.data) if (review.user?.login && review.state !== 'COMMENTED') latest.set(review.user.login, review.state);
+        return {
+          number: p.number,
+          branch: p.head.ref,
+          url: p.html_url,
+          title: p.title,
+          state: p.state as 'open' | 'closed',
+          merged: Boolean(p.merged_at),
+          approvedBy: [...latest].filter(([, s]) => s === 'APPROVED').map(([u]) => u).sort(),
+          changesRequestedBy: [...latest].filter(([, s]) => s === 'CHANGES_REQUESTED').map(([u]) => u).sort(),
+          labels: p.labels.map(l => (typeof l === 'string' ? l : l.name ?? '')).filter(Boolean),
+          author: p.user?.login ?? '',
+          updatedAt: p.updated_at,
+          mergeCommitSha: p.merge_commit_sha ?? null,
+        };
+      }),
+    );
+  }
+
   /** Open pull requests whose branch starts with `prefix` (e.g. `provisioning/`), with their changed paths. */
   async openPullRequests(owner: string, repoName: string, prefix: string): Promise<Array<{ number: number; branch: string; url: string; files: string[] }>> {
     const repo = { owner, repo: repoName };
