@@ -35,6 +35,27 @@ describe('provisioningPlugin', () => {
     expect(res.body.items.map((t: any) => `${t.name}: ${t.monthlyCost}`)).toEqual(['S: 57.00 EUR', 'M: 148.00 EUR', 'L: 306.00 EUR', 'XL: 614.40 EUR']);
   });
 
+  it('checks custom quota values as they are typed, with the cost', async () => {
+    const server = await start();
+    const ok = await request(server)
+      .post('/api/provisioning/quota')
+      .set('Authorization', mockCredentials.user.header())
+      .send({ quota: { custom: { requestsCpu: '2', limitsCpu: '4', requestsMemory: '4Gi', limitsMemory: '8Gi', requestsStorage: '50Gi', persistentVolumeClaims: 5, pods: 20, services: 5 } } });
+    expect(ok.body).toEqual({ problems: [], monthlyCost: '57.00 EUR' });
+    const bad = await request(server)
+      .post('/api/provisioning/quota')
+      .set('Authorization', mockCredentials.user.header())
+      .send({ quota: { custom: { requestsCpu: '6', limitsCpu: '4', requestsMemory: 'lots', limitsMemory: '8Gi', requestsStorage: '50Gi', persistentVolumeClaims: 5, pods: 20, services: 5 } } });
+    expect(bad.body.problems.map((p: any) => `${p.path}: ${p.message}`)).toEqual([
+      "quota.custom.requestsMemory: 'lots' is not a Kubernetes quantity (a number with an optional suffix such as m, k, M, G, Ki, Mi, Gi, Ti, or an exponent like 1e3)",
+    ]);
+    const rule = await request(server)
+      .post('/api/provisioning/quota')
+      .set('Authorization', mockCredentials.user.header())
+      .send({ quota: { custom: { requestsCpu: '6', limitsCpu: '4', requestsMemory: '4Gi', limitsMemory: '8Gi', requestsStorage: '50Gi', persistentVolumeClaims: 5, pods: 20, services: 5 } } });
+    expect(rule.body).toEqual({ problems: [{ path: 'quota.requestsCpu', message: 'must not exceed limitsCpu (6 > 4)' }] });
+  });
+
   it('answers a bad preview with 400 naming the field', async () => {
     const res = await request(await start())
       .post('/api/provisioning/preview')

@@ -9,12 +9,12 @@ export const clusterPickerField = FormFieldBlueprint.make({
   },
 });
 
-/** `ui:field: ProvisioningQuotaTierPicker` */
+/** `ui:field: ProvisioningQuotaPicker`: a tier or custom values; value `{ tier }` or `{ custom }`. */
 export const quotaTierPickerField = FormFieldBlueprint.make({
   name: 'quota-tier-picker',
   params: {
     field: () =>
-      import('./components/QuotaTierPicker').then(m => createFormField({ name: 'ProvisioningQuotaTierPicker', component: m.QuotaTierPicker })),
+      import('./components/QuotaTierPicker').then(m => createFormField({ name: 'ProvisioningQuotaPicker', component: m.QuotaTierPicker })),
   },
 });
 

@@ -96,7 +96,7 @@ describeWithKube('namespace template through the real scaffolder backend', () =>
     environment: 'dev',
     costCentre: 'CC-1234',
     purpose: 'Payment service development',
-    tier: 'S',
+    quota: { tier: 'S' },
     networkPreset: 'ingress',
     allowEgressTo: [],
     access: [{ group: 'sg-payments-dev', role: 'edit' }],

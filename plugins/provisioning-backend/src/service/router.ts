@@ -1,7 +1,7 @@
 import { HttpAuthService, LoggerService, RootConfigService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { formatMoney, quotaCost } from '@kubeportal/plugin-provisioning-common';
+import { dropBlankFields, formatMoney, quotaChoiceSchema, quotaCost, quotaProblems, resolveQuota, zodProblems } from '@kubeportal/plugin-provisioning-common';
 import { catalogTeams, ClusterConnection, lookupNamespace, readClusterConnections, readPlatformSettings, RequestPlanner } from '@kubeportal/plugin-provisioning-node';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -58,6 +58,25 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
         quota,
         monthlyCost: formatMoney(quotaCost(quota, 0, settings.prices).total, settings.prices.currency),
       })),
+    });
+  });
+
+  // Checks a quota choice as the form is filled in: every broken rule with its field, and the monthly cost.
+  router.post('/quota', async (req, res) => {
+    const parsed = quotaChoiceSchema.safeParse(dropBlankFields(req.body?.quota));
+    if (!parsed.success) {
+      res.json({ problems: zodProblems(parsed.error, ['quota']) });
+      return;
+    }
+    const { quota, problems } = resolveQuota(parsed.data, settings);
+    if (!quota) {
+      res.json({ problems });
+      return;
+    }
+    const rules = quotaProblems(quota);
+    res.json({
+      problems: rules,
+      ...(rules.length === 0 ? { monthlyCost: formatMoney(quotaCost(quota, 0, settings.prices).total, settings.prices.currency) } : {}),
     });
   });
 

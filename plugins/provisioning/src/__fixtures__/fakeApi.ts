@@ -21,6 +21,10 @@ export function fakeProvisioningApi(overrides: Partial<ProvisioningApi> = {}): P
       cost: { before: '0.00 EUR', after: '57.00 EUR', teamAfter: '57.00 EUR', teamBudget: '1000.00 EUR' },
       violations: [],
     }),
+    checkQuota: async quota =>
+      'custom' in quota && quota.custom.requestsCpu === '6'
+        ? { problems: [{ path: 'quota.requestsCpu', message: 'must not exceed limitsCpu (6 > 4)' }] }
+        : { problems: [], monthlyCost: '57.00 EUR' },
     ...overrides,
   };
 }

@@ -45,6 +45,16 @@ export interface ProvisioningApi {
   getClusters(): Promise<ClusterSummary[]>;
   getTiers(): Promise<TierSummary[]>;
   preview(request: Record<string, unknown>): Promise<RequestPreview>;
+  checkQuota(quota: QuotaChoice): Promise<QuotaCheck>;
+}
+
+/** A quota as the form holds it: a tier, or custom values. */
+export type QuotaChoice = { tier: string } | { custom: Record<string, string | number> };
+
+/** The result of checking a quota: each broken rule with its field, and the monthly cost when it is valid. */
+export interface QuotaCheck {
+  problems: Array<{ path: string; message: string }>;
+  monthlyCost?: string;
 }
 
 /** @public */

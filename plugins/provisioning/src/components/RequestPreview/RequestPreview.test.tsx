@@ -6,7 +6,7 @@ import { namespaceRequestFromForm } from './namespaceRequest';
 import { RequestPreview } from './RequestPreview';
 
 describe('RequestPreview', () => {
-  const form = { cluster: 'resource:default/dev', name: 'payments-dev', team: 'group:default/payments', environment: 'dev', tier: 'S', networkPreset: 'isolated', approvers: ['alice'] };
+  const form = { cluster: 'resource:default/dev', name: 'payments-dev', team: 'group:default/payments', environment: 'dev', quota: { tier: 'S' }, networkPreset: 'isolated', approvers: ['alice'] };
 
   it('builds the request the namespace template builds', () => {
     expect(namespaceRequestFromForm(form, 'user:default/jdoe')).toMatchObject({

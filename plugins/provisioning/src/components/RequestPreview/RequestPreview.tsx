@@ -28,7 +28,8 @@ export const RequestPreview = (props: FieldExtensionComponentProps<string>) => {
       setPreview(await api.preview(namespaceRequestFromForm(form, userEntityRef)));
     } catch (e) {
       setPreview(undefined);
-      setError((e as Error).message);
+      // the backend's own message names the field and the rule
+      setError((e as { body?: { error?: { message?: string } } }).body?.error?.message ?? (e as Error).message);
     } finally {
       setLoading(false);
     }

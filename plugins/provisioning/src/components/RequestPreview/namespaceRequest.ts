@@ -14,7 +14,7 @@ export function namespaceRequestFromForm(form: Record<string, any>, requester: s
     costCentre: form.costCentre,
     purpose: form.purpose,
     expires: form.expires,
-    quota: { tier: form.tier },
+    quota: form.quota,
     networkPolicy: { preset: form.networkPreset, allowEgressTo: form.allowEgressTo ?? [] },
     access: form.access ?? [],
     approvers: form.approvers ?? [],

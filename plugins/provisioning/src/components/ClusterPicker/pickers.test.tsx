@@ -35,6 +35,28 @@ describe('QuotaTierPicker', () => {
     );
     const medium = await screen.findByLabelText('M: 4 CPU, 16Gi memory, 200Gi storage, 50 pods — 148.00 EUR a month');
     fireEvent.click(medium);
-    expect(onChange).toHaveBeenCalledWith('M');
+    expect(onChange).toHaveBeenCalledWith({ tier: 'M' });
+    fireEvent.click(screen.getByLabelText('Custom values'));
+    expect(onChange).toHaveBeenLastCalledWith({ custom: expect.objectContaining({ requestsCpu: '2', requestsMemory: '4Gi', pods: 20 }) });
+  });
+
+  it('takes the template default when the form has no quota yet', async () => {
+    const onChange = jest.fn();
+    await renderInTestApp(
+      <TestApiProvider apis={[[provisioningApiRef, fakeProvisioningApi()]]}>
+        <QuotaTierPicker {...fieldProps(onChange, {} as any)} schema={{ title: 'Quota', default: { tier: 'S' } }} />
+      </TestApiProvider>,
+    );
+    expect(onChange).toHaveBeenCalledWith({ tier: 'S' });
+  });
+
+  it('checks custom values as they are typed and shows the cost', async () => {
+    const custom = { requestsCpu: '6', limitsCpu: '4', requestsMemory: '4Gi', limitsMemory: '8Gi', requestsStorage: '50Gi', persistentVolumeClaims: 5, pods: 20, services: 5 };
+    await renderInTestApp(
+      <TestApiProvider apis={[[provisioningApiRef, fakeProvisioningApi()]]}>
+        <QuotaTierPicker {...fieldProps(jest.fn(), { custom } as any)} schema={{ title: 'Quota' }} />
+      </TestApiProvider>,
+    );
+    expect(await screen.findByText('must not exceed limitsCpu (6 > 4)')).toBeInTheDocument();
   });
 });
