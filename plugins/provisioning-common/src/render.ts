@@ -161,7 +161,7 @@ function renderNamespace(request: NamespaceRequest, context: RenderContext): Ren
   const facts = clusterFacts(settings, request.cluster);
   const { quota, problems } = resolveQuota(request.quota, settings);
   if (!quota) fail(problems);
-  fail2([...quotaProblems(quota), ...(request.limitRange ? limitRangeProblems(request.limitRange, quota) : [])]);
+  failOnProblems([...quotaProblems(quota), ...(request.limitRange ? limitRangeProblems(request.limitRange, quota) : [])]);
   if (request.networkPolicy.preset === 'ingress' && !facts.ingressNamespace) {
     fail([{ path: 'networkPolicy.preset', message: `'ingress' needs an ingress namespace, and cluster '${facts.name}' has none configured` }]);
   }
@@ -284,7 +284,7 @@ function namespaceResourcesChange(repo: RepoSnapshot, cluster: string, namespace
   };
 }
 
-function fail2(problems: FieldProblem[]) {
+function failOnProblems(problems: FieldProblem[]) {
   if (problems.length > 0) fail(problems);
 }
 
@@ -365,7 +365,7 @@ function renderQuotaChange(request: QuotaChangeRequest, context: RenderContext):
   const ns = existingNamespace(repo, request.cluster, request.namespace);
   const { quota, problems } = resolveQuota(request.quota, settings);
   if (!quota) fail(problems);
-  fail2(quotaProblems(quota));
+  failOnProblems(quotaProblems(quota));
   ensureFits(ns.vms, quota, settings, 'quota');
   const id = requestId(request.cluster, 'namespace', request.namespace);
   const labels = { [LABELS.requestId]: id, [LABELS.requester]: toLabelValue(nameOf(request.requester)) };
