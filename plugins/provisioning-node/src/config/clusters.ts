@@ -1,5 +1,6 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import { formatProblems, zodProblems } from '@kubeportal/plugin-provisioning-common';
 import { z } from 'zod';
 
 const dnsLabel = z
@@ -45,18 +46,6 @@ export const clusterConnectionSchema = z
 /** One cluster's connection settings, validated. */
 export type ClusterConnection = z.infer<typeof clusterConnectionSchema>;
 
-/** Formats zod issues as `<config path>: <rule>` lines. */
-export function formatIssues(prefix: string, error: z.ZodError): string {
-  return error.issues
-    .map(issue => {
-      const path = [prefix, ...issue.path.map(p => (typeof p === 'number' ? `[${p}]` : `.${p}`))]
-        .join('')
-        .replace(/\.\[/g, '[');
-      return `${path}: ${issue.message}`;
-    })
-    .join('; ');
-}
-
 /**
  * Reads and validates `provisioning.clusters`. Throws an `InputError` naming each wrong config path; duplicate
  * cluster names are refused.
@@ -65,7 +54,7 @@ export function readClusterConnections(config: Config): ClusterConnection[] {
   const raw = config.getOptional('provisioning.clusters') ?? [];
   const parsed = z.array(clusterConnectionSchema).safeParse(raw);
   if (!parsed.success) {
-    throw new InputError(`Invalid configuration: ${formatIssues('provisioning.clusters', parsed.error)}`);
+    throw new InputError(`Invalid configuration: ${formatProblems(zodProblems(parsed.error, ['provisioning', 'clusters']))}`);
   }
   const seen = new Set<string>();
   parsed.data.forEach((cluster, index) => {
