@@ -21,10 +21,10 @@ test('a guest signs in and sees the catalog with the portal itself in it', async
   await page.goto(portal.baseUrl);
   await page.getByRole('button', { name: 'Enter' }).click();
   const nav = page.getByRole('navigation', { name: 'sidebar nav' });
-  await nav.getByRole('link', { name: 'Catalog', exact: true }).waitFor({ timeout: 60_000 });
+  await nav.getByRole('link', { name: 'Catalog', exact: true }).waitFor({ timeout: 150_000 });
   const entityLink = page.getByRole('link', { name: 'Provisioning portal', exact: true });
   await entityLink
-    .waitFor({ timeout: 60_000 })
+    .waitFor({ timeout: 150_000 })
     .catch(async error => {
       await page.screenshot({ path: `${process.env.SCREENSHOT_DIR ?? '/tmp'}/catalog-failure.png` });
       throw error;

@@ -26,7 +26,7 @@ test('a developer requests a namespace and reaches its pull request', { skip: un
   try {
     await page.goto(portal.baseUrl);
     await page.getByRole('button', { name: 'Enter' }).click();
-    await page.getByText('Owned Components').waitFor({ timeout: 60_000 });
+    await page.getByText('Owned Components').waitFor({ timeout: 150_000 });
     await page.goto(`${portal.baseUrl}/create/templates/default/provisioning-namespace`);
 
     await page.getByRole('combobox', { name: /Cluster/ }).click({ timeout: 60_000 });
