@@ -1,6 +1,6 @@
 import { QuotaValues, VmOverheadSettings } from './config';
 import { VM_CPU_REQUEST_PER_VCPU, vmMemoryOverhead } from './manifests/vm';
-import { describeQuantity, parseQuantity, QuantityKind } from './quantity';
+import { describeQuantity, NANOS_PER_UNIT, parseQuantity, QuantityKind } from './quantity';
 
 /** What VMs need from their namespace's quota. */
 export interface VmFootprint {
@@ -38,16 +38,16 @@ export function vmQuotaShortfalls(vms: VmFootprint[], quota: QuotaValues, overhe
     for (const disk of vm.disks) {
       const size = parseQuantity(disk.size);
       storage += size;
-      pvcs += 1_000_000_000n;
+      pvcs += NANOS_PER_UNIT;
       if (disk.storageClass) {
         const entry = perClass.get(disk.storageClass) ?? { storage: 0n, pvcs: 0n };
         entry.storage += size;
-        entry.pvcs += 1_000_000_000n;
+        entry.pvcs += NANOS_PER_UNIT;
         perClass.set(disk.storageClass, entry);
       }
     }
   }
-  const count = (n: number) => BigInt(n) * 1_000_000_000n;
+  const count = (n: number) => BigInt(n) * NANOS_PER_UNIT;
   const checks: Array<[string, bigint, bigint, QuantityKind, string]> = [
     ['requests.memory', memory, parseQuantity(quota.requestsMemory), 'bytes', 'guest memory plus virt-launcher overhead'],
     ['limits.memory', memory, parseQuantity(quota.limitsMemory), 'bytes', 'guest memory plus virt-launcher overhead'],

@@ -1,5 +1,4 @@
 import { PriceTable, QuotaValues } from './config';
-import { LABELS } from './labels';
 import { GIB_NANOS, NANOS_PER_UNIT, parseQuantity } from './quantity';
 import { NamespaceState } from './gitops/state';
 
@@ -76,6 +75,3 @@ export function costPerTeam(namespaces: NamespaceState[], prices: PriceTable): A
     };
   });
 }
-
-/** Label key the cost model groups by (the owner label). */
-export const COST_GROUP_LABEL = LABELS.owner;

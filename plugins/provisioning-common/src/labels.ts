@@ -36,5 +36,25 @@ export const ANNOTATIONS = {
   purpose: `${PORTAL_DOMAIN}/purpose`,
 } as const;
 
+/** Keys of the portal's catalog entities (clusters, requests, groups), as labels or annotations. */
+export const CATALOG_KEYS = {
+  /** On a catalog Group: GitHub logins of the project leads who approve the team's pull requests (comma-separated). */
+  projectLeads: `${PORTAL_DOMAIN}/project-leads`,
+  /** On a catalog Group: the team's AD groups (comma-separated). */
+  adGroups: `${PORTAL_DOMAIN}/ad-groups`,
+  /** On a cluster entity: its rack or site. */
+  site: `${PORTAL_DOMAIN}/site`,
+  /** On a request entity: where the request stands. */
+  requestStatus: `${PORTAL_DOMAIN}/status`,
+  /** On a request entity: namespace, vm, quota-change or decommission. */
+  requestKind: `${PORTAL_DOMAIN}/kind`,
+  /** On a request entity: its pull request. */
+  pullRequest: `${PORTAL_DOMAIN}/pull-request`,
+  /** On a request entity: the merge commit, once merged. */
+  mergeCommit: `${PORTAL_DOMAIN}/merge-commit`,
+  /** On a request entity: who approved its pull request. */
+  approvedBy: `${PORTAL_DOMAIN}/approved-by`,
+} as const;
+
 /** Value of the `app.kubernetes.io/managed-by` label on everything the portal renders. */
 export const MANAGED_BY = 'kubeportal';

@@ -1,4 +1,4 @@
-import { ENVIRONMENTS, Environment, PlatformSettings, QuotaValues } from './config';
+import { Environment, PlatformSettings, QuotaValues } from './config';
 import { formatMoney, teamCost, toMicro } from './cost';
 import { readCodeowners } from './gitops/codeowners';
 import { CODEOWNERS_PATH, clustersIn, namespaceDir } from './gitops/layout';
@@ -155,6 +155,3 @@ export function evaluatePolicy(
   }
   return { violations, team: result.team, teamMonthlyAfter, teamBudget };
 }
-
-/** All environments, for forms. */
-export const POLICY_ENVIRONMENTS = ENVIRONMENTS;

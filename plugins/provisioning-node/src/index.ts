@@ -15,4 +15,4 @@ export { kubeConfigFor, lookupNamespace, loadClientNode } from './kubernetes/Clu
 export type { NamespaceLookup } from './kubernetes/ClusterClients';
 export { RequestPlanner } from './requests/RequestPlanner';
 export type { RequestPlan, TeamDirectory, TeamFacts } from './requests/RequestPlanner';
-export { catalogTeams, PROJECT_LEADS_ANNOTATION, AD_GROUPS_ANNOTATION } from './catalog/catalogTeams';
+export { catalogTeams } from './catalog/catalogTeams';

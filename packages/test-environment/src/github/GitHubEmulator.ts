@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { BareRepo, GitError } from './git';
+import { BareRepo } from './git';
 import { serveGitHttp } from './gitHttp';
 import { renderPage } from './page';
 import {
@@ -865,4 +865,3 @@ async function readJson(req: http.IncomingMessage): Promise<any> {
   return text ? JSON.parse(text) : undefined;
 }
 
-export { GitError };

@@ -2,6 +2,7 @@ import { LoggerService, SchedulerServiceTaskRunner } from '@backstage/backend-pl
 import { ANNOTATION_LOCATION, ANNOTATION_ORIGIN_LOCATION, ResourceEntity } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import { EntityProvider, EntityProviderConnection } from '@backstage/plugin-catalog-node';
+import { CATALOG_KEYS, LABELS } from '@kubeportal/plugin-provisioning-common';
 import { ClusterConnection, readClusterConnections } from '@kubeportal/plugin-provisioning-node';
 
 /** Entity `spec.type` of the clusters this provider emits. */
@@ -80,8 +81,8 @@ export class ClusterEntityProvider implements EntityProvider {
           [ANNOTATION_ORIGIN_LOCATION]: location,
         },
         labels: {
-          'provisioning.kubeportal.io/environment': cluster.environment,
-          ...(cluster.site ? { 'provisioning.kubeportal.io/site': cluster.site } : {}),
+          [LABELS.environment]: cluster.environment,
+          ...(cluster.site ? { [CATALOG_KEYS.site]: cluster.site } : {}),
         },
         tags: [cluster.environment, 'kubernetes'],
       },

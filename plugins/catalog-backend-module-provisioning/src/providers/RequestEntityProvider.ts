@@ -1,6 +1,7 @@
 import { LoggerService, SchedulerServiceTaskRunner } from '@backstage/backend-plugin-api';
 import { ANNOTATION_LOCATION, ANNOTATION_ORIGIN_LOCATION, ResourceEntity } from '@backstage/catalog-model';
 import { EntityProvider, EntityProviderConnection } from '@backstage/plugin-catalog-node';
+import { CATALOG_KEYS, LABELS } from '@kubeportal/plugin-provisioning-common';
 import { GitOpsPullRequestWriter, GitOpsRepositoryConfig } from '@kubeportal/plugin-provisioning-node';
 
 /** Entity `spec.type` of provisioning requests. */
@@ -96,13 +97,13 @@ function toEntity(
       annotations: {
         [ANNOTATION_LOCATION]: location,
         [ANNOTATION_ORIGIN_LOCATION]: location,
-        'provisioning.kubeportal.io/request-id': id,
-        'provisioning.kubeportal.io/status': status,
-        'provisioning.kubeportal.io/pull-request': pull.url,
-        ...(pull.mergeCommitSha ? { 'provisioning.kubeportal.io/merge-commit': pull.mergeCommitSha } : {}),
-        ...(pull.approvedBy.length > 0 ? { 'provisioning.kubeportal.io/approved-by': pull.approvedBy.join(',') } : {}),
+        [LABELS.requestId]: id,
+        [CATALOG_KEYS.requestStatus]: status,
+        [CATALOG_KEYS.pullRequest]: pull.url,
+        ...(pull.mergeCommitSha ? { [CATALOG_KEYS.mergeCommit]: pull.mergeCommitSha } : {}),
+        ...(pull.approvedBy.length > 0 ? { [CATALOG_KEYS.approvedBy]: pull.approvedBy.join(',') } : {}),
       },
-      labels: { 'provisioning.kubeportal.io/status': status, ...(label('kind:') ? { 'provisioning.kubeportal.io/kind': label('kind:')! } : {}) },
+      labels: { [CATALOG_KEYS.requestStatus]: status, ...(label('kind:') ? { [CATALOG_KEYS.requestKind]: label('kind:')! } : {}) },
       tags: ['provisioning', status],
       links: [{ url: pull.url, title: `Pull request #${pull.number}` }],
     },

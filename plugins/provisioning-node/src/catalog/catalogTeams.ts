@@ -1,11 +1,8 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { CATALOG_KEYS } from '@kubeportal/plugin-provisioning-common';
 import { TeamDirectory } from '../requests/RequestPlanner';
 
-/** Annotation on a catalog Group: GitHub logins of the project leads who approve the team's pull requests. */
-export const PROJECT_LEADS_ANNOTATION = 'provisioning.kubeportal.io/project-leads';
-/** Annotation on a catalog Group: the team's AD groups (comma-separated). */
-export const AD_GROUPS_ANNOTATION = 'provisioning.kubeportal.io/ad-groups';
 
 const list = (value: string | undefined) =>
   (value ?? '')
@@ -20,7 +17,7 @@ export function catalogTeams(catalog: CatalogService, credentials: BackstageCred
       const group = await catalog.getEntityByRef(groupRef, { credentials });
       if (!group || group.kind.toLowerCase() !== 'group') return undefined;
       const annotations = group.metadata.annotations ?? {};
-      return { projectLeads: list(annotations[PROJECT_LEADS_ANNOTATION]), adGroups: list(annotations[AD_GROUPS_ANNOTATION]) };
+      return { projectLeads: list(annotations[CATALOG_KEYS.projectLeads]), adGroups: list(annotations[CATALOG_KEYS.adGroups]) };
     },
   };
 }

@@ -14,7 +14,6 @@ import {
   zodProblems,
 } from '@kubeportal/plugin-provisioning-common';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { ZodError } from 'zod';
@@ -117,12 +116,4 @@ export async function validateCommand(options: { repo: string; config?: string; 
   }
   if (!repo.has(CODEOWNERS_PATH) && clustersIn(repo.keys()).length > 0) lines.push(`${CODEOWNERS_PATH}: is missing`);
   return { code: lines.length > 0 ? 1 : 0, lines: lines.length > 0 ? lines : ['GitOps repository is valid'] };
-}
-
-/** Writes a temporary copy of a request for tests and scripts. */
-export async function writeTempRequest(request: unknown): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'request-'));
-  const file = path.join(dir, 'request.yaml');
-  await fs.writeFile(file, YAML.stringify(request));
-  return file;
 }

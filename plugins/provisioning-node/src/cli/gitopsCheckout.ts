@@ -1,4 +1,4 @@
-import { FileChange, RepoSnapshot } from '@kubeportal/plugin-provisioning-common';
+import { FileChange } from '@kubeportal/plugin-provisioning-common';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -65,11 +65,6 @@ export async function writeCheckout(dir: string, changes: FileChange[]): Promise
       folder = path.dirname(folder);
     }
   }
-}
-
-/** Writes a snapshot into a fresh folder (for kustomize builds of content that is not on disk). */
-export async function materialize(dir: string, repo: RepoSnapshot): Promise<void> {
-  await writeCheckout(dir, [...repo].map(([file, content]) => ({ path: file, content })));
 }
 
 /** Builds one cluster as Flux's kustomize-controller would: `kubectl kustomize clusters/<cluster>`. */

@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import {
+  CATALOG_KEYS,
   CODEOWNERS_PATH,
   FieldProblem,
   PlatformSettings,
@@ -16,6 +17,7 @@ import {
   pullRequestLabels,
   renderRequest,
   requestBranch,
+  vmPath,
 } from '@kubeportal/plugin-provisioning-common';
 import { ClusterConnection, readClusterConnections } from '../config/clusters';
 import { GitOpsRepositoryConfig, createOctokit, readGitOpsConfig, readPlatformSettings } from '../config/provisioningConfig';
@@ -134,7 +136,7 @@ export class RequestPlanner {
         if (found.state === 'unreachable') problems.push({ path: 'cluster', message: `cluster '${request.cluster}' could not be asked whether '${request.name}' is free: ${found.reason}` });
       }
     }
-    const folder = request.kind === 'vm' ? `${namespaceDir(request.cluster, request.namespace)}/vm-${request.name}.yaml` : `${namespaceDir(result.cluster, result.namespace)}/`;
+    const folder = request.kind === 'vm' ? vmPath(request.cluster, request.namespace, request.name) : `${namespaceDir(result.cluster, result.namespace)}/`;
     const writer = await this.writer();
     const open = await writer.openPullRequests(plan.gitops.owner, plan.gitops.repo, 'provisioning/');
     for (const pull of open) {
@@ -153,7 +155,7 @@ export class RequestPlanner {
   async openPullRequest(plan: RequestPlan, links: { portal?: string; task?: string } = {}): Promise<PullRequestResult> {
     if (plan.team.projectLeads.length === 0) {
       throw new InputError(
-        `team '${plan.result.team}' has no project leads in the catalog (annotation provisioning.kubeportal.io/project-leads on its group), so nobody could approve the pull request`,
+        `team '${plan.result.team}' has no project leads in the catalog (annotation ${CATALOG_KEYS.projectLeads} on its group), so nobody could approve the pull request`,
       );
     }
     const writer = await this.writer();

@@ -2,9 +2,11 @@ import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   dns1123LabelProblem,
+  namespaceDir,
   namespaceNameProblem,
   requestBranch,
   requestId,
+  vmPath,
 } from '@kubeportal/plugin-provisioning-common';
 import { examples } from './describeRequest.examples';
 
@@ -52,10 +54,9 @@ export function createDescribeRequestAction() {
         throw new InputError(problems.map(([field, problem]) => `${field} ${problem}`).join('; '));
       }
       const id = requestId(cluster, kind, namespace, vmName);
-      const folder = `clusters/${cluster}/namespaces/${namespace}`;
       ctx.output('requestId', id);
       ctx.output('branch', requestBranch(id, action ?? 'create'));
-      ctx.output('path', kind === 'vm' ? `${folder}/vm-${vmName}.yaml` : folder);
+      ctx.output('path', kind === 'vm' ? vmPath(cluster, namespace, vmName!) : namespaceDir(cluster, namespace));
     },
   });
 }

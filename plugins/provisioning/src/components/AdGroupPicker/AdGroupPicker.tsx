@@ -1,12 +1,11 @@
 import { identityApiRef, useApi } from '@backstage/frontend-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
+import { CATALOG_KEYS } from '@kubeportal/plugin-provisioning-common';
 import Autocomplete from '@mui/material/Autocomplete';
 import TextField from '@mui/material/TextField';
 import useAsync from 'react-use/esm/useAsync';
 
-/** Annotation on a catalog Group listing its AD groups (comma-separated). */
-export const AD_GROUPS_ANNOTATION = 'provisioning.kubeportal.io/ad-groups';
 
 /**
  * Scaffolder field: an AD group, suggested from the AD groups of the teams the user belongs to (the
@@ -21,7 +20,7 @@ export const AdGroupPicker = (props: FieldExtensionComponentProps<string>) => {
     const groupRefs = ownershipEntityRefs.filter(ref => ref.startsWith('group:'));
     if (groupRefs.length === 0) return [];
     const { items } = await catalogApi.getEntitiesByRefs({ entityRefs: groupRefs, fields: ['metadata.annotations'] });
-    const groups = items.flatMap(entity => (entity?.metadata.annotations?.[AD_GROUPS_ANNOTATION] ?? '').split(','));
+    const groups = items.flatMap(entity => (entity?.metadata.annotations?.[CATALOG_KEYS.adGroups] ?? '').split(','));
     return [...new Set(groups.map(g => g.trim()).filter(Boolean))].sort();
   }, [catalogApi, identityApi]);
   return (
