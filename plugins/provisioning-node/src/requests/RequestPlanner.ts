@@ -84,8 +84,12 @@ export class RequestPlanner {
     return readGitOpsConfig(this.config);
   }
 
-  async writer(): Promise<GitOpsPullRequestWriter> {
-    return this.writerFactory(this.gitops());
+  private writerPromise?: Promise<GitOpsPullRequestWriter>;
+
+  /** The pull request writer, created once per planner (credentials are looked up once). */
+  writer(): Promise<GitOpsPullRequestWriter> {
+    this.writerPromise ??= this.writerFactory(this.gitops());
+    return this.writerPromise;
   }
 
   /** Parses, reads the repository, renders and checks the policy. Throws on rule breaks (with the field). */
