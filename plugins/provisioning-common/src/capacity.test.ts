@@ -75,7 +75,7 @@ describe('cost', () => {
     for (const input of [
       namespaceInput,
       { ...namespaceInput, name: 'billing', team: 'billing' },
-      { ...namespaceInput, cluster: 'prod', environment: 'prod', name: 'payments', expires: undefined, approvers: ['a', 'b'], networkPolicy: { preset: 'isolated' } },
+      { ...namespaceInput, cluster: 'prod', environment: 'prod', name: 'payments', expires: undefined, networkPolicy: { preset: 'isolated' } },
     ]) {
       repo = applyChanges(repo, renderRequest(parseRequest(input), { settings, repo }).changes);
     }

@@ -1,6 +1,8 @@
 import { QuotaValues, VmOverheadSettings } from './config';
 import { VM_CPU_REQUEST_PER_VCPU, vmMemoryOverhead } from './manifests/vm';
 import { describeQuantity, NANOS_PER_UNIT, parseQuantity, QuantityKind } from './quantity';
+import { QuotaFieldName, quotaAmount, quotaField, STORAGE_CLASS_QUOTA_FIELDS, storageClassQuotaKey } from './quotaFields';
+import { ownValue } from './validation';
 
 /** What VMs need from their namespace's quota. */
 export interface VmFootprint {
@@ -47,22 +49,25 @@ export function vmQuotaShortfalls(vms: VmFootprint[], quota: QuotaValues, overhe
       }
     }
   }
-  const count = (n: number) => BigInt(n) * NANOS_PER_UNIT;
+  const quotaCheck = (field: QuotaFieldName, needed: bigint, what: string): [string, bigint, bigint, QuantityKind, string] => {
+    const { hardKey, unit } = quotaField(field);
+    return [hardKey, needed, quotaAmount(quota[field]), unit, what];
+  };
   const checks: Array<[string, bigint, bigint, QuantityKind, string]> = [
-    ['requests.memory', memory, parseQuantity(quota.requestsMemory), 'bytes', 'guest memory plus virt-launcher overhead'],
-    ['limits.memory', memory, parseQuantity(quota.limitsMemory), 'bytes', 'guest memory plus virt-launcher overhead'],
-    ['requests.cpu', cpu, parseQuantity(quota.requestsCpu), 'cpu', `${VM_CPU_REQUEST_PER_VCPU} per vCPU`],
-    ['requests.storage', storage, parseQuantity(quota.requestsStorage), 'bytes', 'all VM disks'],
-    ['persistentvolumeclaims', pvcs, count(quota.persistentVolumeClaims), 'count', 'one per VM disk'],
-    ['pods', count(vms.length), count(quota.pods), 'count', 'one virt-launcher pod per VM'],
+    quotaCheck('requestsMemory', memory, 'guest memory plus virt-launcher overhead'),
+    quotaCheck('limitsMemory', memory, 'guest memory plus virt-launcher overhead'),
+    quotaCheck('requestsCpu', cpu, `${VM_CPU_REQUEST_PER_VCPU} per vCPU`),
+    quotaCheck('requestsStorage', storage, 'all VM disks'),
+    quotaCheck('persistentVolumeClaims', pvcs, 'one per VM disk'),
+    quotaCheck('pods', BigInt(vms.length) * NANOS_PER_UNIT, 'one virt-launcher pod per VM'),
   ];
   for (const [storageClass, used] of [...perClass].sort(([a], [b]) => a.localeCompare(b))) {
-    const limits = quota.storageClasses[storageClass];
-    if (limits?.requestsStorage !== undefined) {
-      checks.push([`${storageClass}.storageclass.storage.k8s.io/requests.storage`, used.storage, parseQuantity(limits.requestsStorage), 'bytes', `VM disks of class ${storageClass}`]);
-    }
-    if (limits?.persistentVolumeClaims !== undefined) {
-      checks.push([`${storageClass}.storageclass.storage.k8s.io/persistentvolumeclaims`, used.pvcs, count(limits.persistentVolumeClaims), 'count', `VM disks of class ${storageClass}`]);
+    const limits = ownValue(quota.storageClasses, storageClass);
+    for (const field of STORAGE_CLASS_QUOTA_FIELDS) {
+      const limit = limits?.[field];
+      if (limit === undefined) continue;
+      const needed = field === 'requestsStorage' ? used.storage : used.pvcs;
+      checks.push([storageClassQuotaKey(storageClass, field), needed, quotaAmount(limit), quotaField(field).unit, `VM disks of class ${storageClass}`]);
     }
   }
   return checks

@@ -1,10 +1,13 @@
 import { z } from 'zod';
-import { dnsLabel, quantity } from './validation';
+import { dnsLabel, quantity, storageClassName } from './validation';
 
 /** Environments a cluster or namespace belongs to. */
 export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
 /** dev, staging or prod. */
 export type Environment = (typeof ENVIRONMENTS)[number];
+
+/** Most storage classes one quota may name. */
+export const MAX_QUOTA_STORAGE_CLASSES = 16;
 
 /** Explicit quota values. Every field is a Kubernetes quantity or count. */
 export const quotaValuesSchema = z
@@ -16,7 +19,7 @@ export const quotaValuesSchema = z
     requestsStorage: quantity().describe('Total storage requested by PVCs (requests.storage)'),
     storageClasses: z
       .record(
-        z.string().min(1),
+        storageClassName(),
         z
           .object({
             requestsStorage: quantity().optional(),
@@ -24,6 +27,9 @@ export const quotaValuesSchema = z
           })
           .strict(),
       )
+      .refine(classes => Object.keys(classes).length <= MAX_QUOTA_STORAGE_CLASSES, {
+        message: `must name at most ${MAX_QUOTA_STORAGE_CLASSES} storage classes`,
+      })
       .default({})
       .describe('Storage per storage class'),
     persistentVolumeClaims: z.number().int().nonnegative().describe('Number of PVCs'),
@@ -68,7 +74,7 @@ export const priceTableSchema = z
     currency: z.string().min(1).default('EUR'),
     cpuCoreMonth: z.number().nonnegative(),
     memoryGiBMonth: z.number().nonnegative(),
-    storageGiBMonth: z.record(z.string(), z.number().nonnegative()).default({}),
+    storageGiBMonth: z.record(storageClassName(), z.number().nonnegative()).default({}).describe('Price per GiB and month, per storage class name'),
     defaultStorageGiBMonth: z.number().nonnegative(),
     vmMonth: z.number().nonnegative().describe('Surcharge per virtual machine'),
   })
@@ -83,7 +89,7 @@ export const policySchema = z
       .record(z.enum(ENVIRONMENTS), quotaValuesSchema.partial())
       .default({})
       .describe('Per environment, the largest quota one namespace may have'),
-    teamBudgets: z.record(z.string(), z.number().nonnegative()).default({}).describe('Monthly budget per team name'),
+    teamBudgets: z.record(dnsLabel(), z.number().nonnegative()).default({}).describe('Monthly budget per team name (a DNS-1123 label)'),
     defaultTeamBudget: z.number().nonnegative().optional().describe('Budget of a team not listed in teamBudgets'),
     prodMinApprovers: z.number().int().min(1).default(2),
     maxExpiryDays: z.number().int().positive().optional().describe('Longest expiry allowed outside prod'),

@@ -1,6 +1,7 @@
 import { PriceTable, QuotaValues } from './config';
 import { GIB_NANOS, NANOS_PER_UNIT, parseQuantity } from './quantity';
 import { NamespaceState } from './gitops/state';
+import { ownValue } from './validation';
 
 /**
  * The cost model. Money is held as a bigint of micro-units of the currency (1 EUR = 1 000 000), so sums are exact;
@@ -43,7 +44,7 @@ export function quotaCost(quota: QuotaValues, vmCount: number, prices: PriceTabl
     if (size === undefined) continue;
     const bytes = parseQuantity(size);
     claimed += bytes;
-    const price = prices.storageGiBMonth[storageClass] ?? prices.defaultStorageGiBMonth;
+    const price = ownValue(prices.storageGiBMonth, storageClass) ?? prices.defaultStorageGiBMonth;
     storage += (bytes * micro(price)) / GIB_NANOS;
   }
   const rest = parseQuantity(quota.requestsStorage) - claimed;

@@ -40,6 +40,8 @@ export const ANNOTATIONS = {
 export const CATALOG_KEYS = {
   /** On a catalog Group: GitHub logins of the project leads who approve the team's pull requests (comma-separated). */
   projectLeads: `${PORTAL_DOMAIN}/project-leads`,
+  /** On a catalog Group: the cost centre the team's namespaces are charged to. */
+  costCentre: `${PORTAL_DOMAIN}/cost-centre`,
   /** On a catalog Group: the team's AD groups (comma-separated). */
   adGroups: `${PORTAL_DOMAIN}/ad-groups`,
   /** On a cluster entity: its rack or site. */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {
   dns1123LabelProblem,
+  dns1123SubdomainProblem,
   labelValueProblem,
   namespaceNameProblem,
   requestBranch,
@@ -71,5 +72,22 @@ describe('names (properties)', () => {
 
   it('makes a valid label value of any text', () => {
     fc.assert(fc.property(fc.string({ maxLength: 200 }), text => labelValueProblem(toLabelValue(text)) === undefined));
+  });
+});
+
+describe('dns1123SubdomainProblem', () => {
+  it.each([
+    ['fast', undefined],
+    ['ceph-rbd', undefined],
+    ['gp3.csi.aws.com', undefined],
+    ['constructor', undefined],
+    ['__proto__', expect.stringContaining('DNS-1123 subdomain')],
+    ['toString', expect.stringContaining('DNS-1123 subdomain')],
+    ['a..b', expect.stringContaining('DNS-1123 subdomain')],
+    ['../x', expect.stringContaining('DNS-1123 subdomain')],
+    ['', 'must not be empty'],
+    ['a'.repeat(254), 'must be at most 253 characters (has 254)'],
+  ])('dns1123SubdomainProblem(%j)', (value, expected) => {
+    expect(dns1123SubdomainProblem(value)).toEqual(expected);
   });
 });

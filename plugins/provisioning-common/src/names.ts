@@ -7,6 +7,7 @@
 export type NameProblem = string | undefined;
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /** Namespaces that no request may create, modify or remove. */
@@ -25,6 +26,19 @@ export function dns1123LabelProblem(value: string): NameProblem {
   if (value.length > 63) return `must be at most 63 characters (has ${value.length})`;
   if (!DNS1123_LABEL.test(value)) {
     return "must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit";
+  }
+  return undefined;
+}
+
+/**
+ * Checks a DNS-1123 subdomain (storage class names): DNS-1123 labels joined by `.`, at most 253 characters. Names
+ * like `__proto__` or `toString` are not subdomains, so they never become keys.
+ */
+export function dns1123SubdomainProblem(value: string): NameProblem {
+  if (value.length === 0) return 'must not be empty';
+  if (value.length > 253) return `must be at most 253 characters (has ${value.length})`;
+  if (!DNS1123_SUBDOMAIN.test(value)) {
+    return "must be a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit";
   }
   return undefined;
 }
@@ -96,7 +110,31 @@ export function requestId(
   return id.length <= 63 ? id : `${id.slice(0, 54).replace(/[^a-z0-9]+$/, '')}-${shortHash(id)}`;
 }
 
+/** What a request does to its object; names its branch. */
+export const REQUEST_ACTIONS = ['create', 'change-quota', 'decommission'] as const;
+/** One of `REQUEST_ACTIONS`. */
+export type RequestAction = (typeof REQUEST_ACTIONS)[number];
+
+/** Prefix of every request branch. */
+export const REQUEST_BRANCH_PREFIX = 'provisioning/';
+
 /** The branch a request's pull request lives on: one per request id and action. */
-export function requestBranch(id: string, action: string): string {
-  return `provisioning/${action}/${id}`;
+export function requestBranch(id: string, action: RequestAction): string {
+  return `${REQUEST_BRANCH_PREFIX}${action}/${id}`;
+}
+
+/**
+ * Parses a request branch back into action and request id; `undefined` for any other branch (a known action and
+ * an id that is a valid label value are required, so a hand-made branch under `provisioning/` is not a request).
+ */
+export function parseRequestBranch(branch: string): { action: RequestAction; id: string } | undefined {
+  if (!branch.startsWith(REQUEST_BRANCH_PREFIX)) return undefined;
+  const rest = branch.slice(REQUEST_BRANCH_PREFIX.length);
+  const slash = rest.indexOf('/');
+  if (slash < 0) return undefined;
+  const action = rest.slice(0, slash) as RequestAction;
+  const id = rest.slice(slash + 1);
+  if (!REQUEST_ACTIONS.includes(action)) return undefined;
+  if (!/^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/.test(id)) return undefined;
+  return { action, id };
 }

@@ -8,13 +8,13 @@ import { formatMoney } from './cost';
 
 const TODAY = '2026-11-24';
 
-function check(input: Record<string, unknown>, repo: RepoSnapshot = new Map()) {
+function check(input: Record<string, unknown>, repo: RepoSnapshot = new Map(), projectLeads = ['alice']) {
   const request = parseRequest(input);
-  const result = renderRequest(request, { settings, repo });
-  return evaluatePolicy(request, result, repo, settings, TODAY);
+  const result = renderRequest(request, { settings, repo, codeowners: projectLeads });
+  return evaluatePolicy(request, result, repo, settings, TODAY, { projectLeads });
 }
-const rulesOf = (input: Record<string, unknown>, repo?: RepoSnapshot) =>
-  check(input, repo).violations.map(v => `${v.path} [${v.rule}]: ${v.message}`);
+const rulesOf = (input: Record<string, unknown>, repo?: RepoSnapshot, projectLeads?: string[]) =>
+  check(input, repo, projectLeads).violations.map(v => `${v.path} [${v.rule}]: ${v.message}`);
 
 describe('evaluatePolicy', () => {
   it('passes a request within every rule and reports the team spend', () => {
@@ -44,8 +44,10 @@ describe('evaluatePolicy', () => {
     ]);
     expect(rulesOf({ ...namespaceInput, cluster: 'prod', environment: 'prod', networkPolicy: { preset: 'isolated' } })).toEqual([
       'expires [prod-expiry]: prod namespaces must not expire: leave the expiry date empty',
-      'approvers [prod-approvers]: prod changes need at least 2 approvers; 1 is named',
+      "team [prod-approvers]: prod changes need at least 2 project leads to approve; team 'payments' has 1 in the catalog",
     ]);
+    // the project leads come from the catalog, never from the form: two leads pass
+    expect(rulesOf({ ...namespaceInput, cluster: 'prod', environment: 'prod', expires: undefined, networkPolicy: { preset: 'isolated' } }, undefined, ['alice', 'bob'])).toEqual([]);
   });
 
   it('bounds expiry dates', () => {
@@ -78,5 +80,32 @@ describe('evaluatePolicy', () => {
     ]);
     // another team is not affected
     expect(rulesOf({ ...first, name: 'billing', team: 'billing' }, repo)).toEqual([]);
+  });
+
+  it('reads past malformed files the request does not read, but not past its team\'s spend', () => {
+    const base = [namespaceInput, { ...namespaceInput, name: 'billing', team: 'billing' }, { ...namespaceInput, name: 'ops' , team: 'ops' }].reduce<RepoSnapshot>(
+      (repo, input) => applyChanges(repo, renderRequest(parseRequest(input), { settings, repo }).changes),
+      new Map(),
+    );
+    const broken = (repo: RepoSnapshot, path: string, edit: (text: string) => string) => new Map(repo).set(path, edit(repo.get(path)!));
+    // another team's quota and an unparsable kustomization (whose team cannot be known) do not block payments
+    let repo = broken(base, 'clusters/dev/namespaces/billing/resourcequota.yaml', t => t.replace('pods: "20"', 'pods: lots'));
+    repo = broken(repo, 'clusters/dev/namespaces/ops/kustomization.yaml', t => `${t}\n: [`);
+    expect(rulesOf({ ...namespaceInput, name: 'payments-b' }, repo)).toEqual([]);
+
+    // the team's spend comes from its cost summary: an unreadable entry leaves it unknown, and a change that
+    // costs more is refused, naming the file
+    repo = broken(repo, '.kubeportal/spend/payments/dev/payments-dev.yaml', t => t.replace('total: "57.000000"', 'total: lots'));
+    expect(rulesOf({ ...namespaceInput, name: 'payments-b' }, repo)).toEqual([
+      "quota [team-budget]: the budget of team 'payments' cannot be checked: .kubeportal/spend/payments/dev/payments-dev.yaml: monthly.total: must be an amount with six decimals, e.g. 57.000000",
+    ]);
+    // another team's namespace does not count towards it, and is not read
+    expect(formatMoney(check({ ...namespaceInput, name: 'payments-c' }, base).teamMonthlyAfter, 'EUR')).toBe('114.00 EUR');
+
+    repo = broken(repo, 'clusters/dev/namespaces/payments-dev/resourcequota.yaml', t => t.replace('requests.memory: 4Gi', 'requests.memory: 4 GB'));
+    // a request that touches the malformed namespace is blocked by the typed error naming the file
+    expect(() => check({ kind: 'quota-change', cluster: 'dev', namespace: 'payments-dev', requester: 'user:default/jdoe', purpose: 'More', quota: { tier: 'M' } }, repo)).toThrow(
+      expect.objectContaining({ name: 'RepositoryFileError', path: 'clusters/dev/namespaces/payments-dev/resourcequota.yaml', field: 'spec.hard.requests.memory' }),
+    );
   });
 });

@@ -1,12 +1,14 @@
 import { Environment, PlatformSettings, QuotaValues } from './config';
-import { formatMoney, teamCost, toMicro } from './cost';
+import { formatMoney, toMicro } from './cost';
 import { readCodeowners } from './gitops/codeowners';
-import { CODEOWNERS_PATH, clustersIn, namespaceDir } from './gitops/layout';
-import { applyChanges, readAllNamespaces, readNamespace } from './gitops/state';
+import { CODEOWNERS_PATH, namespaceDir } from './gitops/layout';
+import { applyChanges, readNamespace } from './gitops/state';
+import { teamSpend } from './gitops/spend';
 import { RepoSnapshot } from './manifests/types';
-import { parseQuantity } from './quantity';
+import { quotaFieldsAbove } from './quotaFields';
 import { RenderResult } from './render';
 import { ProvisioningRequest } from './requests/schemas';
+import { ownValue } from './validation';
 
 /** One policy rule a request breaks. */
 export interface PolicyViolation {
@@ -25,38 +27,12 @@ export interface PolicyResult {
   teamBudget?: bigint;
 }
 
-const QUANTITY_FIELDS: Array<[keyof QuotaValues, string, 'quantity' | 'count']> = [
-  ['requestsCpu', 'requests.cpu', 'quantity'],
-  ['limitsCpu', 'limits.cpu', 'quantity'],
-  ['requestsMemory', 'requests.memory', 'quantity'],
-  ['limitsMemory', 'limits.memory', 'quantity'],
-  ['requestsStorage', 'requests.storage', 'quantity'],
-  ['persistentVolumeClaims', 'persistentvolumeclaims', 'count'],
-  ['pods', 'pods', 'count'],
-  ['services', 'services', 'count'],
-  ['loadBalancers', 'services.loadbalancers', 'count'],
-  ['nodePorts', 'services.nodeports', 'count'],
-];
-
 function maxQuotaViolations(quota: QuotaValues, max: Partial<QuotaValues> | undefined, environment: Environment): PolicyViolation[] {
-  if (!max) return [];
-  const out: PolicyViolation[] = [];
-  for (const [field, key, type] of QUANTITY_FIELDS) {
-    const limit = max[field];
-    if (limit === undefined) continue;
-    const over =
-      type === 'quantity'
-        ? parseQuantity(quota[field] as string) > parseQuantity(limit as string)
-        : (quota[field] as number) > (limit as number);
-    if (over) {
-      out.push({
-        path: `quota.${field}`,
-        rule: 'max-quota',
-        message: `${key} ${quota[field]} is above the ${environment} maximum of ${limit}`,
-      });
-    }
-  }
-  return out;
+  return quotaFieldsAbove(quota, max).map(({ field, value, limit }) => ({
+    path: `quota.${field.field}`,
+    rule: 'max-quota',
+    message: `${field.hardKey} ${value} is above the ${environment} maximum of ${limit}`,
+  }));
 }
 
 const DAY_MS = 86_400_000;
@@ -65,6 +41,12 @@ const DAY_MS = 86_400_000;
  * Checks a rendered request against the platform policy: per-environment maximum quota, the team's budget across
  * every cluster after the change, storage classes and networks the cluster offers, the environment matching the
  * cluster's, and the prod rules (no expiry, enough approvers). `today` is `YYYY-MM-DD` (kept as input: pure).
+ * `team` gives the owning team's project leads from the catalog (who approves); without it, the approvers are
+ * read from CODEOWNERS. The team's spend is read from its cost summary (see `teamSpend`).
+ *
+ * A malformed file the request does not read does not stop the check (`validateRepository` reports it); an
+ * unreadable cost summary entry of the request's own team is a `team-budget` violation naming the file whenever
+ * the change costs more. A malformed folder the request touches throws its `RepositoryFileError`.
  */
 export function evaluatePolicy(
   request: ProvisioningRequest,
@@ -72,6 +54,7 @@ export function evaluatePolicy(
   repo: RepoSnapshot,
   settings: PlatformSettings,
   today: string,
+  team?: { projectLeads: string[] },
 ): PolicyResult {
   const violations: PolicyViolation[] = [];
   const facts = settings.clusters.find(c => c.name === request.cluster);
@@ -87,7 +70,7 @@ export function evaluatePolicy(
     });
   }
   if ((request.kind === 'namespace' || request.kind === 'quota-change') && result.quota) {
-    violations.push(...maxQuotaViolations(result.quota, settings.policy.maxQuota[environment], environment));
+    violations.push(...maxQuotaViolations(result.quota, ownValue(settings.policy.maxQuota, environment), environment));
   }
 
   const allowedClasses = facts?.storageClasses ?? [];
@@ -129,29 +112,41 @@ export function evaluatePolicy(
     }
   }
   if (environment === 'prod' && request.kind !== 'decommission') {
-    const approvers =
-      request.kind === 'namespace'
-        ? new Set(request.approvers).size
-        : readCodeowners(repo.get(CODEOWNERS_PATH)).get(namespaceDir(result.cluster, result.namespace))?.length ?? 0;
+    const approvers = team
+      ? new Set(team.projectLeads).size
+      : readCodeowners(repo.get(CODEOWNERS_PATH)).get(namespaceDir(result.cluster, result.namespace))?.length ?? 0;
     if (approvers < settings.policy.prodMinApprovers) {
       violations.push({
-        path: request.kind === 'namespace' ? 'approvers' : 'namespace',
+        path: request.kind === 'namespace' ? 'team' : 'namespace',
         rule: 'prod-approvers',
-        message: `prod changes need at least ${settings.policy.prodMinApprovers} approvers; ${approvers} ${approvers === 1 ? 'is' : 'are'} named`,
+        message: `prod changes need at least ${settings.policy.prodMinApprovers} project leads to approve; team '${result.team}' has ${approvers} ${team ? 'in the catalog' : 'in CODEOWNERS'}`,
       });
     }
   }
 
-  const all = readAllNamespaces(after, clustersIn(after.keys()));
-  const teamMonthlyAfter = teamCost(all, result.team, settings.prices);
-  const budgetSetting = settings.policy.teamBudgets[result.team] ?? settings.policy.defaultTeamBudget;
+  // The team's spend is its cost summary after the change (gitops/spend.ts): only the team's own entries are
+  // read, and an unreadable entry leaves the spend unknown, which a change that costs more must not pass unchecked.
+  const spend = teamSpend(after, result.team);
+  const teamMonthlyAfter = spend.total;
+  const budgetSetting = ownValue(settings.policy.teamBudgets, result.team) ?? settings.policy.defaultTeamBudget;
   const teamBudget = budgetSetting === undefined ? undefined : toMicro(budgetSetting);
-  if (teamBudget !== undefined && teamMonthlyAfter > teamBudget && result.cost.after.total > result.cost.before.total) {
+  const costsMore = result.cost.after.total > result.cost.before.total;
+  const budgetPath = request.kind === 'vm' ? 'name' : 'quota';
+  if (teamBudget !== undefined && teamMonthlyAfter > teamBudget && costsMore) {
     violations.push({
-      path: request.kind === 'vm' ? 'name' : 'quota',
+      path: budgetPath,
       rule: 'team-budget',
       message: `team '${result.team}' would spend ${formatMoney(teamMonthlyAfter, settings.prices.currency)} a month, above its budget of ${formatMoney(teamBudget, settings.prices.currency)}`,
     });
+  }
+  if (teamBudget !== undefined && costsMore) {
+    for (const problem of spend.problems) {
+      violations.push({
+        path: budgetPath,
+        rule: 'team-budget',
+        message: `the budget of team '${result.team}' cannot be checked: ${problem.path}: ${problem.message}`,
+      });
+    }
   }
   return { violations, team: result.team, teamMonthlyAfter, teamBudget };
 }

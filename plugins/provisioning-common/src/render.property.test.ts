@@ -24,7 +24,7 @@ describe('renderRequest (properties)', () => {
           const request = parseRequest({
             kind: 'namespace', cluster: 'dev', name: r.name, team: r.team, requester: 'jdoe', environment: 'dev',
             costCentre: 'cc', purpose: 'property', quota: { tier: r.tier },
-            networkPolicy: { preset: r.preset, allowEgressTo: r.egress }, access: r.access, approvers: ['alice'],
+            networkPolicy: { preset: r.preset, allowEgressTo: r.egress }, access: r.access,
           });
           const first = renderRequest(request, { settings, repo });
           expect(renderRequest(request, { settings, repo }).changes).toEqual(first.changes);

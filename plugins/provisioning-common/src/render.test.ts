@@ -20,8 +20,8 @@ import { renderRequest } from './render';
 import { evaluatePolicy } from './policy';
 import { pullRequestBody, pullRequestLabels } from './pullRequest';
 
-const render = (input: unknown, repo: RepoSnapshot, teamAccess = {}) =>
-  renderRequest(parseRequest(input), { settings, repo, teamAccess });
+const render = (input: unknown, repo: RepoSnapshot, teamAccess = {}, codeowners = ['alice']) =>
+  renderRequest(parseRequest(input), { settings, repo, teamAccess, codeowners });
 
 const teamAccess = { payments: [{ group: 'sg-payments-dev', role: 'view' as const }] };
 
@@ -113,9 +113,10 @@ describe('renderRequest', () => {
     const more = [
       { ...namespaceInput, name: 'payments-test', limitRange: undefined, access: [], expires: undefined },
       { ...namespaceInput, name: 'billing', team: 'group:default/billing', networkPolicy: { preset: 'isolated' }, limitRange: undefined },
-      { ...namespaceInput, cluster: 'prod', environment: 'prod', name: 'payments', expires: undefined, approvers: ['alice', 'bob'], networkPolicy: { preset: 'isolated' } },
+      { ...namespaceInput, cluster: 'prod', environment: 'prod', name: 'payments', expires: undefined, networkPolicy: { preset: 'isolated' } },
     ];
-    for (const input of more) repo = applyChanges(repo, render(input, repo, teamAccess).changes);
+    // the owners come from the render context (the catalog): the prod folder gets two
+    for (const input of more) repo = applyChanges(repo, render(input, repo, teamAccess, input.cluster === 'prod' ? ['alice', 'bob'] : ['alice']).changes);
     repo = applyChanges(repo, render({ ...vmInput, cluster: 'prod', namespace: 'payments', rootDisk: { ...vmInput.rootDisk, storageClass: 'ceph-rbd' }, dataDisks: [] }, repo).changes);
 
     const dev = kustomizeBuild(repo, 'dev');
@@ -132,6 +133,8 @@ describe('renderRequest', () => {
     expect(repo.get('CODEOWNERS')).toBe(
       [
         '# Namespace folders: maintained by the provisioning portal. One line per folder.',
+        '/.kubeportal/spend/billing/ @alice',
+        '/.kubeportal/spend/payments/ @alice @bob',
         '/clusters/dev/namespaces/billing/ @alice',
         '/clusters/dev/namespaces/payments-dev/ @alice',
         '/clusters/dev/namespaces/payments-test/ @alice',

@@ -5,7 +5,9 @@ import { CostBreakdown, formatMoney, quotaCost } from './cost';
 import { CODEOWNERS_PATH, clusterKustomizationPath, namespaceDir, namespaceKustomizationPath, NAMESPACE_FILES, namespacesIn, TEAM_FILES, teamDir, vmFileName, vmPath } from './gitops/layout';
 import { formatKustomization, KustomizationFile, parseKustomization, updateClusterKustomization, updateList } from './gitops/kustomization';
 import { readCodeowners, updateCodeowners } from './gitops/codeowners';
+import { RepositoryFileError } from './gitops/errors';
 import { NamespaceState, readNamespace, VmState } from './gitops/state';
+import { spendChange, spendDir, spendEntryPath } from './gitops/spend';
 import { ANNOTATIONS, LABELS, MANAGED_BY } from './labels';
 import { accessRoleBindings, baselineNetworkPolicies, limitRangeObject, LIMIT_RANGE_NAME, namespaceNetworkPolicies, namespaceObject, resourceQuotaObject } from './manifests/namespace';
 import { toYamlDocuments } from './manifests/serialize';
@@ -13,9 +15,10 @@ import { FileChange, KubeObject, RepoSnapshot } from './manifests/types';
 import { vmObjects } from './manifests/vm';
 import { requestId, toLabelValue } from './names';
 import { limitRangeProblems, quotaProblems, resolveQuota } from './requests/rules';
-import { DecommissionRequest, NamespaceRequest, ProvisioningRequest, QuotaChangeRequest, VmRequest } from './requests/schemas';
+import { DecommissionRequest, NamespaceRequest, ProvisioningRequest, QuotaChangeRequest, QuotaChoice, VmRequest } from './requests/schemas';
 import { describeQuantity, parseQuantity } from './quantity';
-import { FieldProblem, formatProblems } from './validation';
+import { describeQuotaValue, QuotaFieldName, quotaField } from './quotaFields';
+import { FieldProblem, formatProblems, ownValue } from './validation';
 
 /** Access an AD group gets in every namespace of a team (from the team's catalog entry). */
 export type TeamAccess = Array<{ group: string; role: 'admin' | 'edit' | 'view' }>;
@@ -26,6 +29,12 @@ export interface RenderContext {
   repo: RepoSnapshot;
   /** Team-wide access by team name, written into the team's defaults component when it is first created. */
   teamAccess?: Record<string, TeamAccess>;
+  /**
+   * GitHub logins that own the team's folders in CODEOWNERS: the team's project leads and the platform team's,
+   * from the catalog (never from the request). Empty leaves a new namespace folder without owners, which
+   * `validateRepository` refuses.
+   */
+  codeowners?: string[];
 }
 
 /** A line of the request summary (shown in the form and the pull request). */
@@ -62,13 +71,46 @@ function fail(problems: FieldProblem[]): never {
   throw new InputError(`Invalid request: ${formatProblems(problems)}`);
 }
 
-function clusterFacts(settings: PlatformSettings, cluster: string): ClusterFacts {
+function failOnProblems(problems: FieldProblem[]) {
+  if (problems.length > 0) fail(problems);
+}
+
+/** The cluster's facts; an unknown cluster adds its problem to `problems` and gives `undefined`. */
+function clusterFacts(settings: PlatformSettings, cluster: string, problems: FieldProblem[]): ClusterFacts | undefined {
   const facts = settings.clusters.find(c => c.name === cluster);
   if (!facts) {
     const known = settings.clusters.map(c => c.name).join(', ') || 'none configured';
-    fail([{ path: 'cluster', message: `unknown cluster '${cluster}' (known: ${known})` }]);
+    problems.push({ path: 'cluster', message: `unknown cluster '${cluster}' (known: ${known})` });
   }
   return facts;
+}
+
+/** The quota a request chooses, with every rule it breaks: an unknown tier, or values that contradict each other. */
+function chosenQuota(choice: QuotaChoice, settings: PlatformSettings, problems: FieldProblem[]): QuotaValues | undefined {
+  const { quota, problems: tierProblems } = resolveQuota(choice, settings);
+  problems.push(...tierProblems);
+  if (quota) problems.push(...quotaProblems(quota));
+  return quota;
+}
+
+/**
+ * Runs `write` on a repository file the request changes; a file that cannot be parsed (its error message starts
+ * with the path) becomes a `RepositoryFileError` naming it.
+ */
+function writingFile<T>(path: string, write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    const message = (error as Error).message;
+    if (RepositoryFileError.is(error) || !message?.startsWith(`${path}: `)) throw error;
+    throw new RepositoryFileError(path, { rule: message.slice(path.length + 2) });
+  }
+}
+
+/** The cluster kustomization with namespace folders added or removed. */
+function clusterKustomizationChange(repo: RepoSnapshot, cluster: string, change: { add?: string[]; remove?: string[] }): FileChange {
+  const path = clusterKustomizationPath(cluster);
+  return { path, content: writingFile(path, () => updateClusterKustomization(repo.get(path), path, cluster, change)) };
 }
 
 const nameOf = (ref: string) => ref.slice(ref.indexOf('/') + 1);
@@ -87,26 +129,31 @@ function vmFootprints(vms: VmState[]): VmFootprint[] {
   return vms.map(vm => ({ name: vm.name, cpu: vm.cpu, memory: vm.memory, disks: vm.disks }));
 }
 
-function ensureFits(vms: VmState[], quota: QuotaValues, settings: PlatformSettings, path: string) {
-  const shortfalls = vmQuotaShortfalls(vmFootprints(vms), quota, settings.vmOverhead);
-  if (shortfalls.length > 0) fail(shortfalls.map(s => ({ path, message: s.message })));
+/** What does not fit when `vms` run inside `quota`, as problems of the field at `path`. */
+function fitProblems(vms: VmState[], quota: QuotaValues, settings: PlatformSettings, path: string): FieldProblem[] {
+  return vmQuotaShortfalls(vmFootprints(vms), quota, settings.vmOverhead).map(s => ({ path, message: s.message }));
 }
 
+/** How the summary groups the quota fields into rows; per-class storage rows follow `requestsStorage`'s row. */
+const QUOTA_SUMMARY_ROWS: Array<{ label: string; fields: QuotaFieldName[] }> = [
+  { label: 'CPU requests / limits', fields: ['requestsCpu', 'limitsCpu'] },
+  { label: 'Memory requests / limits', fields: ['requestsMemory', 'limitsMemory'] },
+  { label: 'Storage', fields: ['requestsStorage'] },
+  { label: 'PVCs / pods / services', fields: ['persistentVolumeClaims', 'pods', 'services'] },
+  { label: 'Load balancers / node ports', fields: ['loadBalancers', 'nodePorts'] },
+];
+
 function quotaRows(quota: QuotaValues): SummaryRow[] {
-  const rows: SummaryRow[] = [
-    { label: 'CPU requests / limits', value: `${describeQuantity(parseQuantity(quota.requestsCpu), 'cpu')} / ${describeQuantity(parseQuantity(quota.limitsCpu), 'cpu')}` },
-    { label: 'Memory requests / limits', value: `${describeQuantity(parseQuantity(quota.requestsMemory), 'bytes')} / ${describeQuantity(parseQuantity(quota.limitsMemory), 'bytes')}` },
-    { label: 'Storage', value: describeQuantity(parseQuantity(quota.requestsStorage), 'bytes') },
-  ];
-  for (const [storageClass, perClass] of Object.entries(quota.storageClasses).sort(([a], [b]) => a.localeCompare(b))) {
-    if (perClass.requestsStorage !== undefined) {
-      rows.push({ label: `Storage (${storageClass})`, value: describeQuantity(parseQuantity(perClass.requestsStorage), 'bytes') });
+  const rows: SummaryRow[] = [];
+  for (const { label, fields } of QUOTA_SUMMARY_ROWS) {
+    rows.push({ label, value: fields.map(field => describeQuotaValue(quotaField(field).unit, quota[field])).join(' / ') });
+    if (!fields.includes('requestsStorage')) continue;
+    for (const [storageClass, perClass] of Object.entries(quota.storageClasses).sort(([a], [b]) => a.localeCompare(b))) {
+      if (perClass.requestsStorage !== undefined) {
+        rows.push({ label: `Storage (${storageClass})`, value: describeQuotaValue(quotaField('requestsStorage').unit, perClass.requestsStorage) });
+      }
     }
   }
-  rows.push(
-    { label: 'PVCs / pods / services', value: `${quota.persistentVolumeClaims} / ${quota.pods} / ${quota.services}` },
-    { label: 'Load balancers / node ports', value: `${quota.loadBalancers} / ${quota.nodePorts}` },
-  );
   return rows;
 }
 
@@ -114,7 +161,7 @@ function quotaRows(quota: QuotaValues): SummaryRow[] {
 function teamComponentFiles(cluster: string, team: string, context: RenderContext, id: string): FileChange[] {
   const dir = teamDir(cluster, team);
   const labels = { [LABELS.teamDefault]: team };
-  const access = context.teamAccess?.[team] ?? [];
+  const access = ownValue(context.teamAccess, team) ?? [];
   const files: FileChange[] = [
     {
       path: `${dir}/${TEAM_FILES.networkPolicies}`,
@@ -158,20 +205,25 @@ function teamComponentFiles(cluster: string, team: string, context: RenderContex
 
 function renderNamespace(request: NamespaceRequest, context: RenderContext): RenderResult {
   const { settings, repo } = context;
-  const facts = clusterFacts(settings, request.cluster);
-  const { quota, problems } = resolveQuota(request.quota, settings);
-  if (!quota) fail(problems);
-  failOnProblems([...quotaProblems(quota), ...(request.limitRange ? limitRangeProblems(request.limitRange, quota) : [])]);
-  if (request.networkPolicy.preset === 'ingress' && !facts.ingressNamespace) {
-    fail([{ path: 'networkPolicy.preset', message: `'ingress' needs an ingress namespace, and cluster '${facts.name}' has none configured` }]);
+  // Every rule the request breaks is collected and reported at once.
+  const problems: FieldProblem[] = [];
+  const facts = clusterFacts(settings, request.cluster, problems);
+  const chosen = chosenQuota(request.quota, settings, problems);
+  if (request.limitRange) problems.push(...limitRangeProblems(request.limitRange, chosen));
+  if (facts && request.networkPolicy.preset === 'ingress' && !facts.ingressNamespace) {
+    problems.push({ path: 'networkPolicy.preset', message: `'ingress' needs an ingress namespace, and cluster '${facts.name}' has none configured` });
   }
 
   const team = nameOf(request.team);
   const id = requestId(request.cluster, 'namespace', request.name);
   const existing = readNamespace(repo, request.cluster, request.name);
   if (existing && existing.team !== team) {
+    failOnProblems(problems);
     throw new ConflictError(`name: namespace '${request.name}' already exists on cluster '${request.cluster}' and belongs to team '${existing.team}'`);
   }
+  if (existing && chosen) problems.push(...fitProblems(existing.vms, chosen, settings, 'quota'));
+  if (!facts || !chosen || problems.length > 0) fail(problems);
+  const quota = chosen;
 
   const dir = namespaceDir(request.cluster, request.name);
   const objectLabels = { [LABELS.requestId]: id, [LABELS.requester]: toLabelValue(nameOf(request.requester)) };
@@ -232,14 +284,10 @@ function renderNamespace(request: NamespaceRequest, context: RenderContext): Ren
   if (!repo.has(`${teamDir(request.cluster, team)}/${TEAM_FILES.kustomization}`)) {
     changes.push(...teamComponentFiles(request.cluster, team, context, id));
   }
-  const clusterPath = clusterKustomizationPath(request.cluster);
-  changes.push({
-    path: clusterPath,
-    content: updateClusterKustomization(repo.get(clusterPath), clusterPath, request.cluster, { add: [`namespaces/${request.name}`] }),
-  });
-  changes.push({ path: CODEOWNERS_PATH, content: updateCodeowners(repo.get(CODEOWNERS_PATH), dir, request.approvers) });
+  changes.push(clusterKustomizationChange(repo, request.cluster, { add: [`namespaces/${request.name}`] }));
+  const owners = context.codeowners ?? [];
+  changes.push({ path: CODEOWNERS_PATH, content: updateCodeowners(updateCodeowners(repo.get(CODEOWNERS_PATH), dir, owners), spendDir(team), owners) });
 
-  if (existing) ensureFits(existing.vms, quota, settings, 'quota');
   const vmCount = existing?.vms.length ?? 0;
   return {
     requestId: id,
@@ -261,7 +309,7 @@ function renderNamespace(request: NamespaceRequest, context: RenderContext): Ren
       { label: 'Network policy', value: [request.networkPolicy.preset, ...request.networkPolicy.allowEgressTo.map(n => `egress to ${n}`)].join(', ') },
       { label: 'Access', value: request.access.map(a => `${a.group}: ${a.role}`).join(', ') || 'team defaults only' },
       { label: 'Expires', value: request.expires ?? 'never' },
-      { label: 'Approvers', value: request.approvers.map(a => `@${a}`).join(', ') },
+      { label: 'Approvers', value: (context.codeowners ?? []).map(login => `@${login}`).join(', ') || 'none in the catalog' },
     ],
     cost: {
       before: existing ? quotaCost(existing.quota, vmCount, settings.prices) : EMPTY_COST,
@@ -284,18 +332,26 @@ function namespaceResourcesChange(repo: RepoSnapshot, cluster: string, namespace
   };
 }
 
-function failOnProblems(problems: FieldProblem[]) {
-  if (problems.length > 0) fail(problems);
-}
-
 function renderVm(request: VmRequest, context: RenderContext): RenderResult {
   const { settings, repo } = context;
-  clusterFacts(settings, request.cluster);
-  const ns = existingNamespace(repo, request.cluster, request.namespace);
+  const problems: FieldProblem[] = [];
+  const facts = clusterFacts(settings, request.cluster, problems);
   const id = requestId(request.cluster, 'vm', request.namespace, request.name);
+  const labels = { [LABELS.requestId]: id, [LABELS.requester]: toLabelValue(nameOf(request.requester)) };
+  const annotations = { [ANNOTATIONS.requesterRef]: request.requester, [ANNOTATIONS.purpose]: request.purpose };
+  let objects: KubeObject[] = [];
+  try {
+    objects = vmObjects(request, labels, annotations);
+  } catch (error) {
+    problems.push({ path: 'cloudInit.userData', message: (error as Error).message.replace(/^cloudInit\.userData /, '') });
+  }
+  // an unknown cluster has no namespace to check the VM against
+  if (!facts) fail(problems);
+  const ns = existingNamespace(repo, request.cluster, request.namespace);
   const path = vmPath(request.cluster, request.namespace, request.name);
   const previous = ns.vms.find(vm => vm.name === request.name);
   if (previous && previous.requestId !== undefined && previous.requestId !== id) {
+    failOnProblems(problems);
     throw new ConflictError(`name: VM '${request.name}' already exists in namespace '${request.namespace}' (request ${previous.requestId})`);
   }
   const footprint: VmState = {
@@ -308,16 +364,9 @@ function renderVm(request: VmRequest, context: RenderContext): RenderResult {
     ],
   };
   const vms = [...ns.vms.filter(vm => vm.name !== request.name), footprint];
-  ensureFits(vms, ns.quota, settings, 'memory');
+  problems.push(...fitProblems(vms, ns.quota, settings, 'memory'));
+  failOnProblems(problems);
 
-  const labels = { [LABELS.requestId]: id, [LABELS.requester]: toLabelValue(nameOf(request.requester)) };
-  const annotations = { [ANNOTATIONS.requesterRef]: request.requester, [ANNOTATIONS.purpose]: request.purpose };
-  let objects: KubeObject[];
-  try {
-    objects = vmObjects(request, labels, annotations);
-  } catch (error) {
-    fail([{ path: 'cloudInit.userData', message: (error as Error).message.replace(/^cloudInit\.userData /, '') }]);
-  }
   const changes: FileChange[] = [
     { path, content: toYamlDocuments(objects, header(id, `Virtual machine ${request.name} in namespace ${request.namespace}`)) },
     namespaceResourcesChange(repo, request.cluster, request.namespace, ns.team, { add: [vmFileName(request.name)] }),
@@ -361,12 +410,15 @@ function describeSource(request: VmRequest): string {
 
 function renderQuotaChange(request: QuotaChangeRequest, context: RenderContext): RenderResult {
   const { settings, repo } = context;
-  clusterFacts(settings, request.cluster);
+  const problems: FieldProblem[] = [];
+  const facts = clusterFacts(settings, request.cluster, problems);
+  const chosen = chosenQuota(request.quota, settings, problems);
+  // an unknown cluster has no namespace to check the quota against
+  if (!facts) fail(problems);
   const ns = existingNamespace(repo, request.cluster, request.namespace);
-  const { quota, problems } = resolveQuota(request.quota, settings);
-  if (!quota) fail(problems);
-  failOnProblems(quotaProblems(quota));
-  ensureFits(ns.vms, quota, settings, 'quota');
+  if (chosen) problems.push(...fitProblems(ns.vms, chosen, settings, 'quota'));
+  if (!chosen || problems.length > 0) fail(problems);
+  const quota = chosen;
   const id = requestId(request.cluster, 'namespace', request.namespace);
   const labels = { [LABELS.requestId]: id, [LABELS.requester]: toLabelValue(nameOf(request.requester)) };
   const path = `${namespaceDir(request.cluster, request.namespace)}/${NAMESPACE_FILES.quota}`;
@@ -431,21 +483,26 @@ function renderDecommission(request: DecommissionRequest, context: RenderContext
   }
   const id = requestId(request.cluster, 'namespace', request.namespace);
   const changes: FileChange[] = [...repo.keys()].filter(p => p.startsWith(`${dir}/`)).map(path => ({ path, content: null }));
-  const clusterPath = clusterKustomizationPath(request.cluster);
-  changes.push({
-    path: clusterPath,
-    content: updateClusterKustomization(repo.get(clusterPath), clusterPath, request.cluster, { remove: [`namespaces/${request.namespace}`] }),
-  });
-  if (readCodeowners(repo.get(CODEOWNERS_PATH)).has(dir)) {
-    const codeowners = updateCodeowners(repo.get(CODEOWNERS_PATH), dir, []);
+  changes.push(clusterKustomizationChange(repo, request.cluster, { remove: [`namespaces/${request.namespace}`] }));
+  const ownEntry = spendEntryPath(ns.team, request.cluster, request.namespace);
+  const lastOfTeam = ![...repo.keys()].some(p => p.startsWith(`${spendDir(ns.team)}/`) && p !== ownEntry);
+  const owners = readCodeowners(repo.get(CODEOWNERS_PATH));
+  if (owners.has(dir) || (lastOfTeam && owners.has(spendDir(ns.team)))) {
+    let codeowners = updateCodeowners(repo.get(CODEOWNERS_PATH), dir, []);
+    if (lastOfTeam) codeowners = updateCodeowners(codeowners, spendDir(ns.team), []);
     changes.push({ path: CODEOWNERS_PATH, content: codeowners === '' ? null : codeowners });
   }
-  // The team's defaults go when no other namespace of the cluster includes them.
+  // The team's defaults go when no other namespace of the cluster includes them. Another namespace whose
+  // kustomization cannot be read might: its defaults stay (validateRepository reports the file).
   const component = `../../teams/${ns.team}`;
   const stillUsed = namespacesIn(repo.keys(), request.cluster).some(other => {
     if (other === request.namespace) return false;
     const path = namespaceKustomizationPath(request.cluster, other);
-    return (parseKustomization(repo.get(path)!, path).components ?? []).includes(component);
+    try {
+      return (parseKustomization(repo.get(path)!, path).components ?? []).includes(component);
+    } catch {
+      return true;
+    }
   });
   if (!stillUsed) {
     const tDir = teamDir(request.cluster, ns.team);
@@ -489,18 +546,28 @@ function sortChanges(changes: FileChange[]): FileChange[] {
  * name belongs to someone else).
  */
 export function renderRequest(request: ProvisioningRequest, context: RenderContext): RenderResult {
+  let result: RenderResult;
   switch (request.kind) {
     case 'namespace':
-      return renderNamespace(request, context);
+      result = renderNamespace(request, context);
+      break;
     case 'vm':
-      return renderVm(request, context);
+      result = renderVm(request, context);
+      break;
     case 'quota-change':
-      return renderQuotaChange(request, context);
+      result = renderQuotaChange(request, context);
+      break;
     case 'decommission':
-      return renderDecommission(request, context);
+      result = renderDecommission(request, context);
+      break;
     default:
       throw new InputError(`kind: unknown request kind`);
   }
+  // the team's cost summary follows every change of the namespace (see gitops/spend.ts)
+  const removed = request.kind === 'decommission' && request.vmName === undefined;
+  const spend = spendChange(result.team, result.cluster, result.namespace, removed ? undefined : result.cost.after, result.cost.currency);
+  if (spend.content === null && !context.repo.has(spend.path)) return result;
+  return { ...result, changes: sortChanges([...result.changes, spend]) };
 }
 
 /** The monthly cost of a render result, formatted: `before -> after (+delta)`. */

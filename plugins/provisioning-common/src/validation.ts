@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dns1123LabelProblem } from './names';
+import { dns1123LabelProblem, dns1123SubdomainProblem } from './names';
 import { quantityProblem } from './quantity';
 
 /** One broken rule: where (a field path like `quota.requestsCpu`) and what. */
@@ -31,11 +31,27 @@ export function formatProblems(problems: FieldProblem[]): string {
   return problems.map(p => `${p.path}: ${p.message}`).join('; ');
 }
 
+/**
+ * The value `record` holds under `key` as its own property, else `undefined`. Every lookup by a key that comes
+ * from a request, the configuration or a repository file goes through here: `record[key]` would answer
+ * `constructor`, `toString` or `__proto__` with what every object inherits.
+ */
+export function ownValue<T>(record: Readonly<Partial<Record<string, T>>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+}
+
 /** A DNS-1123 label field. */
 export const dnsLabel = () =>
   z.string().superRefine((value, ctx) => {
     const problem = dns1123LabelProblem(value);
     if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+  });
+
+/** A storage class name field or record key: a DNS-1123 subdomain, as Kubernetes requires. */
+export const storageClassName = () =>
+  z.string().superRefine((value, ctx) => {
+    const problem = dns1123SubdomainProblem(value);
+    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `storage class name ${problem}` });
   });
 
 /** A Kubernetes quantity field (string; numbers are accepted and turned into strings). */
@@ -48,11 +64,20 @@ export const quantity = () =>
       if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: value === '' ? 'must not be empty' : `'${value}' ${problem}` });
     });
 
-/** A catalog entity ref of a given kind, e.g. `group:default/payments`; `payments` alone means the default namespace. */
+/** Longest entity ref accepted: a kind, a namespace and a name of at most 63 characters each, with room to spare. */
+export const MAX_ENTITY_REF_LENGTH = 200;
+
+/**
+ * A catalog entity ref of a given kind, e.g. `group:default/payments`; `payments` alone means the default
+ * namespace. A group names a team, and a team's name becomes a folder (`clusters/<cluster>/teams/<team>`), a
+ * label value and a key of configured budgets, so a group's name must be a DNS-1123 label: `..`, `a/b` or
+ * `__proto__` are refused.
+ */
 export const entityRef = (kind: 'group' | 'user') =>
   z
     .string()
     .min(1)
+    .max(MAX_ENTITY_REF_LENGTH, `must be at most ${MAX_ENTITY_REF_LENGTH} characters`)
     .transform(value => (value.includes(':') ? value : `${kind}:default/${value}`))
     .superRefine((value, ctx) => {
       const match = /^([a-z]+):([a-z0-9-_.]+)\/([A-Za-z0-9-_.]+)$/.exec(value);
@@ -61,6 +86,11 @@ export const entityRef = (kind: 'group' | 'user') =>
           code: z.ZodIssueCode.custom,
           message: `must be a ${kind} entity ref like '${kind}:default/name'`,
         });
+        return;
+      }
+      const problem = kind === 'group' ? dns1123LabelProblem(match[3]) : undefined;
+      if (problem) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `team name '${match[3]}' ${problem}` });
       }
     });
 

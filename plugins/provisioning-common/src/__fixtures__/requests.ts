@@ -37,7 +37,6 @@ export const namespaceInput = {
     { group: 'sg-auditors', role: 'view' },
   ],
   expires: '2027-06-30',
-  approvers: ['alice'],
 };
 
 /** A VM request for that namespace. */

@@ -1,7 +1,11 @@
 /**
- * CODEOWNERS entries: one line per namespace folder naming the project leads who must approve changes there.
- * Lines the portal does not manage (anything outside `/clusters/`) are kept above, as they were.
+ * CODEOWNERS entries: one line per namespace folder, and one per team's cost summary folder, naming the project
+ * leads (the team's and the platform team's) who may approve changes there. Lines the portal does not manage
+ * (anything outside `/clusters/` and `/.kubeportal/spend/`) are kept above, as they were.
  */
+
+/** Folders whose CODEOWNERS lines the portal writes: namespace folders and the teams' cost summaries. */
+const MANAGED_PREFIXES = ['/clusters/', '/.kubeportal/spend/'];
 
 const MANAGED_HEADER = '# Namespace folders: maintained by the provisioning portal. One line per folder.';
 
@@ -12,7 +16,7 @@ function split(existing: string | undefined): { other: string[]; managed: Map<st
     const trimmed = line.trim();
     if (trimmed === MANAGED_HEADER) continue;
     const [pattern, ...owners] = trimmed.split(/\s+/);
-    if (pattern && pattern.startsWith('/clusters/') && !trimmed.startsWith('#')) {
+    if (pattern && MANAGED_PREFIXES.some(prefix => pattern.startsWith(prefix)) && !trimmed.startsWith('#')) {
       managed.set(pattern, owners);
     } else {
       other.push(line);

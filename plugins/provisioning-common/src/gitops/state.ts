@@ -2,9 +2,12 @@ import { z } from 'zod';
 import { Environment, ENVIRONMENTS, QuotaValues } from '../config';
 import { ANNOTATIONS, LABELS } from '../labels';
 import { parseYamlDocuments } from '../manifests/serialize';
+import { dns1123SubdomainProblem } from '../names';
 import { RepoSnapshot } from '../manifests/types';
-import { formatProblems, zodProblems } from '../validation';
-import { parseKustomization } from './kustomization';
+import { parseStorageClassQuotaKey, QuotaField, QUOTA_FIELDS, quotaField, QuotaUnit, quotaValueFromHard } from '../quotaFields';
+import { formatPath, ownValue, quantity } from '../validation';
+import { RepositoryFileError, RepositoryFileProblem } from './errors';
+import { KustomizationFile, kustomizationSchema } from './kustomization';
 import { NAMESPACE_FILES, namespaceDir, namespaceKustomizationPath, namespacesIn } from './layout';
 
 /** A VM as read back from the GitOps repository. */
@@ -55,7 +58,7 @@ const vmSchema = z.object({
           metadata: z.object({ name: z.string() }),
           spec: z.object({
             storage: z.object({
-              resources: z.object({ requests: z.object({ storage: z.union([z.string(), z.number()]).transform(String) }) }),
+              resources: z.object({ requests: z.object({ storage: quantity() }) }),
               storageClassName: z.string().optional(),
             }),
           }),
@@ -66,9 +69,9 @@ const vmSchema = z.object({
       spec: z.object({
         domain: z.object({
           cpu: z.object({ cores: z.number().int().positive() }).optional(),
-          memory: z.object({ guest: z.union([z.string(), z.number()]).transform(String) }).optional(),
+          memory: z.object({ guest: quantity() }).optional(),
           resources: z
-            .object({ requests: z.object({ memory: z.union([z.string(), z.number()]).transform(String) }).partial() })
+            .object({ requests: z.object({ memory: quantity() }).partial() })
             .partial()
             .optional(),
         }),
@@ -77,45 +80,89 @@ const vmSchema = z.object({
   }),
 });
 
-function parseObject<S extends z.ZodTypeAny>(schema: S, value: unknown, where: string): z.output<S> {
+/** Parses one object of a repository file; throws a `RepositoryFileError` naming every field that breaks `schema`. */
+function parseObject<S extends z.ZodTypeAny>(schema: S, value: unknown, path: string, fieldPrefix: Array<string | number> = []): z.output<S> {
   const result = schema.safeParse(value);
-  if (!result.success) throw new Error(`${where}: ${formatProblems(zodProblems(result.error))}`);
+  if (!result.success) {
+    throw new RepositoryFileError(
+      path,
+      result.error.issues.map(issue => ({ field: formatPath([...fieldPrefix, ...issue.path]) || undefined, rule: issue.message })),
+    );
+  }
   return result.data;
 }
 
-/** Turns a ResourceQuota's `spec.hard` back into quota values. */
-export function quotaFromHard(hard: Record<string, string>): QuotaValues {
-  const storageClasses: QuotaValues['storageClasses'] = {};
-  for (const [key, value] of Object.entries(hard)) {
-    const match = /^(.+)\.storageclass\.storage\.k8s\.io\/(requests\.storage|persistentvolumeclaims)$/.exec(key);
-    if (!match) continue;
-    storageClasses[match[1]] ??= {};
-    if (match[2] === 'requests.storage') storageClasses[match[1]].requestsStorage = value;
-    else storageClasses[match[1]].persistentVolumeClaims = Number(value);
+/** The YAML documents of a repository file; a syntax error becomes a `RepositoryFileError` naming the file. */
+function parseYamlFile(text: string, path: string): unknown[] {
+  try {
+    return parseYamlDocuments(text, path);
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new RepositoryFileError(path, { rule: message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message });
   }
-  return {
-    requestsCpu: hard['requests.cpu'] ?? '0',
-    limitsCpu: hard['limits.cpu'] ?? hard['requests.cpu'] ?? '0',
-    requestsMemory: hard['requests.memory'] ?? '0',
-    limitsMemory: hard['limits.memory'] ?? hard['requests.memory'] ?? '0',
-    requestsStorage: hard['requests.storage'] ?? '0',
-    storageClasses,
-    persistentVolumeClaims: Number(hard.persistentvolumeclaims ?? 0),
-    pods: Number(hard.pods ?? 0),
-    services: Number(hard.services ?? 0),
-    loadBalancers: Number(hard['services.loadbalancers'] ?? 0),
-    nodePorts: Number(hard['services.nodeports'] ?? 0),
-  };
 }
 
-/** Reads one VM file's VirtualMachine. */
+/** Reads a kustomization file of the repository; problems are `RepositoryFileError`s with the field. */
+function readKustomizationFile(text: string, path: string): KustomizationFile {
+  const documents = parseYamlFile(text, path);
+  if (documents.length > 1) throw new RepositoryFileError(path, { rule: `must hold one YAML document (has ${documents.length})` });
+  return parseObject(kustomizationSchema, documents[0] ?? null, path);
+}
+
+/**
+ * The problems of a ResourceQuota's `spec.hard` values: each key the portal reads must hold a quantity (a whole
+ * number for counts). Field paths are `spec.hard.<key>`.
+ */
+export function quotaHardProblems(hard: Record<string, string>): RepositoryFileProblem[] {
+  const problems: RepositoryFileProblem[] = [];
+  for (const [key, text] of Object.entries(hard)) {
+    const perClass = parseStorageClassQuotaKey(key);
+    const unit = perClass ? quotaField(perClass.field).unit : QUOTA_FIELDS.find(f => f.hardKey === key)?.unit;
+    if (unit === undefined) continue;
+    const read = quotaValueFromHard(unit, text);
+    if ('rule' in read) problems.push({ field: `spec.hard.${key}`, rule: read.rule });
+  }
+  return problems;
+}
+
+/**
+ * Turns a ResourceQuota's `spec.hard` back into quota values (keys as in `QUOTA_FIELDS`; a missing key reads as
+ * zero, a missing limit as its request). Values are not checked: see `quotaHardProblems`.
+ */
+export function quotaFromHard(hard: Record<string, string>): QuotaValues {
+  const read = (unit: QuotaUnit, text: string): string | number => {
+    const value = quotaValueFromHard(unit, text);
+    if ('value' in value) return value.value;
+    return unit === 'count' ? Number(text) : text;
+  };
+  const valueOf = (entry: QuotaField): string | number => {
+    const text = hard[entry.hardKey];
+    if (text !== undefined) return read(entry.unit, text);
+    if (entry.missingReadsAs) return valueOf(quotaField(entry.missingReadsAs));
+    return entry.unit === 'count' ? 0 : '0';
+  };
+  const storageClasses: QuotaValues['storageClasses'] = {};
+  for (const [key, text] of Object.entries(hard)) {
+    const perClass = parseStorageClassQuotaKey(key);
+    if (!perClass) continue;
+    // A key like `__proto__.storageclass…` must not reach Object.prototype: only storage class names become keys.
+    if (dns1123SubdomainProblem(perClass.storageClass)) continue;
+    const entry = ownValue(storageClasses, perClass.storageClass) ?? (storageClasses[perClass.storageClass] = {});
+    if (perClass.field === 'requestsStorage') entry.requestsStorage = text;
+    else entry.persistentVolumeClaims = read('count', text) as number;
+  }
+  const values = Object.fromEntries(QUOTA_FIELDS.map(entry => [entry.field, valueOf(entry)]));
+  return { ...(values as Omit<QuotaValues, 'storageClasses'>), storageClasses };
+}
+
+/** Reads one VM file's VirtualMachine; a malformed file throws a `RepositoryFileError` naming the file and field. */
 export function readVm(text: string, path: string): VmState | undefined {
-  const vm = parseYamlDocuments(text, path).find(d => (d as { kind?: string })?.kind === 'VirtualMachine');
+  const vm = parseYamlFile(text, path).find(d => (d as { kind?: string })?.kind === 'VirtualMachine');
   if (!vm) return undefined;
   const parsed = parseObject(vmSchema, vm, path);
   const domain = parsed.spec.template.spec.domain;
   const memory = domain.memory?.guest ?? domain.resources?.requests?.memory;
-  if (!memory) throw new Error(`${path}: spec.template.spec.domain.memory.guest: is missing`);
+  if (!memory) throw new RepositoryFileError(path, { field: 'spec.template.spec.domain.memory.guest', rule: 'is missing' });
   const prefix = `${parsed.metadata.name}-`;
   return {
     name: parsed.metadata.name,
@@ -130,37 +177,61 @@ export function readVm(text: string, path: string): VmState | undefined {
   };
 }
 
-/** Reads a namespace folder back; `undefined` when the namespace is not in the snapshot. */
+/** The label pairs of a namespace kustomization (`labels[].pairs`, merged), with the parsed kustomization. */
+function readNamespaceKustomization(text: string, path: string): { kustomization: KustomizationFile; pairs: Record<string, string> } {
+  const kustomization = readKustomizationFile(text, path);
+  const labelBlocks = parseObject(namespaceKustomizationLabels, kustomization.labels, path, ['labels']) ?? [];
+  return { kustomization, pairs: Object.assign({}, ...labelBlocks.map(b => b.pairs)) };
+}
+
+const ENVIRONMENT_FIELD = `labels[].pairs.${LABELS.environment}`;
+
+/**
+ * Reads a namespace folder back; `undefined` when the namespace is not in the snapshot. A folder the portal cannot
+ * read (a file missing or malformed, quota values that are not quantities, no known environment label) throws a
+ * `RepositoryFileError` naming the file and the field.
+ */
 export function readNamespace(repo: RepoSnapshot, cluster: string, namespace: string): NamespaceState | undefined {
   const kustomizationPath = namespaceKustomizationPath(cluster, namespace);
   const kustomizationText = repo.get(kustomizationPath);
   if (kustomizationText === undefined) return undefined;
-  const kustomization = parseKustomization(kustomizationText, kustomizationPath);
-  const labelBlocks = parseObject(namespaceKustomizationLabels, kustomization.labels, `${kustomizationPath} labels`) ?? [];
-  const pairs: Record<string, string> = Object.assign({}, ...labelBlocks.map(b => b.pairs));
+  const { kustomization, pairs } = readNamespaceKustomization(kustomizationText, kustomizationPath);
+  const environment = pairs[LABELS.environment];
+  if (environment === undefined) {
+    throw new RepositoryFileError(kustomizationPath, { field: ENVIRONMENT_FIELD, rule: `is missing (must be ${ENVIRONMENTS.join(', ')})` });
+  }
+  if (!(ENVIRONMENTS as readonly string[]).includes(environment)) {
+    throw new RepositoryFileError(kustomizationPath, {
+      field: ENVIRONMENT_FIELD,
+      rule: `'${environment}' is not an environment (must be ${ENVIRONMENTS.join(', ')})`,
+    });
+  }
   const dir = namespaceDir(cluster, namespace);
 
   const nsPath = `${dir}/${NAMESPACE_FILES.namespace}`;
   const nsText = repo.get(nsPath);
-  if (nsText === undefined) throw new Error(`${nsPath}: is missing (the namespace folder has a kustomization)`);
-  const nsObject = parseObject(namespaceSchema, parseYamlDocuments(nsText, nsPath)[0], nsPath);
+  if (nsText === undefined) throw new RepositoryFileError(nsPath, { rule: 'is missing (the namespace folder has a kustomization)' });
+  const nsObject = parseObject(namespaceSchema, parseYamlFile(nsText, nsPath)[0], nsPath);
 
   const quotaPath = `${dir}/${NAMESPACE_FILES.quota}`;
   const quotaText = repo.get(quotaPath);
-  const quota = quotaText
-    ? quotaFromHard(parseObject(quotaSchema, parseYamlDocuments(quotaText, quotaPath)[0], quotaPath).spec.hard)
-    : quotaFromHard({});
+  let quota = quotaFromHard({});
+  if (quotaText) {
+    const hard = parseObject(quotaSchema, parseYamlFile(quotaText, quotaPath)[0], quotaPath).spec.hard;
+    const problems = quotaHardProblems(hard);
+    if (problems.length > 0) throw new RepositoryFileError(quotaPath, problems);
+    quota = quotaFromHard(hard);
+  }
 
   const vms: VmState[] = [];
   for (const entry of (kustomization.resources ?? []).filter(r => /^vm-[a-z0-9-]+\.yaml$/.test(r)).sort()) {
     const path = `${dir}/${entry}`;
     const text = repo.get(path);
-    if (text === undefined) throw new Error(`${kustomizationPath}: resources lists ${entry}, which does not exist`);
+    if (text === undefined) throw new RepositoryFileError(kustomizationPath, { field: 'resources', rule: `lists ${entry}, which does not exist` });
     const vm = readVm(text, path);
     if (vm) vms.push(vm);
   }
 
-  const environment = pairs[LABELS.environment];
   const nsLabels = nsObject.metadata.labels ?? {};
   return {
     cluster,
@@ -168,7 +239,7 @@ export function readNamespace(repo: RepoSnapshot, cluster: string, namespace: st
     team: pairs[LABELS.owner] ?? nsLabels[LABELS.owner] ?? '',
     teamRef: nsObject.metadata.annotations?.[ANNOTATIONS.ownerRef],
     costCentre: pairs[LABELS.costCentre] ?? '',
-    environment: (ENVIRONMENTS as readonly string[]).includes(environment) ? (environment as Environment) : 'dev',
+    environment: environment as Environment,
     expires: pairs[LABELS.expires],
     requestId: nsLabels[LABELS.requestId],
     requester: nsLabels[LABELS.requester],
@@ -177,11 +248,67 @@ export function readNamespace(repo: RepoSnapshot, cluster: string, namespace: st
   };
 }
 
-/** Every namespace of every cluster in a snapshot. */
-export function readAllNamespaces(repo: RepoSnapshot, clusters: string[]): NamespaceState[] {
-  return clusters.flatMap(cluster =>
-    namespacesIn(repo.keys(), cluster).map(ns => readNamespace(repo, cluster, ns)!),
+/** A namespace folder the portal could not read. */
+export interface UnreadableNamespace {
+  cluster: string;
+  name: string;
+  /** The owning team, when its label can still be read from the kustomization or the Namespace. */
+  team?: string;
+  /** What is wrong, naming the file. */
+  error: RepositoryFileError;
+}
+
+/** Every namespace of a snapshot: those read back, and those that could not be (each with its error). */
+export interface NamespaceScan {
+  namespaces: NamespaceState[];
+  unreadable: UnreadableNamespace[];
+}
+
+/** The owner label of a namespace folder, read as far as its files allow; `undefined` when it cannot be read. */
+function readableOwner(repo: RepoSnapshot, cluster: string, namespace: string): string | undefined {
+  const attempt = (read: () => string | undefined) => {
+    try {
+      return read();
+    } catch (error) {
+      if (RepositoryFileError.is(error)) return undefined;
+      throw error;
+    }
+  };
+  const kustomizationPath = namespaceKustomizationPath(cluster, namespace);
+  const nsPath = `${namespaceDir(cluster, namespace)}/${NAMESPACE_FILES.namespace}`;
+  return (
+    attempt(() => readNamespaceKustomization(repo.get(kustomizationPath) ?? '', kustomizationPath).pairs[LABELS.owner]) ??
+    attempt(() => parseObject(namespaceSchema, parseYamlFile(repo.get(nsPath) ?? '', nsPath)[0], nsPath).metadata.labels?.[LABELS.owner])
   );
+}
+
+/**
+ * Reads every namespace of every cluster in a snapshot without stopping at a malformed one: a folder that throws a
+ * `RepositoryFileError` is listed under `unreadable` (with its team when that can still be read), the others are
+ * read back. For code that looks at other namespaces than the one a request touches.
+ */
+export function scanNamespaces(repo: RepoSnapshot, clusters: string[]): NamespaceScan {
+  const scan: NamespaceScan = { namespaces: [], unreadable: [] };
+  for (const cluster of clusters) {
+    for (const name of namespacesIn(repo.keys(), cluster)) {
+      try {
+        const state = readNamespace(repo, cluster, name);
+        if (state) scan.namespaces.push(state);
+      } catch (error) {
+        if (!RepositoryFileError.is(error)) throw error;
+        const team = readableOwner(repo, cluster, name);
+        scan.unreadable.push({ cluster, name, ...(team ? { team } : {}), error });
+      }
+    }
+  }
+  return scan;
+}
+
+/** Every namespace of every cluster in a snapshot; throws the `RepositoryFileError` of the first unreadable one. */
+export function readAllNamespaces(repo: RepoSnapshot, clusters: string[]): NamespaceState[] {
+  const { namespaces, unreadable } = scanNamespaces(repo, clusters);
+  if (unreadable.length > 0) throw unreadable[0].error;
+  return namespaces;
 }
 
 /** Applies file changes to a snapshot, returning the new snapshot (the input is not modified). */

@@ -1,12 +1,15 @@
-import { PlatformSettings, QuotaValues } from '../config';
+import { PlatformSettings } from '../config';
 import { vmQuotaShortfalls } from '../capacity';
-import { costPerTeam, formatMoney, toMicro } from '../cost';
-import { parseQuantity } from '../quantity';
+import { costPerTeam, formatMoney, namespaceCost, toMicro } from '../cost';
+import { quotaFieldsAbove } from '../quotaFields';
 import { RepoSnapshot } from '../manifests/types';
+import { RepositoryFileError } from './errors';
 import { readCodeowners } from './codeowners';
 import { parseKustomization } from './kustomization';
 import { CODEOWNERS_PATH, clusterKustomizationPath, clustersIn, namespaceDir, namespacesIn } from './layout';
 import { NamespaceState, readNamespace } from './state';
+import { parseSpendEntry, parseSpendEntryPath, SPEND_ROOT, spendDir, spendEntryPath } from './spend';
+import { ownValue } from '../validation';
 
 /** One problem found in the GitOps repository: the file (or folder) and what is wrong. */
 export interface RepositoryProblem {
@@ -14,23 +17,11 @@ export interface RepositoryProblem {
   message: string;
 }
 
-const MAX_KEYS: Array<[keyof QuotaValues, string]> = [
-  ['requestsCpu', 'requests.cpu'],
-  ['limitsCpu', 'limits.cpu'],
-  ['requestsMemory', 'requests.memory'],
-  ['limitsMemory', 'limits.memory'],
-  ['requestsStorage', 'requests.storage'],
-  ['persistentVolumeClaims', 'persistentvolumeclaims'],
-  ['pods', 'pods'],
-  ['services', 'services'],
-  ['loadBalancers', 'services.loadbalancers'],
-  ['nodePorts', 'services.nodeports'],
-];
-
 /**
  * The pure part of `validate`: every cluster known to the settings, every namespace folder listed by its cluster
  * kustomization and readable, the policy (maximum quotas, budgets, storage classes, prod rules), VMs within their
- * quota, and CODEOWNERS naming owners for every namespace folder (and nothing else). The command line adds the
+ * quota, the teams' cost summaries true to their namespaces, and CODEOWNERS naming owners for every namespace
+ * folder and cost summary folder (and nothing else). The command line adds the
  * kustomize build and the schema checks.
  */
 export function validateRepository(repo: RepoSnapshot, settings: PlatformSettings, today: string): RepositoryProblem[] {
@@ -59,7 +50,14 @@ export function validateRepository(repo: RepoSnapshot, settings: PlatformSetting
       try {
         state = readNamespace(repo, cluster, ns);
       } catch (error) {
-        problems.push({ path: dir, message: (error as Error).message });
+        if (!RepositoryFileError.is(error)) {
+          problems.push({ path: dir, message: (error as Error).message });
+          continue;
+        }
+        // every problem of the file, each with the file's path
+        for (const problem of error.problems) {
+          problems.push({ path: error.path, message: problem.field ? `${problem.field}: ${problem.rule}` : problem.rule });
+        }
         continue;
       }
       if (!state) continue;
@@ -68,13 +66,8 @@ export function validateRepository(repo: RepoSnapshot, settings: PlatformSetting
       if (facts && state.environment !== facts.environment) {
         problems.push({ path: dir, message: `is a ${state.environment} namespace on ${facts.environment} cluster '${cluster}'` });
       }
-      const max = settings.policy.maxQuota[state.environment];
-      for (const [field, key] of MAX_KEYS) {
-        const limit = max?.[field];
-        if (limit === undefined) continue;
-        const value = state.quota[field];
-        const over = typeof value === 'number' ? value > (limit as number) : parseQuantity(value as string) > parseQuantity(limit as string);
-        if (over) problems.push({ path: `${dir}/resourcequota.yaml`, message: `${key} ${value} is above the ${state.environment} maximum of ${limit}` });
+      for (const { field, value, limit } of quotaFieldsAbove(state.quota, ownValue(settings.policy.maxQuota, state.environment))) {
+        problems.push({ path: `${dir}/resourcequota.yaml`, message: `${field.hardKey} ${value} is above the ${state.environment} maximum of ${limit}` });
       }
       const classes = facts?.storageClasses ?? [];
       for (const storageClass of Object.keys(state.quota.storageClasses)) {
@@ -109,12 +102,54 @@ export function validateRepository(repo: RepoSnapshot, settings: PlatformSetting
       problems.push({ path: CODEOWNERS_PATH, message: `/${dir}/ is prod and needs at least ${settings.policy.prodMinApprovers} owners (has ${lead.length})` });
     }
   }
+  // The teams' cost summaries: one true entry per readable namespace, nothing else; each team's folder owned.
+  const expected = new Map(namespaces.map(ns => [spendEntryPath(ns.team, ns.cluster, ns.name), ns]));
+  const unreadableFolders = new Set(problems.map(p => p.path).filter(p => p.startsWith('clusters/')).map(p => p.split('/').slice(0, 4).join('/')));
+  const spendTeams = new Set<string>();
+  for (const path of [...repo.keys()].filter(p => p.startsWith(`${SPEND_ROOT}/`)).sort()) {
+    const where = parseSpendEntryPath(path);
+    if (!where) {
+      problems.push({ path, message: 'is not a cost summary entry (.kubeportal/spend/<team>/<cluster>/<namespace>.yaml)' });
+      continue;
+    }
+    spendTeams.add(where.team);
+    const ns = expected.get(path);
+    if (!ns) {
+      if (!unreadableFolders.has(namespaceDir(where.cluster, where.namespace))) {
+        problems.push({ path, message: `summarises namespace '${where.namespace}' on cluster '${where.cluster}' for team '${where.team}', which the repository does not have` });
+      }
+      continue;
+    }
+    let entry;
+    try {
+      entry = parseSpendEntry(repo.get(path)!, path);
+    } catch (error) {
+      problems.push({ path, message: (error as Error).message.slice(path.length + 2) });
+      continue;
+    }
+    const actual = namespaceCost(ns, settings.prices);
+    if (entry.monthly.total !== actual.total || entry.currency !== settings.prices.currency) {
+      problems.push({
+        path,
+        message: `says ${formatMoney(entry.monthly.total, entry.currency)} a month, but the namespace costs ${formatMoney(actual.total, settings.prices.currency)}`,
+      });
+    }
+  }
+  for (const [path, ns] of expected) {
+    if (!repo.has(path)) problems.push({ path, message: `is missing: the cost summary of team '${ns.team}' lacks namespace '${ns.name}' on cluster '${ns.cluster}'` });
+  }
+  for (const team of [...spendTeams].sort()) {
+    const dir = spendDir(team);
+    folders.add(dir);
+    if (!owners.get(dir)?.length) problems.push({ path: CODEOWNERS_PATH, message: `has no owners for /${dir}/` });
+  }
+
   for (const dir of [...owners.keys()].sort()) {
     if (!folders.has(dir)) problems.push({ path: CODEOWNERS_PATH, message: `names owners for /${dir}/, which does not exist` });
   }
 
   for (const { team, monthly } of costPerTeam(namespaces, settings.prices)) {
-    const budget = settings.policy.teamBudgets[team] ?? settings.policy.defaultTeamBudget;
+    const budget = ownValue(settings.policy.teamBudgets, team) ?? settings.policy.defaultTeamBudget;
     if (budget !== undefined && monthly > toMicro(budget)) {
       problems.push({
         path: 'clusters/',

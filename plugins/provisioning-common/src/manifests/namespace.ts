@@ -1,5 +1,6 @@
 import { LimitRangeValues, QuotaValues } from '../config';
 import { canonicalQuantity } from '../quantity';
+import { QUOTA_FIELDS, quotaField, quotaHardValue, STORAGE_CLASS_QUOTA_FIELDS, storageClassQuotaKey } from '../quotaFields';
 import { KubeObject } from './types';
 
 /** Name of the ResourceQuota in every portal namespace. */
@@ -12,27 +13,15 @@ export function namespaceObject(name: string, labels: Record<string, string>, an
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels, annotations } };
 }
 
-/** `spec.hard` of the ResourceQuota, with canonical quantities and a stable key order. */
+/** `spec.hard` of the ResourceQuota, with canonical quantities and a stable key order (that of `QUOTA_FIELDS`). */
 export function quotaHard(quota: QuotaValues): Record<string, string> {
-  const hard: Record<string, string> = {
-    'requests.cpu': canonicalQuantity(quota.requestsCpu, 'cpu'),
-    'limits.cpu': canonicalQuantity(quota.limitsCpu, 'cpu'),
-    'requests.memory': canonicalQuantity(quota.requestsMemory, 'bytes'),
-    'limits.memory': canonicalQuantity(quota.limitsMemory, 'bytes'),
-    'requests.storage': canonicalQuantity(quota.requestsStorage, 'bytes'),
-    persistentvolumeclaims: String(quota.persistentVolumeClaims),
-    pods: String(quota.pods),
-    services: String(quota.services),
-    'services.loadbalancers': String(quota.loadBalancers),
-    'services.nodeports': String(quota.nodePorts),
-  };
+  const hard: Record<string, string> = {};
+  for (const { field, hardKey, unit } of QUOTA_FIELDS) hard[hardKey] = quotaHardValue(unit, quota[field]);
   for (const storageClass of Object.keys(quota.storageClasses).sort()) {
     const perClass = quota.storageClasses[storageClass];
-    if (perClass.requestsStorage !== undefined) {
-      hard[`${storageClass}.storageclass.storage.k8s.io/requests.storage`] = canonicalQuantity(perClass.requestsStorage, 'bytes');
-    }
-    if (perClass.persistentVolumeClaims !== undefined) {
-      hard[`${storageClass}.storageclass.storage.k8s.io/persistentvolumeclaims`] = String(perClass.persistentVolumeClaims);
+    for (const field of STORAGE_CLASS_QUOTA_FIELDS) {
+      const value = perClass[field];
+      if (value !== undefined) hard[storageClassQuotaKey(storageClass, field)] = quotaHardValue(quotaField(field).unit, value);
     }
   }
   return hard;

@@ -1,6 +1,6 @@
 import { LimitRangeValues, PlatformSettings, QuotaValues } from '../config';
 import { parseQuantity } from '../quantity';
-import { FieldProblem } from '../validation';
+import { FieldProblem, ownValue } from '../validation';
 import { QuotaChoice } from './schemas';
 
 /** Resolves a quota choice to values: the named tier from settings, or the explicit values. */
@@ -10,7 +10,7 @@ export function resolveQuota(
   path = 'quota',
 ): { quota?: QuotaValues; problems: FieldProblem[] } {
   if ('custom' in choice) return { quota: choice.custom, problems: [] };
-  const quota = settings.tiers[choice.tier];
+  const quota = ownValue(settings.tiers, choice.tier);
   if (!quota) {
     const known = Object.keys(settings.tiers).join(', ');
     return { problems: [{ path: `${path}.tier`, message: `unknown tier '${choice.tier}' (known: ${known})` }] };

@@ -52,8 +52,7 @@ describe('request schemas', () => {
     ['access role', { access: [{ group: 'sg-a', role: 'owner' }] }, ["access[0].role: Invalid enum value. Expected 'admin' | 'edit' | 'view', received 'owner'"]],
     ['access group', { access: [{ group: 'CN=sg a,OU=x', role: 'view' }] }, ['access[0].group: must be an AD group name without spaces, commas or colons']],
     ['expiry date', { expires: '2027-02-30' }, ['expires: must be a date written YYYY-MM-DD']],
-    ['no approvers', { approvers: [] }, ['approvers: must name at least one project lead (GitHub user) to approve']],
-    ['approver login', { approvers: ['not a login'] }, ['approvers[0]: must be a GitHub user name']],
+    ['approvers in the form (they come from the catalog)', { approvers: ['mallory'] }, ["(root): Unrecognized key(s) in object: 'approvers'"]],
     ['unknown field', { colour: 'blue' }, ["(root): Unrecognized key(s) in object: 'colour'"]],
   ])('namespace: %s', (_name, change, messages) => {
     expect(problemsOf({ ...namespaceInput, ...change })).toEqual(messages);
@@ -69,8 +68,8 @@ describe('request schemas', () => {
     ['source type', { rootDisk: { size: '10Gi', source: { type: 's3' } } }, ["rootDisk.source.type: Invalid discriminator value. Expected 'pvc' | 'http' | 'registry'"]],
     ['disk name twice', { dataDisks: [{ name: 'data', size: '1Gi' }, { name: 'data', size: '1Gi' }] }, ["dataDisks[1].name: 'data' is used twice or reserved"]],
     ['reserved disk name', { dataDisks: [{ name: 'rootdisk', size: '1Gi' }] }, ["dataDisks[0].name: 'rootdisk' is used twice or reserved"]],
-    ['private key in user data', { cloudInit: { userData: '#cloud-config\nwrite_files:\n  - content: |\n      -----BEGIN OPENSSH PRIVATE KEY-----\n' } }, ['cloudInit.userData: must not contain private keys or passwords: put them in a Secret and use userDataSecretRef']],
-    ['password in user data', { cloudInit: { userData: '#cloud-config\npassword: hunter2\n' } }, ['cloudInit.userData: must not contain private keys or passwords: put them in a Secret and use userDataSecretRef']],
+    ['private key in user data', { cloudInit: { userData: '#cloud-config\nwrite_files:\n  - content: |\n      -----BEGIN OPENSSH PRIVATE KEY-----\n' } }, ["cloudInit.userData: holds a private key at 'write_files[0].content' (value not shown): put secrets in a Secret and use userDataSecretRef"]],
+    ['password in user data', { cloudInit: { userData: '#cloud-config\npassword: hunter2\n' } }, ["cloudInit.userData: holds a password at 'password' (value not shown): put secrets in a Secret and use userDataSecretRef"]],
     ['both user data and secret', { cloudInit: { userData: '#cloud-config\n', userDataSecretRef: 'ud' } }, ['cloudInit.userDataSecretRef: set either userData or userDataSecretRef, not both']],
     ['private key as SSH key', { cloudInit: { sshPublicKeys: ['-----BEGIN OPENSSH PRIVATE KEY-----'] } }, ['cloudInit.sshPublicKeys[0]: must be an SSH public key (e.g. ssh-ed25519 AAAA...)']],
     ['node port on ClusterIP', { exposure: { type: 'ClusterIP', ports: [{ name: 'ssh', port: 22, nodePort: 30022 }] } }, ['exposure.ports: nodePort is only allowed with type NodePort']],
@@ -78,6 +77,24 @@ describe('request schemas', () => {
     ['no ports', { exposure: { type: 'NodePort', ports: [] } }, ['exposure.ports: must list at least one port']],
   ])('vm: %s', (_name, change, messages) => {
     expect(problemsOf({ ...vmInput, ...change })).toEqual(messages);
+  });
+
+  it('names the deepest field of a quota choice, and the two shapes when it has neither', () => {
+    const custom = { requestsCpu: '1', limitsCpu: '2', requestsMemory: '1Gi', limitsMemory: '2Gi', requestsStorage: '1Gi', persistentVolumeClaims: 1, pods: 1, services: 1 };
+    const { services: _services, ...withoutServices } = custom;
+    expect(problemsOf({ ...namespaceInput, quota: { custom: withoutServices } })).toEqual(['quota.custom.services: is required']);
+    expect(problemsOf({ ...quotaChangeInput, quota: { custom: { ...withoutServices, pods: 0 } } })).toEqual([
+      'quota.custom.pods: Number must be greater than 0',
+      'quota.custom.services: is required',
+    ]);
+    expect(problemsOf({ ...quotaChangeInput, quota: { tier: 3 } })).toEqual(['quota.tier: Expected string, received number']);
+    const shapes = "quota: must name a tier ({ tier: 'M' }) or give custom values ({ custom: { requestsCpu, ... } })";
+    expect(problemsOf({ ...quotaChangeInput, quota: { size: 'M' } })).toEqual([shapes]);
+    expect(problemsOf({ ...quotaChangeInput, quota: { tier: 'M', custom } })).toEqual([shapes]);
+    expect(problemsOf({ ...quotaChangeInput, quota: 'M' })).toEqual([shapes]);
+    expect(problemsOf({ ...quotaChangeInput, quota: undefined })).toEqual([shapes]);
+    // defaults inside the chosen shape still apply
+    expect(parseRequest({ ...quotaChangeInput, quota: { custom } })).toMatchObject({ quota: { custom: { ...custom, storageClasses: {}, loadBalancers: 0, nodePorts: 0 } } });
   });
 
   it('quota change and decommission name their fields', () => {

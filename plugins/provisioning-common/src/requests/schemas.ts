@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ENVIRONMENTS, limitRangeValuesSchema, quotaValuesSchema } from '../config';
 import { namespaceNameProblem } from '../names';
-import { dnsLabel, entityRef, isoDate, quantity } from '../validation';
+import { dnsLabel, entityRef, isoDate, quantity, storageClassName } from '../validation';
+import { MAX_SSH_KEY_LENGTH, MAX_USER_DATA_LENGTH, MULTUS_NETWORK_NAME_MAX, vmAdmissionProblems } from './vmAdmission';
 
 const namespaceName = () =>
   z.string().superRefine((value, ctx) => {
@@ -9,20 +10,47 @@ const namespaceName = () =>
     if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
   });
 
-const githubLogin = z
-  .string()
-  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, 'must be a GitHub user name');
+const tierChoiceSchema = z
+  .object({ tier: z.string().min(1, 'must name a tier').describe('Name of a tier defined by the platform team (S, M, L, XL)') })
+  .strict();
+const customChoiceSchema = z.object({ custom: quotaValuesSchema }).strict();
 
-/** A quota: a named tier from configuration, or explicit values. */
-export const quotaChoiceSchema = z.union(
-  [
-    z.object({ tier: z.string().min(1, 'must name a tier').describe('Name of a tier defined by the platform team (S, M, L, XL)') }).strict(),
-    z.object({ custom: quotaValuesSchema }).strict(),
-  ],
-  { errorMap: () => ({ message: "must name a tier ({ tier: 'M' }) or give custom values ({ custom: { requestsCpu, ... } })" }) },
-);
+/** A field left out reads `is required` rather than zod's `Required`; every other rule keeps its own message. */
+const requiredFieldMessages: z.ZodErrorMap = (issue, ctx) =>
+  issue.code === z.ZodIssueCode.invalid_type && issue.received === z.ZodParsedType.undefined
+    ? { message: 'is required' }
+    : { message: ctx.defaultError };
+
+/**
+ * A quota: a named tier from configuration (`{ tier: 'M' }`), or explicit values (`{ custom: { ... } }`). The shape
+ * is chosen by its one key, so a problem inside it names the deepest field (`quota.custom.services: is required`);
+ * a value of neither shape is told what the two shapes are.
+ */
+export const quotaChoiceSchema = z
+  .unknown()
+  .transform((value, ctx) => {
+    const keys = value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [];
+    let shape: typeof customChoiceSchema | typeof tierChoiceSchema | undefined;
+    if (keys.includes('custom') && !keys.includes('tier')) shape = customChoiceSchema;
+    if (keys.includes('tier') && !keys.includes('custom')) shape = tierChoiceSchema;
+    if (!shape) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must name a tier ({ tier: 'M' }) or give custom values ({ custom: { requestsCpu, ... } })" });
+      return z.NEVER;
+    }
+    const result = shape.safeParse(value, { errorMap: requiredFieldMessages });
+    if (!result.success) {
+      for (const issue of result.error.issues) ctx.addIssue(issue);
+      return z.NEVER;
+    }
+    return result.data;
+  });
 /** A quota choice. */
 export type QuotaChoice = z.infer<typeof quotaChoiceSchema>;
+
+/** Most namespaces one namespace may open connections to. */
+export const MAX_EGRESS_NAMESPACES = 20;
+/** Most AD groups one namespace request may grant access to. */
+export const MAX_ACCESS_GROUPS = 20;
 
 /** Network policy of a namespace, on top of the team baseline (deny all but same namespace and DNS). */
 export const networkPolicySchema = z
@@ -31,7 +59,11 @@ export const networkPolicySchema = z
       .enum(['isolated', 'ingress'])
       .default('isolated')
       .describe('isolated: same-namespace traffic only; ingress: also from the ingress controller'),
-    allowEgressTo: z.array(namespaceName()).default([]).describe('Namespaces this one may open connections to'),
+    allowEgressTo: z
+      .array(namespaceName())
+      .max(MAX_EGRESS_NAMESPACES, `must list at most ${MAX_EGRESS_NAMESPACES} namespaces`)
+      .default([])
+      .describe('Namespaces this one may open connections to'),
   })
   .strict();
 
@@ -49,6 +81,7 @@ export const accessSchema = z
       })
       .strict(),
   )
+  .max(MAX_ACCESS_GROUPS, `must list at most ${MAX_ACCESS_GROUPS} groups`)
   .default([]);
 
 const requestCommon = {
@@ -71,14 +104,20 @@ export const namespaceRequestSchema = z
     networkPolicy: networkPolicySchema.default({}),
     access: accessSchema,
     expires: isoDate().optional(),
-    approvers: z
-      .array(githubLogin)
-      .min(1, 'must name at least one project lead (GitHub user) to approve')
-      .describe('Project leads who approve pull requests for this namespace'),
   })
   .strict();
 /** A namespace request. */
 export type NamespaceRequest = z.infer<typeof namespaceRequestSchema>;
+
+/** Longest image URL a VM request may give. */
+const MAX_URL_LENGTH = 2048;
+/** Most SSH keys, and most exposed ports, one VM request may list (KubeVirt's 2048-byte user data bounds keys too). */
+const MAX_VM_SSH_KEYS = 16;
+const MAX_VM_PORTS = 16;
+
+/** A zod path from a field path such as `dataDisks[1].name`. */
+const zodPath = (path: string): Array<string | number> =>
+  path.split(/\.|\[(\d+)\]/).filter(part => part !== undefined && part !== '').map(part => (/^\d+$/.test(part) ? Number(part) : part));
 
 const dataVolumeSourceSchema = z.discriminatedUnion('type', [
   z
@@ -88,11 +127,16 @@ const dataVolumeSourceSchema = z.discriminatedUnion('type', [
       name: dnsLabel().describe('Name of the golden image PVC'),
     })
     .strict(),
-  z.object({ type: z.literal('http'), url: z.string().url().regex(/^https?:\/\//, 'must be an http(s) URL') }).strict(),
+  z
+    .object({
+      type: z.literal('http'),
+      url: z.string().max(MAX_URL_LENGTH).url().regex(/^https?:\/\//, 'must be an http(s) URL'),
+    })
+    .strict(),
   z
     .object({
       type: z.literal('registry'),
-      url: z.string().regex(/^docker:\/\/[^\s]+$/, "must be a container image URL starting with 'docker://'"),
+      url: z.string().max(MAX_URL_LENGTH).regex(/^docker:\/\/[^\s]+$/, "must be a container image URL starting with 'docker://'"),
     })
     .strict(),
 ]);
@@ -113,7 +157,7 @@ export const vmRequestSchema = z
     rootDisk: z
       .object({
         size: quantity(),
-        storageClass: z.string().min(1).optional(),
+        storageClass: storageClassName().optional(),
         source: dataVolumeSourceSchema,
       })
       .strict(),
@@ -123,27 +167,35 @@ export const vmRequestSchema = z
           .object({
             name: dnsLabel(),
             size: quantity(),
-            storageClass: z.string().min(1).optional(),
+            storageClass: storageClassName().optional(),
           })
           .strict(),
       )
-      .max(8)
+      .max(8, 'must list at most 8 data disks')
       .default([]),
     network: z
       .discriminatedUnion('type', [
         z.object({ type: z.literal('pod') }).strict(),
-        z.object({ type: z.literal('multus'), name: z.string().min(1).describe('NetworkAttachmentDefinition') }).strict(),
+        z
+          .object({
+            type: z.literal('multus'),
+            name: z.string().min(1).max(MULTUS_NETWORK_NAME_MAX).describe('NetworkAttachmentDefinition, as name or namespace/name'),
+          })
+          .strict(),
       ])
       .default({ type: 'pod' }),
     cloudInit: z
       .object({
         userData: z
           .string()
-          .max(32 * 1024)
+          .max(MAX_USER_DATA_LENGTH)
           .optional()
-          .describe('cloud-config user data; no secrets (use userDataSecretRef)'),
+          .describe('#cloud-config user data, at most 2048 bytes once rendered; no secrets (use userDataSecretRef)'),
         userDataSecretRef: dnsLabel().optional().describe('Secret in the namespace holding user data with secrets'),
-        sshPublicKeys: z.array(z.string().trim().regex(SSH_PUBLIC_KEY, 'must be an SSH public key (e.g. ssh-ed25519 AAAA...)')).default([]),
+        sshPublicKeys: z
+          .array(z.string().trim().max(MAX_SSH_KEY_LENGTH).regex(SSH_PUBLIC_KEY, 'must be an SSH public key (e.g. ssh-ed25519 AAAA...)'))
+          .max(MAX_VM_SSH_KEYS, `must list at most ${MAX_VM_SSH_KEYS} keys`)
+          .default([]),
       })
       .strict()
       .default({}),
@@ -163,7 +215,8 @@ export const vmRequestSchema = z
                   })
                   .strict(),
               )
-              .min(1, 'must list at least one port'),
+              .min(1, 'must list at least one port')
+              .max(MAX_VM_PORTS, `must list at most ${MAX_VM_PORTS} ports`),
           })
           .strict(),
       ])
@@ -172,30 +225,9 @@ export const vmRequestSchema = z
   })
   .strict()
   .superRefine((vm, ctx) => {
-    const names = new Set<string>();
-    vm.dataDisks.forEach((disk, i) => {
-      if (disk.name === 'rootdisk' || disk.name === 'cloudinitdisk' || names.has(disk.name)) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['dataDisks', i, 'name'], message: `'${disk.name}' is used twice or reserved` });
-      }
-      names.add(disk.name);
-    });
-    if (vm.cloudInit.userData !== undefined && vm.cloudInit.userDataSecretRef !== undefined) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['cloudInit', 'userDataSecretRef'],
-        message: 'set either userData or userDataSecretRef, not both',
-      });
-    }
-    const userData = vm.cloudInit.userData ?? '';
-    if (/-----BEGIN [A-Z ]*PRIVATE KEY-----|(^|\n)\s*(password|passwd|chpasswd)\s*:/i.test(userData)) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['cloudInit', 'userData'],
-        message: 'must not contain private keys or passwords: put them in a Secret and use userDataSecretRef',
-      });
-    }
-    if (vm.exposure.type === 'ClusterIP' && vm.exposure.ports.some(p => p.nodePort !== undefined)) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['exposure', 'ports'], message: 'nodePort is only allowed with type NodePort' });
+    // What KubeVirt, CDI and the API server would refuse in the rendered objects (see vmAdmission.ts).
+    for (const problem of vmAdmissionProblems(vm)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: zodPath(problem.path), message: problem.message });
     }
   });
 /** A VM request. */
