@@ -1,27 +1,114 @@
+/** Quota values, as in the request form (quantities as strings like `4`, `500m`, `8Gi`). */
+interface QuotaValuesConfig {
+  /** Sum of CPU requests of all pods (requests.cpu). */
+  requestsCpu: string | number;
+  /** Sum of CPU limits (limits.cpu). */
+  limitsCpu: string | number;
+  /** Sum of memory requests (requests.memory). */
+  requestsMemory: string;
+  /** Sum of memory limits (limits.memory). */
+  limitsMemory: string;
+  /** Total storage requested by PVCs (requests.storage). */
+  requestsStorage: string;
+  /** Storage per storage class. */
+  storageClasses?: { [storageClass: string]: { requestsStorage?: string; persistentVolumeClaims?: number } };
+  /** Number of PVCs. */
+  persistentVolumeClaims: number;
+  /** Number of pods. */
+  pods: number;
+  /** Number of services. */
+  services: number;
+  /** Services of type LoadBalancer. */
+  loadBalancers?: number;
+  /** Services of type NodePort. */
+  nodePorts?: number;
+}
+
+/** A CPU / memory pair of a limit range. */
+interface LimitPairConfig {
+  cpu: string | number;
+  memory: string;
+}
+
+/** How often a background task runs. */
+interface ScheduleConfig {
+  /** Seconds between runs. */
+  frequencySeconds?: number;
+  /** Longest run, in seconds. */
+  timeoutSeconds?: number;
+}
+
 export interface Config {
-  /** Settings of the provisioning portal. */
+  /** Settings of the provisioning portal. Read and validated once at start-up; errors name the config path. */
   provisioning?: {
-    /** Catalog group that owns the clusters (default group:default/platform). */
+    /** Catalog group of the platform team: co-owner of every namespace folder (default group:default/platform). */
     platformTeam?: string;
     /** The GitOps repository pull requests are opened on. */
     gitops?: {
       /** An integrations.github host (github.com or a GitHub Enterprise host). */
       host?: string;
+      /** Organisation or user owning the repository. */
       owner: string;
+      /** Repository name. */
       repo: string;
       /** Branch pull requests target (default main). */
       branch?: string;
     };
+    /** Schedules of the background tasks. */
+    schedules?: {
+      /** Refresh of the cluster entities (default every 300 s). */
+      clusters?: ScheduleConfig;
+      /** Refresh of the request entities from pull requests (default every 30 s). */
+      requests?: ScheduleConfig;
+    };
     /** Quota tiers by name (S, M, L, XL by default); each with the explicit quota values. */
-    tiers?: { [name: string]: { [key: string]: string | number | object } };
-    /** Monthly prices: cpuCoreMonth, memoryGiBMonth, storageGiBMonth per class, defaultStorageGiBMonth, vmMonth, currency. */
-    prices?: { [key: string]: string | number | object };
-    /** Policy: maxQuota per environment, teamBudgets, defaultTeamBudget, prodMinApprovers, maxExpiryDays. */
-    policy?: { [key: string]: number | object };
-    /** Defaults every namespace of a team inherits (limitRange, dnsNamespace). */
-    teamDefaults?: { [key: string]: string | object };
-    /** KubeVirt virt-launcher overhead model (staticOverhead, perVcpu, pageTableDivisor, graphics). */
-    vmOverhead?: { [key: string]: string | number };
+    tiers?: { [name: string]: QuotaValuesConfig };
+    /** Monthly prices. */
+    prices?: {
+      /** Currency code shown with amounts (default EUR). */
+      currency?: string;
+      /** Price of one reserved CPU core (requests.cpu) a month. */
+      cpuCoreMonth: number;
+      /** Price of one reserved GiB of memory (requests.memory) a month. */
+      memoryGiBMonth: number;
+      /** Price of one GiB of storage a month, per storage class. */
+      storageGiBMonth?: { [storageClass: string]: number };
+      /** Price of one GiB of storage a month in a class not listed above. */
+      defaultStorageGiBMonth: number;
+      /** Surcharge per virtual machine a month. */
+      vmMonth: number;
+    };
+    /** Policy that requests must stay within. */
+    policy?: {
+      /** Per environment, the largest quota one namespace may have. */
+      maxQuota?: { dev?: Partial<QuotaValuesConfig>; staging?: Partial<QuotaValuesConfig>; prod?: Partial<QuotaValuesConfig> };
+      /** Monthly budget per team name. */
+      teamBudgets?: { [team: string]: number };
+      /** Monthly budget of a team not listed in teamBudgets. */
+      defaultTeamBudget?: number;
+      /** Project leads a team needs before it may change prod (default 2). */
+      prodMinApprovers?: number;
+      /** Longest expiry allowed outside prod, in days. */
+      maxExpiryDays?: number;
+    };
+    /** Defaults every namespace of a team inherits. */
+    teamDefaults?: {
+      /** Default limit range of the team's namespaces. */
+      limitRange: {
+        defaultRequest: LimitPairConfig;
+        default: LimitPairConfig;
+        maxPerPod?: Partial<LimitPairConfig>;
+      };
+      /** Namespace of the cluster DNS, allowed by the baseline network policy (default kube-system). */
+      dnsNamespace?: string;
+    };
+    /** KubeVirt virt-launcher memory overhead model. */
+    vmOverhead?: {
+      staticOverhead?: string;
+      perVcpu?: string;
+      pageTableDivisor?: number;
+      graphics?: string;
+    };
     /** Clusters the portal provisions into and reads live state from. */
     clusters?: Array<{
       /** Cluster name, a DNS-1123 label; the GitOps folder is clusters/<name>. */

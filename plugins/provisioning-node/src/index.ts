@@ -1,18 +1,23 @@
 /**
- * Node library of the provisioning portal: configuration, cluster clients and auth, GitOps repository writer,
- * extension points.
+ * Node library of the provisioning portal: configuration read once, cluster clients, the GitOps repository
+ * reader and pull-request writer, the request planner, and the shared service that holds them.
  *
  * @packageDocumentation
  */
 export * from './config/clusters';
-export * from './schemas/ObjectSchemaValidator';
-export { GitOpsPullRequestWriter, GitHubPullRequestError } from './github/GitOpsPullRequests';
-export type { PullRequestSpec, PullRequestResult } from './github/GitOpsPullRequests';
-export { withRetries, retryDelay } from './github/retry';
-export type { RetryOptions } from './github/retry';
 export * from './config/provisioningConfig';
-export { kubeConfigFor, lookupNamespace, loadClientNode } from './kubernetes/ClusterClients';
-export type { NamespaceLookup } from './kubernetes/ClusterClients';
-export { RequestPlanner } from './requests/RequestPlanner';
-export type { RequestPlan, TeamDirectory, TeamFacts } from './requests/RequestPlanner';
-export { catalogTeams } from './catalog/catalogTeams';
+export * from './schemas/ObjectSchemaValidator';
+export { BlobCache } from './github/BlobCache';
+export { GitOpsRepository, GitOpsReadError } from './github/GitOpsRepository';
+export type { GitOpsLocation, RepositorySnapshot, RepositoryTree } from './github/GitOpsRepository';
+export { BaseMovedError, GitOpsPullRequestWriter, GitHubPullRequestError, ownerFromTrailers, withOwnerTrailers } from './github/GitOpsPullRequests';
+export type { BranchOwner, PullRequestSpec, PullRequestResult, RequestPullRequest } from './github/GitOpsPullRequests';
+export { createGitHubClient } from './github/githubClient';
+export type { GitHubClientOptions } from './github/githubClient';
+export { ClusterClients, clusterErrorOf, kubeConfigFor, loadClientNode, publicMessage } from './kubernetes/ClusterClients';
+export type { ClusterError, NamespaceLookup } from './kubernetes/ClusterClients';
+export { describeProblems, RequestPlanner } from './requests/RequestPlanner';
+export type { RequestPlan, RequestPlannerOptions, Requester, TeamDirectory, TeamFacts } from './requests/RequestPlanner';
+export { catalogTeams, requesterOf } from './catalog/catalogTeams';
+export { createProvisioningService, provisioningServiceRef } from './service/provisioningService';
+export type { ProvisioningService } from './service/provisioningService';

@@ -56,6 +56,20 @@ interface Response {
   headers?: Record<string, string>;
 }
 
+/** GitHub's `Link` header of a paged list: next and last pages, as Octokit's paginate follows them. */
+function pageLinks(url: string, query: URLSearchParams, page: number, perPage: number, total: number): Record<string, string> {
+  const last = Math.max(1, Math.ceil(total / perPage));
+  if (last <= 1) return {};
+  const at = (n: number) => {
+    const q = new URLSearchParams(query);
+    q.set('page', String(n));
+    q.set('per_page', String(perPage));
+    return `<${url}?${q}>`;
+  };
+  const links = [...(page < last ? [`${at(page + 1)}; rel="next"`, `${at(last)}; rel="last"`] : []), ...(page > 1 ? [`${at(1)}; rel="first"`, `${at(page - 1)}; rel="prev"`] : [])];
+  return links.length > 0 ? { link: links.join(', ') } : {};
+}
+
 interface RequestContext {
   params: Record<string, string>;
   query: URLSearchParams;
@@ -87,7 +101,7 @@ export class GitHubEmulator {
   private readonly routes: Route[] = [];
   private readonly callCounts = new Map<CallKey, number>();
   private nextId = 1;
-  private rateLimit?: { remaining: number; limit: number; secondary: boolean; retryAfterSeconds: number };
+  private rateLimit?: { remaining: number; limit: number; secondary: boolean; retryAfterSeconds: number; resetSeconds: number };
   private failures: Array<{ status: number; match?: RegExp }> = [];
   readonly deliveries: Array<{ event: string; action?: string; status: number | string }> = [];
   readonly dir: string;
@@ -181,8 +195,10 @@ export class GitHubEmulator {
    * Rate limits the API: after `remaining` more calls, answer 403 (primary limit, `x-ratelimit-remaining: 0`) or,
    * with `secondary`, 429 with `retry-after`. `undefined` lifts the limit.
    */
-  setRateLimit(limit?: { remaining: number; secondary?: boolean; retryAfterSeconds?: number }) {
-    this.rateLimit = limit ? { remaining: limit.remaining, limit: 5000, secondary: limit.secondary ?? false, retryAfterSeconds: limit.retryAfterSeconds ?? 1 } : undefined;
+  setRateLimit(limit?: { remaining: number; secondary?: boolean; retryAfterSeconds?: number; resetSeconds?: number }) {
+    this.rateLimit = limit
+      ? { remaining: limit.remaining, limit: 5000, secondary: limit.secondary ?? false, retryAfterSeconds: limit.retryAfterSeconds ?? 1, resetSeconds: limit.resetSeconds ?? 60 }
+      : undefined;
   }
 
   /** Makes the next `count` calls (matching `match` on `METHOD path`, if given) fail with `status`. */
@@ -254,7 +270,7 @@ export class GitHubEmulator {
       const user = this.tokens[token];
       if (!user) throw new HttpError(401, 'Bad credentials');
       if (this.rateLimit) {
-        const reset = String(Math.floor(Date.now() / 1000) + 60);
+        const reset = String(Math.floor(Date.now() / 1000) + this.rateLimit.resetSeconds);
         headers['x-ratelimit-limit'] = String(this.rateLimit.limit);
         headers['x-ratelimit-reset'] = reset;
         headers['x-ratelimit-resource'] = 'core';
@@ -674,7 +690,11 @@ export class GitHubEmulator {
         .filter(p => !base || p.base === base)
         .sort((a, b) => b.number - a.number);
       const pageItems = selected.slice((page - 1) * perPage, page * perPage);
-      return { status: 200, body: await Promise.all(pageItems.map(p => this.pullJson(repo, p, false))) };
+      return {
+        status: 200,
+        body: await Promise.all(pageItems.map(p => this.pullJson(repo, p, false))),
+        headers: pageLinks(`${this.urls.repo(fullOf(ctx))}/pulls`, ctx.query, page, perPage, selected.length),
+      };
     });
     this.route('POST', `${R}/pulls`, async ctx => {
       const repo = repoOf(ctx);
@@ -764,6 +784,18 @@ export class GitHubEmulator {
       const repo = repoOf(ctx);
       const pull = pullOf(ctx);
       const review = await this.submitReview(repo, pull, ctx.user, ctx.body?.event ?? 'COMMENT', ctx.body?.body ?? '');
+      return { status: 200, body: this.reviewJson(repo, pull, review) };
+    });
+    // GitHub: dismissing needs a message; only APPROVED and CHANGES_REQUESTED reviews can be dismissed.
+    this.route('PUT', `${R}/pulls/{pull_number}/reviews/{review_id}/dismissals`, async ctx => {
+      const repo = repoOf(ctx);
+      const pull = pullOf(ctx);
+      const review = pull.reviews.find(r => r.id === Number(ctx.params.review_id));
+      if (!review) throw new HttpError(404, 'Not Found');
+      if (typeof ctx.body?.message !== 'string' || !ctx.body.message) throw invalid('Validation Failed', 'message', 'PullRequestReview');
+      if (review.state !== 'APPROVED' && review.state !== 'CHANGES_REQUESTED') throw new HttpError(422, 'Unprocessable Entity', {}, ['Can not dismiss a commented pull request review']);
+      review.state = 'DISMISSED';
+      pull.updatedAt = now();
       return { status: 200, body: this.reviewJson(repo, pull, review) };
     });
     this.route('POST', `${R}/issues/{issue_number}/labels`, async ctx => {

@@ -190,7 +190,7 @@ export function label(urls: Urls, full: string, id: number, name: string) {
 export interface ReviewRecord {
   id: number;
   user: string;
-  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED';
+  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED';
   body: string;
   commitId: string;
   submittedAt: string;

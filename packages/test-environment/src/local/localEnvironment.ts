@@ -66,8 +66,9 @@ export async function startLocalEnvironment(options: { clusters?: boolean; githu
       integrations: { github: [{ host, apiBaseUrl: github.url, token: 'portal-local-token' }] },
       provisioning: {
         gitops: { host, owner: 'acme', repo: 'gitops', branch: 'main' },
-        emulatorUrl: github.url,
       },
+      // guest sign-in lives only in this local configuration, never in app-config.yaml
+      auth: { providers: { guest: { userEntityRef: 'user:default/guest', dangerouslyAllowOutsideDevelopment: true } } },
     };
     if (options.clusters !== false) {
       env = await startKubeTestEnv({ clusters: LOCAL_CLUSTERS.map(c => c.name) });

@@ -11,7 +11,11 @@ describe('catalogTeams', () => {
         metadata: {
           name: 'payments',
           namespace: 'default',
-          annotations: { 'provisioning.kubeportal.io/project-leads': 'alice, bob', 'provisioning.kubeportal.io/ad-groups': 'sg-payments-dev,sg-payments-ops' },
+          annotations: {
+            'provisioning.kubeportal.io/project-leads': 'alice, bob',
+            'provisioning.kubeportal.io/ad-groups': 'sg-payments-dev,sg-payments-ops',
+            'provisioning.kubeportal.io/cost-centre': ' CC-1234 ',
+          },
         },
         spec: { type: 'team', children: [] },
       },
@@ -20,8 +24,13 @@ describe('catalogTeams', () => {
   });
   const teams = catalogTeams(catalog, mockCredentials.user());
 
-  it('reads project leads and AD groups from the group annotations', async () => {
-    await expect(teams.getTeam('group:default/payments')).resolves.toEqual({ projectLeads: ['alice', 'bob'], adGroups: ['sg-payments-dev', 'sg-payments-ops'] });
+  it('reads project leads, AD groups and the cost centre from the group annotations', async () => {
+    await expect(teams.getTeam('group:default/payments')).resolves.toEqual({
+      ref: 'group:default/payments',
+      projectLeads: ['alice', 'bob'],
+      adGroups: ['sg-payments-dev', 'sg-payments-ops'],
+      costCentre: 'CC-1234',
+    });
   });
 
   it('knows no team for a missing group or another kind', async () => {

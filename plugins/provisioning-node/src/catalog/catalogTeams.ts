@@ -1,8 +1,9 @@
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { AuthService, BackstageCredentials, UserInfoService } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { NotAllowedError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { CATALOG_KEYS } from '@kubeportal/plugin-provisioning-common';
-import { TeamDirectory } from '../requests/RequestPlanner';
-
+import { Requester, TeamDirectory } from '../requests/RequestPlanner';
 
 const list = (value: string | undefined) =>
   (value ?? '')
@@ -10,14 +11,37 @@ const list = (value: string | undefined) =>
     .map(v => v.trim())
     .filter(Boolean);
 
-/** Teams from the catalog, read with the caller's credentials (project leads and AD groups from annotations). */
+/**
+ * Teams from the catalog, read with the caller's credentials: project leads, AD groups and cost centre from the
+ * group's annotations (one place: `CATALOG_KEYS`).
+ */
 export function catalogTeams(catalog: CatalogService, credentials: BackstageCredentials): TeamDirectory {
   return {
     async getTeam(groupRef) {
       const group = await catalog.getEntityByRef(groupRef, { credentials });
       if (!group || group.kind.toLowerCase() !== 'group') return undefined;
       const annotations = group.metadata.annotations ?? {};
-      return { projectLeads: list(annotations[CATALOG_KEYS.projectLeads]), adGroups: list(annotations[CATALOG_KEYS.adGroups]) };
+      return {
+        ref: stringifyEntityRef(group),
+        projectLeads: list(annotations[CATALOG_KEYS.projectLeads]),
+        adGroups: list(annotations[CATALOG_KEYS.adGroups]),
+        costCentre: annotations[CATALOG_KEYS.costCentre]?.trim() || undefined,
+      };
     },
   };
+}
+
+/**
+ * Who the credentials belong to, from the server: the user entity and their ownership refs (the user and their
+ * groups), as the auth backend resolved them at sign-in. Service and unauthenticated principals are refused.
+ */
+export async function requesterOf(
+  credentials: BackstageCredentials,
+  services: { auth: AuthService; userInfo: UserInfoService },
+): Promise<Requester> {
+  if (!services.auth.isPrincipal(credentials, 'user')) {
+    throw new NotAllowedError('Only signed-in users can make provisioning requests');
+  }
+  const info = await services.userInfo.getUserInfo(credentials);
+  return { userEntityRef: info.userEntityRef, ownershipEntityRefs: info.ownershipEntityRefs };
 }

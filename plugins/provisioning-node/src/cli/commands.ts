@@ -1,6 +1,8 @@
 import {
   CODEOWNERS_PATH,
   LABELS,
+  namespaceDir,
+  readCodeowners,
   PlatformSettings,
   checkRequest,
   clusterDir,
@@ -53,7 +55,15 @@ export async function loadSettings(file: string): Promise<PlatformSettings> {
 const today = () => new Date().toISOString().slice(0, 10);
 
 /** `render`: renders a request into a checkout, unless it breaks a rule or the policy. */
-export async function renderCommand(options: { request: string; repo: string; config?: string; today?: string; dryRun?: boolean }): Promise<CommandResult> {
+export async function renderCommand(options: {
+  request: string;
+  repo: string;
+  config?: string;
+  today?: string;
+  dryRun?: boolean;
+  /** GitHub logins that own the team's folders (in the portal: the team's and the platform's project leads). */
+  owners?: string[];
+}): Promise<CommandResult> {
   const settings = await loadSettings(options.config ?? path.join(options.repo, REPO_SETTINGS_PATH));
   let input: unknown;
   try {
@@ -64,13 +74,20 @@ export async function renderCommand(options: { request: string; repo: string; co
   const checked = checkRequest(input);
   if (!checked.request) return { code: 1, lines: checked.problems.map(p => `${options.request}: ${p.path}: ${p.message}`) };
   const repo = await readCheckout(options.repo);
+  const request = checked.request;
+  const namespace = request.kind === 'namespace' ? request.name : request.namespace;
+  // the owners of the folder as they are, unless given: the portal takes them from the catalog
+  const owners = options.owners ?? readCodeowners(repo.get(CODEOWNERS_PATH)).get(namespaceDir(request.cluster, namespace))?.map(o => o.replace(/^@/, ''));
+  if (request.kind === 'namespace' && !owners?.length) {
+    return { code: 2, lines: [`--owners is required for a new namespace: the GitHub logins of the team's project leads, who approve its changes`] };
+  }
   let result;
   try {
-    result = renderRequest(checked.request, { settings, repo });
+    result = renderRequest(request, { settings, repo, codeowners: owners ?? [] });
   } catch (error) {
     return { code: 1, lines: [`${options.request}: ${(error as Error).message.replace(/^Invalid request: /, '')}`] };
   }
-  const policy = evaluatePolicy(checked.request, result, repo, settings, options.today ?? today());
+  const policy = evaluatePolicy(request, result, repo, settings, options.today ?? today(), owners ? { projectLeads: owners } : undefined);
   if (policy.violations.length > 0) {
     return { code: 1, lines: policy.violations.map(v => `${options.request}: ${v.path}: ${v.message} [${v.rule}]`) };
   }

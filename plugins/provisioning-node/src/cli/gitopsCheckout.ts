@@ -1,4 +1,4 @@
-import { FileChange } from '@kubeportal/plugin-provisioning-common';
+import { FileChange, SPEND_ROOT } from '@kubeportal/plugin-provisioning-common';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -7,7 +7,7 @@ import YAML from 'yaml';
 
 const run = promisify(execFile);
 
-/** Files the portal reads from a GitOps checkout: everything under `clusters/`, and CODEOWNERS. */
+/** Files the portal reads from a GitOps checkout: everything under `clusters/`, the teams' cost summaries, and CODEOWNERS. */
 export async function readCheckout(dir: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   const walk = async (rel: string) => {
@@ -22,6 +22,7 @@ export async function readCheckout(dir: string): Promise<Map<string, string>> {
     }
   };
   await walk('clusters');
+  await walk(SPEND_ROOT);
   const codeowners = await fs.readFile(path.join(dir, 'CODEOWNERS'), 'utf8').catch(() => undefined);
   if (codeowners !== undefined) files.set('CODEOWNERS', codeowners);
   return files;

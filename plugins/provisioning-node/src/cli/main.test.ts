@@ -29,7 +29,6 @@ const request = {
   costCentre: 'CC-1',
   purpose: 'CLI test',
   quota: { tier: 'S' },
-  approvers: ['alice'],
 };
 
 describe('provisioning command line', () => {
@@ -48,7 +47,13 @@ describe('provisioning command line', () => {
 
   it('renders requests into a checkout that then validates', async () => {
     await writeRequest(request);
-    const rendered = await run(['render', '--request', requestFile, '--repo', repo]);
+    // a new namespace needs its owners: the portal takes them from the catalog, the command line from --owners
+    expect(await run(['render', '--request', requestFile, '--repo', repo])).toEqual({
+      code: 2,
+      out: [],
+      err: ["--owners is required for a new namespace: the GitHub logins of the team's project leads, who approve its changes"],
+    });
+    const rendered = await run(['render', '--request', requestFile, '--repo', repo, '--owners', 'alice']);
     expect(rendered.code).toBe(0);
     expect(rendered.out).toContain('write  clusters/dev/namespaces/payments/resourcequota.yaml');
     expect(rendered.out).toContain('monthly cost: 0.00 EUR -> 57.00 EUR (+57.00 EUR)');
@@ -59,19 +64,19 @@ describe('provisioning command line', () => {
   });
 
   it('reports every field problem of a bad request and writes nothing', async () => {
-    await writeRequest({ ...request, name: 'Kube_System', quota: { tier: 'XXL' }, approvers: [] });
-    const result = await run(['render', '--request', requestFile, '--repo', repo]);
+    await writeRequest({ ...request, name: 'Kube_System', quota: { tier: 'XXL' }, approvers: ['mallory'] });
+    const result = await run(['render', '--request', requestFile, '--repo', repo, '--owners', 'alice']);
     expect(result.code).toBe(1);
     expect(result.err).toEqual([
       `${requestFile}: name: must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit`,
-      `${requestFile}: approvers: must name at least one project lead (GitHub user) to approve`,
+      `${requestFile}: (root): Unrecognized key(s) in object: 'approvers'`,
     ]);
     await expect(fs.readdir(path.join(repo, 'clusters'))).rejects.toThrow('ENOENT');
   });
 
   it('refuses a policy violation with its rule', async () => {
     await writeRequest({ ...request, quota: { tier: 'L' } });
-    const result = await run(['render', '--request', requestFile, '--repo', repo]);
+    const result = await run(['render', '--request', requestFile, '--repo', repo, '--owners', 'alice']);
     expect(result).toEqual({
       code: 1,
       out: [],
@@ -82,7 +87,7 @@ describe('provisioning command line', () => {
 
   it('finds problems in a repository edited by hand, one line each', async () => {
     await writeRequest(request);
-    await run(['render', '--request', requestFile, '--repo', repo]);
+    await run(['render', '--request', requestFile, '--repo', repo, '--owners', 'alice']);
     const quotaPath = path.join(repo, 'clusters/dev/namespaces/payments/resourcequota.yaml');
     await fs.writeFile(quotaPath, (await fs.readFile(quotaPath, 'utf8')).replace('requests.cpu: "2"', 'requests.cpu: "12"'));
     await fs.writeFile(quotaPath, (await fs.readFile(quotaPath, 'utf8')).replace('    provisioning.kubeportal.io/requester: jdoe\n', ''));
@@ -92,6 +97,8 @@ describe('provisioning command line', () => {
     const result = await run(['validate', '--repo', repo]);
     expect(result.code).toBe(1);
     expect(result.err.sort()).toEqual([
+      '.kubeportal/spend/payments/dev/payments.yaml: says 57.00 EUR a month, but the namespace costs 257.00 EUR',
+      'CODEOWNERS: has no owners for /.kubeportal/spend/payments/',
       'CODEOWNERS: has no owners for /clusters/dev/namespaces/payments/',
       'clusters/dev/namespaces/payments/resourcequota.yaml: requests.cpu 12 is above the dev maximum of 4',
       'clusters/dev: ResourceQuota/payments/quota: missing labels provisioning.kubeportal.io/requester',

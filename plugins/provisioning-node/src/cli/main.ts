@@ -2,10 +2,12 @@ import { parseArgs } from 'node:util';
 import { CommandResult, renderCommand, validateCommand } from './commands';
 
 const USAGE = `Usage:
-  provisioning render --request <request.yaml> --repo <gitops checkout> [--config <platform.yaml>] [--dry-run] [--today YYYY-MM-DD]
+  provisioning render --request <request.yaml> --repo <gitops checkout> [--owners <login,...>] [--config <platform.yaml>] [--dry-run] [--today YYYY-MM-DD]
   provisioning validate --repo <gitops checkout> [--config <platform.yaml>] [--today YYYY-MM-DD]
 
-render    writes the files of one request (namespace, vm, quota-change, decommission) into the checkout
+render    writes the files of one request (namespace, vm, quota-change, decommission) into the checkout;
+          --owners names the GitHub logins that approve the team's folders (required for a new namespace;
+          otherwise the folder's CODEOWNERS entry is kept)
 validate  checks the whole repository: schemas, policy, kustomize build of each cluster, labels,
           duplicate names and CODEOWNERS; prints one line per problem and exits 1 when there is any
 The platform settings default to <repo>/.kubeportal/platform.yaml.`;
@@ -23,6 +25,7 @@ export async function main(argv: string[], out: (line: string) => void = console
         config: { type: 'string' },
         today: { type: 'string' },
         'dry-run': { type: 'boolean' },
+        owners: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -43,7 +46,8 @@ export async function main(argv: string[], out: (line: string) => void = console
   let result: CommandResult;
   try {
     if (command === 'render') {
-      result = await renderCommand({ request: need('request'), repo: need('repo'), config: values.config, today: values.today, dryRun: values['dry-run'] });
+      const owners = values.owners?.split(',').map(o => o.trim().replace(/^@/, '')).filter(Boolean);
+      result = await renderCommand({ request: need('request'), repo: need('repo'), config: values.config, today: values.today, dryRun: values['dry-run'], owners });
     } else if (command === 'validate') {
       result = await validateCommand({ repo: need('repo'), config: values.config, today: values.today });
     } else {

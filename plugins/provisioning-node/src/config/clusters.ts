@@ -1,6 +1,3 @@
-import { Config } from '@backstage/config';
-import { InputError } from '@backstage/errors';
-import { formatProblems, zodProblems } from '@kubeportal/plugin-provisioning-common';
 import { z } from 'zod';
 
 const dnsLabel = z
@@ -45,25 +42,3 @@ export const clusterConnectionSchema = z
 
 /** One cluster's connection settings, validated. */
 export type ClusterConnection = z.infer<typeof clusterConnectionSchema>;
-
-/**
- * Reads and validates `provisioning.clusters`. Throws an `InputError` naming each wrong config path; duplicate
- * cluster names are refused.
- */
-export function readClusterConnections(config: Config): ClusterConnection[] {
-  const raw = config.getOptional('provisioning.clusters') ?? [];
-  const parsed = z.array(clusterConnectionSchema).safeParse(raw);
-  if (!parsed.success) {
-    throw new InputError(`Invalid configuration: ${formatProblems(zodProblems(parsed.error, ['provisioning', 'clusters']))}`);
-  }
-  const seen = new Set<string>();
-  parsed.data.forEach((cluster, index) => {
-    if (seen.has(cluster.name)) {
-      throw new InputError(
-        `Invalid configuration: provisioning.clusters[${index}].name: cluster '${cluster.name}' is defined twice`,
-      );
-    }
-    seen.add(cluster.name);
-  });
-  return parsed.data;
-}

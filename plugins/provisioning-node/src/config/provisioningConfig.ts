@@ -1,10 +1,27 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { InputError } from '@backstage/errors';
+import { CustomErrorBase } from '@backstage/errors';
 import { DefaultGithubCredentialsProvider, ScmIntegrations } from '@backstage/integration';
-import { PlatformSettings, formatProblems, parsePlatformSettings, zodProblems } from '@kubeportal/plugin-provisioning-common';
+import {
+  FieldProblem,
+  formatProblems,
+  PlatformSettings,
+  parsePlatformSettings,
+  zodProblems,
+} from '@kubeportal/plugin-provisioning-common';
 import type { Octokit } from '@octokit/rest';
 import { z, ZodError } from 'zod';
-import { readClusterConnections } from './clusters';
+import { createGitHubClient } from '../github/githubClient';
+import { ClusterConnection, clusterConnectionSchema } from './clusters';
+
+/**
+ * The configuration is wrong: a server error (500) naming the config path and the rule, raised at start-up.
+ *
+ * @public
+ */
+export class ProvisioningConfigError extends CustomErrorBase {
+  name = 'ProvisioningConfigError' as const;
+}
 
 /** Where the GitOps repository is, under `provisioning.gitops`. */
 export interface GitOpsRepositoryConfig {
@@ -16,71 +33,156 @@ export interface GitOpsRepositoryConfig {
   branch: string;
 }
 
-const gitopsSchema = z.object({
-  host: z.string().min(1).default('github.com'),
-  owner: z.string().min(1),
-  repo: z.string().min(1),
-  branch: z.string().min(1).default('main'),
-});
+/** A schedule under `provisioning.schedules.<task>`: how often, and how long one run may take. */
+export interface TaskSchedule {
+  frequency: { seconds: number };
+  timeout: { seconds: number };
+}
 
-/** Reads `provisioning.gitops`; the error names the config path. */
-export function readGitOpsConfig(config: Config): GitOpsRepositoryConfig {
-  const raw = config.getOptional('provisioning.gitops');
-  if (raw === undefined) throw new InputError('Missing configuration: provisioning.gitops (host, owner, repo, branch) says where the GitOps repository is');
-  const parsed = gitopsSchema.safeParse(raw);
-  if (!parsed.success) throw new InputError(`Invalid configuration: ${formatProblems(zodProblems(parsed.error, ['provisioning', 'gitops']))}`);
-  return parsed.data;
+/** Everything the portal reads under `provisioning`, validated once at start-up. */
+export interface ProvisioningConfig {
+  /** The GitOps repository; absent when the portal only shows clusters. */
+  gitops?: GitOpsRepositoryConfig;
+  /** Catalog group of the platform team: co-owner of every folder, administers the portal. */
+  platformTeam: string;
+  /** Tiers, prices, policy, team defaults, VM overhead and cluster facts. */
+  settings: PlatformSettings;
+  /** How to reach each cluster. */
+  clusters: ClusterConnection[];
+  /** Schedules of the portal's background tasks. */
+  schedules: { clusters: TaskSchedule; requests: TaskSchedule };
+  /** The portal's own address (`app.baseUrl`), for links in pull requests. */
+  portalUrl?: string;
+}
+
+const nameRule = /^[A-Za-z0-9_.-]+$/;
+const gitopsSchema = z
+  .object({
+    host: z.string().min(1).default('github.com'),
+    owner: z.string().min(1).max(100).regex(nameRule, 'must be a GitHub owner name'),
+    repo: z.string().min(1).max(100).regex(nameRule, 'must be a GitHub repository name'),
+    branch: z.string().min(1).max(255).regex(/^(?!.*\.\.)[A-Za-z0-9._/-]+$/, 'must be a branch name').default('main'),
+  })
+  .strict();
+
+const scheduleSchema = (seconds: number, timeout: number) =>
+  z
+    .object({
+      frequencySeconds: z.number().int().min(5).default(seconds),
+      timeoutSeconds: z.number().int().min(1).default(timeout),
+    })
+    .strict()
+    .default({})
+    .transform(s => ({ frequency: { seconds: s.frequencySeconds }, timeout: { seconds: s.timeoutSeconds } }));
+
+const sectionSchema = z
+  .object({
+    platformTeam: z.string().default('group:default/platform'),
+    gitops: gitopsSchema.optional(),
+    clusters: z.array(clusterConnectionSchema).default([]),
+    schedules: z
+      .object({ clusters: scheduleSchema(300, 60), requests: scheduleSchema(30, 60) })
+      .strict()
+      .default({}),
+    tiers: z.unknown(),
+    prices: z.unknown(),
+    policy: z.unknown(),
+    teamDefaults: z.unknown(),
+    vmOverhead: z.unknown(),
+  })
+  .strict();
+
+/** `platform`, `default/platform` and `group:default/platform` all name the same group. */
+function groupRef(ref: string): string {
+  const withoutKind = ref.replace(/^group:/, '');
+  return `group:${withoutKind.includes('/') ? withoutKind : `default/${withoutKind}`}`;
+}
+
+function configError(problems: FieldProblem[]): ProvisioningConfigError {
+  return new ProvisioningConfigError(`Invalid configuration: ${formatProblems(problems)}`);
 }
 
 /**
- * Reads the platform settings the pure core needs from `provisioning.*` (tiers, prices, policy, team defaults,
- * VM overhead; cluster facts from `provisioning.clusters`), filling defaults. Errors name the config path.
+ * Reads and validates everything under `provisioning` once. Every problem is reported with its config path
+ * (`provisioning.clusters[0].url: is required when auth.type is serviceAccountToken`) as a
+ * `ProvisioningConfigError`, so a backend with a bad configuration does not start.
+ *
+ * @public
  */
-export function readPlatformSettings(config: Config): PlatformSettings {
-  const clusters = readClusterConnections(config).map(c => ({
-    name: c.name,
-    title: c.title,
-    environment: c.environment,
-    site: c.site,
-    storageClasses: c.storageClasses,
-    networks: c.networks,
-    ingressNamespace: c.ingressNamespace,
-  }));
-  const section = (key: string) => config.getOptional(`provisioning.${key}`);
+export function readProvisioningConfig(config: Config): ProvisioningConfig {
+  const raw = config.getOptional('provisioning') ?? {};
+  const parsed = sectionSchema.safeParse(raw);
+  if (!parsed.success) throw configError(zodProblems(parsed.error, ['provisioning']));
+  const section = parsed.data;
+  const problems: FieldProblem[] = [];
+  if (!/^(group:)?([a-z0-9-_.]+\/)?[A-Za-z0-9-_.]+$/.test(section.platformTeam)) {
+    problems.push({ path: 'provisioning.platformTeam', message: "must be a group entity ref like 'group:default/platform'" });
+  }
+  const seen = new Set<string>();
+  section.clusters.forEach((cluster, index) => {
+    if (seen.has(cluster.name)) problems.push({ path: `provisioning.clusters[${index}].name`, message: `cluster '${cluster.name}' is defined twice` });
+    seen.add(cluster.name);
+  });
+  if (problems.length > 0) throw configError(problems);
+  let settings: PlatformSettings;
   try {
-    return parsePlatformSettings({
-      clusters,
-      tiers: section('tiers') as any,
-      prices: section('prices') as any,
-      policy: section('policy') as any,
-      teamDefaults: section('teamDefaults') as any,
-      vmOverhead: section('vmOverhead') as any,
+    settings = parsePlatformSettings({
+      clusters: section.clusters.map(c => ({
+        name: c.name,
+        title: c.title,
+        environment: c.environment,
+        site: c.site,
+        storageClasses: c.storageClasses,
+        networks: c.networks,
+        ingressNamespace: c.ingressNamespace,
+      })),
+      tiers: section.tiers as never,
+      prices: section.prices as never,
+      policy: section.policy as never,
+      teamDefaults: section.teamDefaults as never,
+      vmOverhead: section.vmOverhead as never,
       portalUrl: config.getOptionalString('app.baseUrl'),
     });
   } catch (error) {
-    if (error instanceof ZodError) throw new InputError(`Invalid configuration: ${formatProblems(zodProblems(error, ['provisioning']))}`);
+    if (error instanceof ZodError) throw configError(zodProblems(error, ['provisioning']));
     throw error;
   }
+  return {
+    gitops: section.gitops,
+    platformTeam: groupRef(section.platformTeam),
+    settings,
+    clusters: section.clusters,
+    schedules: section.schedules,
+    portalUrl: config.getOptionalString('app.baseUrl'),
+  };
 }
 
 /**
- * Creates an Octokit for a GitHub host from `integrations.github` (token or GitHub App), with its API base URL,
- * so github.com and GitHub Enterprise work alike.
+ * Creates the one GitHub client of the GitOps repository from `integrations.github` (token or GitHub App, with
+ * its API base URL, so github.com and GitHub Enterprise work alike). The host must be configured (checked now);
+ * the token is asked of `@backstage/integration` on every call, which caches and renews App tokens.
+ *
+ * @public
  */
-export async function createOctokit(config: Config, gitops: GitOpsRepositoryConfig): Promise<Octokit> {
+export function createGitOpsClient(config: Config, gitops: GitOpsRepositoryConfig, options: { logger?: LoggerService } = {}): Octokit {
   const integrations = ScmIntegrations.fromConfig(config);
   const integration = integrations.github.byHost(gitops.host);
   if (!integration) {
-    throw new InputError(`Missing configuration: integrations.github has no entry for host '${gitops.host}' (provisioning.gitops.host)`);
+    throw new ProvisioningConfigError(`Invalid configuration: provisioning.gitops.host: integrations.github has no entry for host '${gitops.host}'`);
   }
   const provider = DefaultGithubCredentialsProvider.fromIntegrations(integrations);
   const url = `https://${gitops.host}/${gitops.owner}/${gitops.repo}`;
-  const { token } = await provider.getCredentials({ url });
-  if (!token) {
-    throw new InputError(`Missing configuration: no token or GitHub App for ${gitops.owner}/${gitops.repo} on ${gitops.host} in integrations.github`);
-  }
-  // ESM-only package: required (Node 22 loads ESM through require; see loadClientNode)
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { Octokit: OctokitClass } = require('@octokit/rest') as typeof import('@octokit/rest');
-  return new OctokitClass({ baseUrl: integration.config.apiBaseUrl, auth: token, request: { retries: 0 } });
+  return createGitHubClient({
+    baseUrl: integration.config.apiBaseUrl ?? 'https://api.github.com',
+    logger: options.logger,
+    token: async () => {
+      const { token } = await provider.getCredentials({ url });
+      if (!token) {
+        throw new ProvisioningConfigError(
+          `Invalid configuration: integrations.github: no token or GitHub App for ${gitops.owner}/${gitops.repo} on ${gitops.host}`,
+        );
+      }
+      return token;
+    },
+  });
 }

@@ -1,6 +1,9 @@
+import net from 'node:net';
 import { describeWithKube, KubeTestEnv, startKubeTestEnv } from '@kubeportal/test-environment';
 import { ClusterConnection } from '../config/clusters';
-import { lookupNamespace } from './ClusterClients';
+import { ClusterClients, ClusterError, publicMessage } from './ClusterClients';
+
+const lookupNamespace = (cluster: ClusterConnection, name: string) => new ClusterClients([cluster]).lookupNamespace(cluster.name, name);
 
 jest.setTimeout(120_000);
 
@@ -31,8 +34,21 @@ describeWithKube('lookupNamespace against a real API server (@kubernetes/client-
 
   it('reports a cluster that denies access or is down as unreachable, never as free', async () => {
     const denied = await lookupNamespace({ ...cluster, auth: { type: 'serviceAccountToken', token: 'wrong' } }, 'billing');
-    expect(denied).toEqual({ state: 'unreachable', reason: expect.stringMatching(/^401/) });
+    expect(denied).toEqual({ state: 'unreachable', reason: expect.stringMatching(/^401/), error: expect.objectContaining({ errorType: 'UNAUTHORIZED', statusCode: 401 }) });
     const down = await lookupNamespace({ ...cluster, url: 'https://127.0.0.1:1' }, 'billing');
     expect(down.state).toBe('unreachable');
+  });
+
+  it('times out a cluster that does not answer, and names no address in the public message', async () => {
+    const silent = net.createServer(() => {}); // accepts and never answers
+    await new Promise<void>(resolve => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    const clients = new ClusterClients([{ ...cluster, url: `https://127.0.0.1:${port}` }], { timeoutMs: 300 });
+    const started = Date.now();
+    const found = await clients.lookupNamespace('dev', 'billing');
+    silent.close();
+    expect(found).toMatchObject({ state: 'unreachable', error: { errorType: 'TIMEOUT' } });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(publicMessage('dev', (found as { error: ClusterError }).error)).toBe("cluster 'dev' did not answer in time");
   });
 });

@@ -1,174 +1,317 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { Config } from '@backstage/config';
-import { InputError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import {
   CATALOG_KEYS,
-  CODEOWNERS_PATH,
   FieldProblem,
-  PlatformSettings,
   PolicyResult,
   ProvisioningRequest,
   RenderResult,
-  clusterDir,
+  dropBlankFields,
   evaluatePolicy,
   namespaceDir,
   parseRequest,
   pullRequestBody,
   pullRequestLabels,
+  readNamespace,
   renderRequest,
   requestBranch,
+  requestReadSet,
   vmPath,
 } from '@kubeportal/plugin-provisioning-common';
-import { ClusterConnection, readClusterConnections } from '../config/clusters';
-import { GitOpsRepositoryConfig, createOctokit, readGitOpsConfig, readPlatformSettings } from '../config/provisioningConfig';
-import { GitOpsPullRequestWriter, PullRequestResult } from '../github/GitOpsPullRequests';
-import { lookupNamespace } from '../kubernetes/ClusterClients';
+import { createHash } from 'node:crypto';
+import { GitOpsRepositoryConfig, ProvisioningConfig } from '../config/provisioningConfig';
+import { BaseMovedError, BranchOwner, GitOpsPullRequestWriter, PullRequestResult } from '../github/GitOpsPullRequests';
+import { GitOpsRepository, RepositorySnapshot } from '../github/GitOpsRepository';
+import { ClusterClients, publicMessage } from '../kubernetes/ClusterClients';
 
-/** Facts about a team from the catalog: who approves, which AD groups it has. */
+/** Facts about a team from the catalog: who approves, which AD groups it has, what it is charged to. */
 export interface TeamFacts {
-  /** GitHub logins of the team's project leads (they review the pull requests). */
+  /** Full entity ref of the team's group, e.g. `group:default/payments`. */
+  ref: string;
+  /** GitHub logins of the team's project leads (they review the pull requests and own the team's folders). */
   projectLeads: string[];
   /** AD groups of the team, given edit access in every namespace of the team. */
   adGroups: string[];
+  /** Cost centre the team's namespaces are charged to. */
+  costCentre?: string;
 }
 
-/** Looks teams up (the catalog, in the portal). */
+/** Looks teams up (the catalog, in the portal, read with the user's credentials). */
 export interface TeamDirectory {
   getTeam(groupRef: string): Promise<TeamFacts | undefined>;
 }
 
-/** A request, rendered against the GitOps repository as it is, with its policy result. */
+/** Who asks, as the server knows them: never a field of the form or of an action's input. */
+export interface Requester {
+  /** The signed-in user, e.g. `user:default/jdoe`. */
+  userEntityRef: string;
+  /** The user and the groups they belong to (Backstage's ownership entity refs). */
+  ownershipEntityRefs: string[];
+}
+
+/**
+ * A request planned against one commit of the GitOps repository: the request, the commit and its files, the
+ * rendered changes, the policy result with the cost, and the live checks. Built once; validate, render and the
+ * pull request all use it, and the pull request's parent is `base.sha`.
+ */
 export interface RequestPlan {
   request: ProvisioningRequest;
+  base: { sha: string; treeSha: string };
+  snapshot: RepositorySnapshot;
   result: RenderResult;
   policy: PolicyResult;
+  /** The owning team, from the catalog. */
   team: TeamFacts;
   branch: string;
+  /** Who the branch belongs to. */
+  owner: BranchOwner;
+  /** Every problem that stops the pull request: policy violations and live facts, each with its field. */
+  problems: Array<FieldProblem & { rule?: string }>;
   gitops: GitOpsRepositoryConfig;
 }
 
-/** Files read from other clusters: enough to know every team's spend. */
-const COST_FILES = /^clusters\/[a-z0-9-]+\/(kustomization\.yaml|namespaces\/[a-z0-9-]+\/(kustomization|namespace|resourcequota|vm-[a-z0-9-]+)\.yaml)$/;
+/** Options of the planner; the clock is injectable for tests. */
+export interface RequestPlannerOptions {
+  config: ProvisioningConfig;
+  repository: GitOpsRepository;
+  writer: GitOpsPullRequestWriter;
+  clusters: ClusterClients;
+  logger: LoggerService;
+  /** How long a plan is reused for the same user, input and commit (default 2 minutes). */
+  planTtlMs?: number;
+  now?: () => Date;
+}
+
+const nameOf = (ref: string) => ref.slice(ref.indexOf('/') + 1);
+
+/** The request rules broke: one message with every problem and its field. */
+export function describeProblems(problems: Array<FieldProblem & { rule?: string }>): string {
+  const lines = problems.map(p => `${p.path}: ${p.message}${p.rule ? ` [${p.rule}]` : ''}`);
+  return `The request breaks ${lines.length} rule${lines.length === 1 ? '' : 's'}: ${lines.join('; ')}`;
+}
 
 /**
- * Turns a request into a plan and a plan into a pull request: parse, read the GitOps repository, render, check
- * the policy, check live facts (the name is free on the cluster and in open pull requests), open or update the
- * pull request. Shared by the scaffolder actions and the backend's preview.
+ * Turns a request into one plan and a plan into a pull request. Created once per backend with the configuration
+ * read at start-up. A plan reads the branch head (one call), then the tree of that commit (kept) and only the
+ * files the request touches (through the shared blob cache); the same user asking with the same input on the same
+ * commit gets the same plan back, so the scaffolder's validate, render and pull-request steps share one.
+ *
+ * Who asks comes from the server (`Requester`): a user asks only for their own teams and touches only namespaces
+ * their team owns; the team's cost centre, project leads and AD groups come from the catalog.
  */
 export class RequestPlanner {
-  private constructor(
-    private readonly config: Config,
-    readonly settings: PlatformSettings,
-    private readonly clusters: ClusterConnection[],
-    private readonly teams: TeamDirectory,
-    private readonly logger: LoggerService,
-    private readonly writerFactory: (gitops: GitOpsRepositoryConfig) => Promise<GitOpsPullRequestWriter>,
-  ) {}
+  private readonly plans = new Map<string, { plan: Promise<RequestPlan>; at: number }>();
 
-  /** Reads settings and clusters from config (errors name the config path). */
-  static fromConfig(
-    config: Config,
-    options: { teams: TeamDirectory; logger: LoggerService; writerFactory?: (gitops: GitOpsRepositoryConfig) => Promise<GitOpsPullRequestWriter> },
-  ): RequestPlanner {
-    return new RequestPlanner(
-      config,
-      readPlatformSettings(config),
-      readClusterConnections(config),
-      options.teams,
-      options.logger,
-      options.writerFactory ?? (async gitops => new GitOpsPullRequestWriter(await createOctokit(config, gitops), { logger: options.logger })),
-    );
+  constructor(private readonly options: RequestPlannerOptions) {}
+
+  /** The platform settings the plans are checked against. */
+  get settings() {
+    return this.options.config.settings;
   }
 
   private gitops(): GitOpsRepositoryConfig {
-    return readGitOpsConfig(this.config);
+    const gitops = this.options.config.gitops;
+    if (!gitops) throw new Error('provisioning.gitops is not configured');
+    return gitops;
   }
 
-  private writerPromise?: Promise<GitOpsPullRequestWriter>;
-
-  /** The pull request writer, created once per planner (credentials are looked up once). */
-  writer(): Promise<GitOpsPullRequestWriter> {
-    this.writerPromise ??= this.writerFactory(this.gitops());
-    return this.writerPromise;
+  /**
+   * Plans a request at the branch's current head (or at `commitSha`). Identity and team problems throw
+   * (`NotAllowedError`, `InputError`) before anything is read; rule problems are in `plan.problems`.
+   */
+  async plan(input: unknown, who: { requester: Requester; teams: TeamDirectory }, options: { today?: string; commitSha?: string } = {}): Promise<RequestPlan> {
+    const now = this.options.now?.() ?? new Date();
+    const today = options.today ?? now.toISOString().slice(0, 10);
+    // who asks and what: checked before the first GitHub call, so a bad input costs nothing
+    const prepared = await this.prepare(input, who);
+    const sha = options.commitSha ?? (await this.options.repository.head());
+    const key = createHash('sha256')
+      .update(JSON.stringify([who.requester.userEntityRef, [...who.requester.ownershipEntityRefs].sort(), dropBlankFields(input), sha, today]))
+      .digest('hex');
+    const ttl = this.options.planTtlMs ?? 120_000;
+    for (const [k, entry] of this.plans) if (now.getTime() - entry.at > ttl) this.plans.delete(k);
+    const cached = this.plans.get(key);
+    if (cached) return cached.plan;
+    const plan = this.build(prepared, who, sha, today);
+    this.plans.set(key, { plan, at: now.getTime() });
+    plan.catch(() => this.plans.delete(key));
+    return plan;
   }
 
-  /** Parses, reads the repository, renders and checks the policy. Throws on rule breaks (with the field). */
-  async plan(input: unknown, options: { today?: string } = {}): Promise<RequestPlan> {
-    const request = parseRequest(input);
-    const gitops = this.gitops();
-    const writer = await this.writer();
-    const repo = await writer.readFiles(gitops.owner, gitops.repo, gitops.branch, {
-      prefixes: [`${clusterDir(request.cluster)}/`],
-      paths: [CODEOWNERS_PATH],
-      include: path => COST_FILES.test(path),
-    });
-    const teamRef = request.kind === 'namespace' ? request.team : undefined;
-    let team: TeamFacts = { projectLeads: [], adGroups: [] };
-    if (teamRef) {
-      const found = await this.teams.getTeam(teamRef);
-      if (!found) throw new InputError(`team: '${teamRef}' is not a group in the catalog`);
-      team = found;
+  /** Identity, team and schema: the request as the server fills it in (requester, cost centre), or a refusal. */
+  private async prepare(input: unknown, who: { requester: Requester; teams: TeamDirectory }): Promise<{ request: ProvisioningRequest; team?: TeamFacts; mayActFor: (teamRef: string) => boolean }> {
+    const { config } = this.options;
+    const { requester } = who;
+    const raw = dropBlankFields(input);
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InputError('request: must be an object with a kind and its fields');
+    const given = raw as Record<string, unknown>;
+    if (given.requester !== undefined && given.requester !== requester.userEntityRef) {
+      throw new NotAllowedError(`requester: requests are made as the signed-in user (${requester.userEntityRef}), not as '${String(given.requester)}'`);
     }
-    const teamName = teamRef ? teamRef.slice(teamRef.indexOf('/') + 1) : '';
+    const isPlatform = requester.ownershipEntityRefs.includes(config.platformTeam);
+    const mayActFor = (teamRef: string) => isPlatform || requester.ownershipEntityRefs.includes(teamRef);
+    // the team of a new namespace is asked for; check it before reading anything
+    let team: TeamFacts | undefined;
+    if (given.kind === 'namespace' && typeof given.team === 'string') {
+      const teamRef = given.team.includes(':') ? given.team : `group:default/${given.team}`;
+      if (!mayActFor(teamRef)) throw new NotAllowedError(`team: ${requester.userEntityRef} is not a member of '${teamRef}' and cannot request for it`);
+      team = await this.team(who.teams, teamRef);
+      if (given.costCentre !== undefined && given.costCentre !== team.costCentre) {
+        throw new InputError(`costCentre: team '${nameOf(teamRef)}' is charged to '${team.costCentre}' in the catalog; the request cannot choose another`);
+      }
+    }
+    const request = parseRequest({ ...given, requester: requester.userEntityRef, ...(team ? { costCentre: team.costCentre } : {}) });
+    return { request, team, mayActFor };
+  }
+
+  private async build(
+    prepared: { request: ProvisioningRequest; team?: TeamFacts; mayActFor: (teamRef: string) => boolean },
+    who: { requester: Requester; teams: TeamDirectory },
+    sha: string,
+    today: string,
+  ): Promise<RequestPlan> {
+    const { repository, config } = this.options;
+    const { requester } = who;
+    const { request, mayActFor } = prepared;
+    let team = prepared.team;
+
+    // one commit: the tree, then only the files this request reads
+    let snapshot = await repository.snapshot(requestReadSet(request), sha);
+    if (!team) {
+      const existing = readNamespace(snapshot.files, request.cluster, request.kind === 'namespace' ? request.name : request.namespace);
+      if (!existing) {
+        // renderRequest names the missing namespace; read the team-independent files only
+        team = { ref: '', projectLeads: [], adGroups: [] };
+      } else {
+        const teamRef = existing.teamRef ?? `group:default/${existing.team}`;
+        if (!mayActFor(teamRef)) {
+          throw new NotAllowedError(
+            `namespace: '${existing.name}' on cluster '${existing.cluster}' belongs to '${teamRef}', and ${requester.userEntityRef} is not a member`,
+          );
+        }
+        team = await this.team(who.teams, teamRef);
+      }
+    }
+    const platform = await who.teams.getTeam(config.platformTeam);
+    if (team.ref) snapshot = await repository.extend(snapshot, requestReadSet(request, nameOf(team.ref)));
+
     const result = renderRequest(request, {
-      settings: this.settings,
-      repo,
-      teamAccess: teamRef ? { [teamName]: team.adGroups.map(group => ({ group, role: 'edit' as const })) } : {},
+      settings: config.settings,
+      repo: snapshot.files,
+      teamAccess: team.ref ? { [nameOf(team.ref)]: team.adGroups.map(group => ({ group, role: 'edit' as const })) } : {},
+      codeowners: [...new Set([...team.projectLeads, ...(platform?.projectLeads ?? [])])],
     });
-    if (!teamRef) {
-      const owner = (await this.teams.getTeam(`group:default/${result.team}`)) ?? { projectLeads: [], adGroups: [] };
-      team = owner;
+    const policy = evaluatePolicy(request, result, snapshot.files, config.settings, today, { projectLeads: team.projectLeads });
+    const problems: RequestPlan['problems'] = [...policy.violations, ...(await this.liveProblems(request, result, requester.userEntityRef))];
+    if (team.projectLeads.length === 0) {
+      problems.push({
+        path: 'team',
+        rule: 'project-leads',
+        message: `team '${result.team}' has no project leads in the catalog (annotation ${CATALOG_KEYS.projectLeads} on its group), so nobody could approve the pull request`,
+      });
     }
-    const policy = evaluatePolicy(request, result, repo, this.settings, options.today ?? new Date().toISOString().slice(0, 10));
-    return { request, result, policy, team, branch: requestBranch(result.requestId, result.action), gitops };
+    const gitops = this.gitops();
+    const branch = requestBranch(result.requestId, result.action);
+    return {
+      request,
+      base: { sha, treeSha: snapshot.treeSha },
+      snapshot,
+      result,
+      policy,
+      team,
+      branch,
+      owner: { requestId: result.requestId, requester: requester.userEntityRef, team: team.ref || `group:default/${result.team}` },
+      problems,
+      gitops,
+    };
+  }
+
+  private async team(teams: TeamDirectory, ref: string): Promise<TeamFacts> {
+    const found = await teams.getTeam(ref);
+    if (!found) throw new InputError(`team: '${ref}' is not a group in the catalog`);
+    if (!found.costCentre) {
+      throw new InputError(`team: '${ref}' has no cost centre in the catalog (annotation ${CATALOG_KEYS.costCentre} on its group); ask the platform team to set it`);
+    }
+    return found;
   }
 
   /**
    * Live facts: for a new namespace, that its name is free on the cluster (a cluster that cannot be asked is a
-   * problem too: nothing is assumed free), and that no other open pull request already asks for it.
+   * problem too: nothing is assumed free), and that no other open pull request already asks for the same folder.
    */
-  async liveProblems(plan: RequestPlan): Promise<FieldProblem[]> {
+  private async liveProblems(request: ProvisioningRequest, result: RenderResult, requester: string): Promise<FieldProblem[]> {
     const problems: FieldProblem[] = [];
-    const { request, result } = plan;
     if (request.kind === 'namespace') {
-      const cluster = this.clusters.find(c => c.name === request.cluster);
-      if (!cluster) {
-        problems.push({ path: 'cluster', message: `cluster '${request.cluster}' has no connection configured, so the name cannot be checked` });
-      } else {
-        const found = await lookupNamespace(cluster, request.name);
-        if (found.state === 'taken') problems.push({ path: 'name', message: `namespace '${request.name}' already exists on cluster '${request.cluster}'` });
-        if (found.state === 'unreachable') problems.push({ path: 'cluster', message: `cluster '${request.cluster}' could not be asked whether '${request.name}' is free: ${found.reason}` });
+      const found = await this.options.clusters.lookupNamespace(request.cluster, request.name);
+      if (found.state === 'taken') problems.push({ path: 'name', message: `namespace '${request.name}' already exists on cluster '${request.cluster}'` });
+      if (found.state === 'unreachable') {
+        this.options.logger.warn(`cluster ${request.cluster}: could not check namespace ${request.name}: ${found.reason}`);
+        problems.push({ path: 'cluster', message: `${publicMessage(request.cluster, found.error)}, so whether '${request.name}' is free cannot be checked` });
       }
     }
-    const folder = request.kind === 'vm' ? vmPath(request.cluster, request.namespace, request.name) : `${namespaceDir(result.cluster, result.namespace)}/`;
-    const writer = await this.writer();
-    const open = await writer.openPullRequests(plan.gitops.owner, plan.gitops.repo, 'provisioning/');
+    const gitops = this.gitops();
+    const branch = requestBranch(result.requestId, result.action);
+    const folder = `${namespaceDir(result.cluster, result.namespace)}/`;
+    const vmFile = request.kind === 'vm' ? vmPath(request.cluster, request.namespace, request.name) : undefined;
+    const open = await this.options.writer.openPullRequests(gitops.owner, gitops.repo, 'provisioning/');
     for (const pull of open) {
-      if (pull.branch === plan.branch) continue;
-      if (request.kind === 'namespace' && pull.files.some(f => f.startsWith(folder))) {
-        problems.push({ path: 'name', message: `namespace '${request.name}' is already requested in pull request #${pull.number} (${pull.url})` });
+      if (pull.branch === branch) {
+        // this request's own branch: fine when it is the requester's, taken when it is someone else's
+        const recorded = await this.options.writer.branchOwner(gitops.owner, gitops.repo, branch);
+        if (!recorded || recorded.requester !== requester) {
+          problems.push({
+            path: request.kind === 'namespace' || request.kind === 'vm' ? 'name' : 'namespace',
+            message: `this request is already open in pull request #${pull.number} (${pull.url})${recorded ? ` by ${recorded.requester}` : ''}; only its requester can change it`,
+          });
+        }
+        continue;
       }
-      if (request.kind === 'vm' && pull.files.includes(folder)) {
-        problems.push({ path: 'name', message: `VM '${request.name}' is already requested in pull request #${pull.number} (${pull.url})` });
+      const clash = vmFile ? pull.files.includes(vmFile) : pull.files.some(f => f.startsWith(folder));
+      if (clash) {
+        const what = request.kind === 'vm' ? `VM '${request.name}'` : `namespace '${result.namespace}'`;
+        problems.push({
+          path: request.kind === 'namespace' || request.kind === 'vm' ? 'name' : 'namespace',
+          message: `${what} is already requested in pull request #${pull.number} (${pull.url}): wait for it to be merged or closed`,
+        });
       }
     }
     return problems;
   }
 
-  /** Opens (or updates) the plan's pull request, reviewed by the team's project leads. */
-  async openPullRequest(plan: RequestPlan, links: { portal?: string; task?: string } = {}): Promise<PullRequestResult> {
-    if (plan.team.projectLeads.length === 0) {
-      throw new InputError(
-        `team '${plan.result.team}' has no project leads in the catalog (annotation ${CATALOG_KEYS.projectLeads} on its group), so nobody could approve the pull request`,
-      );
+  /**
+   * Opens (or updates) the plan's pull request, reviewed by the team's project leads. Refuses a plan with
+   * problems, so no pull request is ever written without its checks. When the base branch moved since the plan,
+   * the request is planned again on the new head (and checked again) before anything is written, at most
+   * three times.
+   */
+  async openPullRequest(
+    input: unknown,
+    who: { requester: Requester; teams: TeamDirectory },
+    links: { portal?: string; task?: string } = {},
+  ): Promise<{ plan: RequestPlan; pull: PullRequestResult }> {
+    let plan = await this.plan(input, who);
+    for (let attempt = 1; ; attempt++) {
+      if (plan.problems.length > 0) throw new InputError(describeProblems(plan.problems));
+      try {
+        return { plan, pull: await this.write(plan, links) };
+      } catch (error) {
+        if (!(error instanceof BaseMovedError) || attempt >= 3) throw error;
+        this.options.logger.info(`${error.message}: planning request ${plan.result.requestId} again on ${error.currentSha.slice(0, 12)}`);
+        plan = await this.plan(input, who, { commitSha: error.currentSha });
+      }
     }
-    const writer = await this.writer();
-    this.logger.info(`Opening pull request for request ${plan.result.requestId} on ${plan.gitops.owner}/${plan.gitops.repo}`);
-    return writer.openOrUpdate({
+  }
+
+  private write(plan: RequestPlan, links: { portal?: string; task?: string }): Promise<PullRequestResult> {
+    this.options.logger.info(`Opening pull request for request ${plan.result.requestId} on ${plan.gitops.owner}/${plan.gitops.repo} at ${plan.base.sha.slice(0, 12)}`);
+    return this.options.writer.openOrUpdate({
       owner: plan.gitops.owner,
       repo: plan.gitops.repo,
       base: plan.gitops.branch,
+      baseSha: plan.base.sha,
+      baseTreeSha: plan.base.treeSha,
       branch: plan.branch,
+      requestedBy: plan.owner,
       title: plan.result.title,
       body: pullRequestBody(plan.request, plan.result, plan.policy, this.settings, links),
       commitMessage: `${plan.result.title}\n\nRequest ${plan.result.requestId} by ${plan.request.requester}.`,

@@ -1,5 +1,7 @@
 import { ConfigReader } from '@backstage/config';
-import { readClusterConnections } from './clusters';
+import { readProvisioningConfig } from './provisioningConfig';
+
+const readClusterConnections = (config: ConfigReader) => readProvisioningConfig(config).clusters;
 
 describe('readClusterConnections', () => {
   it('reads clusters with defaults', () => {
