@@ -90,6 +90,8 @@ export async function startPortal(options = {}) {
       APP_CONFIG_backend_baseUrl: baseUrl,
       APP_CONFIG_backend_listen_port: String(port),
       APP_CONFIG_backend_cors_origin: baseUrl,
+      // without the local environment (which adds it), guest sign-in is configured here: never in app-config.yaml
+      ...(env ? {} : { APP_CONFIG_auth_providers_guest: JSON.stringify({ userEntityRef: 'user:default/guest', dangerouslyAllowOutsideDevelopment: true }) }),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -7,13 +7,12 @@ const backend = createBackend();
 
 backend.add(import('@backstage/plugin-app-backend'));
 
-// scaffolder, with GitHub actions and the provisioning actions
+// scaffolder with the provisioning actions only: no generic GitHub or other actions that could use the
+// portal's GitHub token for anything else
 backend.add(import('@backstage/plugin-scaffolder-backend'));
-backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
-backend.add(import('@backstage/plugin-scaffolder-backend-module-notifications'));
 backend.add(import('@kubeportal/plugin-scaffolder-backend-module-provisioning'));
 
-// auth: guest sign-in for the local portal
+// auth: sign-in providers come from configuration (guest only in the local environment's configuration)
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 

@@ -1,11 +1,12 @@
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
-import { createOctokit, GitOpsPullRequestWriter, readGitOpsConfig } from '@kubeportal/plugin-provisioning-node';
+import { provisioningServiceRef } from '@kubeportal/plugin-provisioning-node';
 import { ClusterEntityProvider } from './providers/ClusterEntityProvider';
 import { RequestEntityProvider } from './providers/RequestEntityProvider';
 
 /**
- * Catalog module that adds the provisioning portal's entity providers.
+ * Catalog module that adds the provisioning portal's entity providers, configured from the backend's one
+ * provisioning service (configuration read once at start-up, schedules from `provisioning.schedules`).
  *
  * @public
  */
@@ -16,33 +17,15 @@ export const catalogModuleProvisioning = createBackendModule({
     env.registerInit({
       deps: {
         catalog: catalogProcessingExtensionPoint,
-        config: coreServices.rootConfig,
+        provisioning: provisioningServiceRef,
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
       },
-      async init({ catalog, config, logger, scheduler }) {
-        catalog.addEntityProvider(
-          ClusterEntityProvider.fromConfig(config, {
-            logger,
-            taskRunner: scheduler.createScheduledTaskRunner({
-              frequency: { minutes: 5 },
-              timeout: { minutes: 1 },
-            }),
-          }),
-        );
-        if (config.has('provisioning.gitops')) {
-          const gitops = readGitOpsConfig(config);
-          catalog.addEntityProvider(
-            new RequestEntityProvider({
-              gitops,
-              writer: async () => new GitOpsPullRequestWriter(await createOctokit(config, gitops), { logger }),
-              logger,
-              taskRunner: scheduler.createScheduledTaskRunner({ frequency: { seconds: 30 }, timeout: { minutes: 1 } }),
-            }),
-          );
-        } else {
-          logger.info('provisioning.gitops is not configured: requests are not shown in the catalog');
-        }
+      async init({ catalog, provisioning, logger, scheduler }) {
+        catalog.addEntityProvider(ClusterEntityProvider.fromConfig(provisioning.config, { logger, scheduler }));
+        const requests = RequestEntityProvider.fromConfig(provisioning, { logger, scheduler });
+        if (requests) catalog.addEntityProvider(requests);
+        else logger.info('provisioning.gitops is not configured: requests are not shown in the catalog');
       },
     });
   },

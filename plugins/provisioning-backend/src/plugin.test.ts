@@ -1,10 +1,13 @@
+import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { provisioningPlugin } from './plugin';
 
 const config = {
+  integrations: { github: [{ host: 'github.example', apiBaseUrl: 'https://127.0.0.1:1', token: 't' }] },
   provisioning: {
+    platformTeam: 'group:default/platform',
     clusters: [{ name: 'down', environment: 'dev', url: 'https://127.0.0.1:1', auth: { type: 'serviceAccountToken', token: 't' } }],
     gitops: { host: 'github.example', owner: 'acme', repo: 'gitops' },
   },
@@ -24,10 +27,31 @@ describe('provisioningPlugin', () => {
     expect(res.body).toEqual({ status: 'ok' });
   });
 
-  it('reports a cluster that is down as such', async () => {
-    const res = await request(await start()).get('/api/provisioning/clusters').set('Authorization', mockCredentials.user.header());
+  it('reports a cluster that is down as such, with its own message only to the platform team', async () => {
+    const server = await start();
+    const res = await request(server).get('/api/provisioning/clusters').set('Authorization', mockCredentials.user.header());
     expect(res.status).toBe(200);
-    expect(res.body.items).toEqual([expect.objectContaining({ name: 'down', environment: 'dev', health: 'unreachable', message: expect.any(String) })]);
+    expect(res.body.items).toEqual([
+      expect.objectContaining({ name: 'down', environment: 'dev', health: 'unreachable', errorType: 'UNREACHABLE', message: "cluster 'down' cannot be reached right now" }),
+    ]);
+    expect(JSON.stringify(res.body)).not.toContain('127.0.0.1');
+  });
+
+  it('shows the platform team the cluster error itself', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        provisioningPlugin,
+        catalogServiceMock.factory(),
+        mockServices.rootConfig.factory({ data: config }),
+        createServiceFactory({
+          service: coreServices.userInfo,
+          deps: {},
+          factory: () => mockServices.userInfo({ userEntityRef: 'user:default/pat', ownershipEntityRefs: ['user:default/pat', 'group:default/platform'] }),
+        }),
+      ],
+    });
+    const res = await request(server).get('/api/provisioning/clusters').set('Authorization', mockCredentials.user.header('user:default/pat'));
+    expect(res.body.items[0].message).toBe('fetch failed: bad port');
   });
 
   it('lists the configured tiers with their monthly cost', async () => {
@@ -76,6 +100,14 @@ describe('provisioningPlugin', () => {
     });
     expect((await request(server).get('/api/provisioning/clusters')).status).toBe(401);
     expect((await request(server).get('/api/provisioning/health')).status).toBe(200);
+  });
+
+  it('accepts only signed-in users for the preview', async () => {
+    const res = await request(await start())
+      .post('/api/provisioning/preview')
+      .set('Authorization', mockCredentials.service.header())
+      .send({ request: { kind: 'namespace', cluster: 'dev' } });
+    expect(res.status).toBe(403);
   });
 
   it('refuses to start with bad cluster configuration, naming the path', async () => {

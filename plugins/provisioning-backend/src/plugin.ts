@@ -1,5 +1,6 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { provisioningServiceRef } from '@kubeportal/plugin-provisioning-node';
 import { createRouter } from './service/router';
 
 /**
@@ -12,14 +13,16 @@ export const provisioningPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
-        config: coreServices.rootConfig,
+        provisioning: provisioningServiceRef,
         logger: coreServices.logger,
         httpRouter: coreServices.httpRouter,
+        auth: coreServices.auth,
         httpAuth: coreServices.httpAuth,
+        userInfo: coreServices.userInfo,
         catalog: catalogServiceRef,
       },
-      async init({ config, logger, httpRouter, httpAuth, catalog }) {
-        httpRouter.use(await createRouter({ config, logger, httpAuth, catalog }));
+      async init({ provisioning, logger, httpRouter, auth, httpAuth, userInfo, catalog }) {
+        httpRouter.use(await createRouter({ provisioning, logger, auth, httpAuth, userInfo, catalog }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });

@@ -8,5 +8,6 @@ export { createDescribeRequestAction } from './actions/describeRequest';
 export { createValidateRequestAction } from './actions/validateRequest';
 export { createRenderRequestAction } from './actions/renderRequest';
 export { createOpenPullRequestAction } from './actions/openPullRequest';
-export { defaultPlannerFactory } from './planner';
-export type { PlannerFactory } from './planner';
+export { initiatorFromServices } from './identity';
+export type { Initiator } from './identity';
+export { requestInputSchema } from './actions/requestInput';

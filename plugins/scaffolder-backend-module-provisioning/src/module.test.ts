@@ -4,17 +4,31 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import { scaffolderModuleProvisioning } from './module';
 
 describe('scaffolderModuleProvisioning', () => {
-  it('registers the provisioning actions with the scaffolder', async () => {
+  const start = async (data: object) => {
     const addActions = jest.fn();
     await startTestBackend({
       extensionPoints: [[scaffolderActionsExtensionPoint, { addActions }]],
-      features: [
-        scaffolderModuleProvisioning,
-        catalogServiceMock.factory(),
-        mockServices.rootConfig.factory({ data: { provisioning: { clusters: [{ name: 'dev', environment: 'dev', auth: { type: 'inCluster' } }] } } }),
-      ],
+      features: [scaffolderModuleProvisioning, catalogServiceMock.factory(), mockServices.rootConfig.factory({ data })],
     });
-    const ids = addActions.mock.calls.flat().map((a: { id: string }) => a.id);
+    return addActions.mock.calls.flat().map((a: { id: string }) => a.id);
+  };
+  const clusters = [{ name: 'dev', environment: 'dev', auth: { type: 'inCluster' } }];
+
+  it('registers the provisioning actions with the scaffolder', async () => {
+    const ids = await start({
+      integrations: { github: [{ host: 'github.example', token: 't' }] },
+      provisioning: { clusters, gitops: { host: 'github.example', owner: 'acme', repo: 'gitops' } },
+    });
     expect(ids).toEqual(['provisioning:request:describe', 'provisioning:request:validate', 'provisioning:request:render', 'provisioning:github:pull-request']);
+  });
+
+  it('installs only the describe action without a GitOps repository', async () => {
+    expect(await start({ provisioning: { clusters } })).toEqual(['provisioning:request:describe']);
+  });
+
+  it('refuses to start when the GitOps host has no GitHub integration, naming the config path', async () => {
+    await expect(start({ provisioning: { clusters, gitops: { host: 'github.example', owner: 'acme', repo: 'gitops' } } })).rejects.toThrow(
+      "provisioning.gitops.host: integrations.github has no entry for host 'github.example'",
+    );
   });
 });

@@ -1,14 +1,16 @@
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { provisioningServiceRef } from '@kubeportal/plugin-provisioning-node';
 import { createDescribeRequestAction } from './actions/describeRequest';
 import { createOpenPullRequestAction } from './actions/openPullRequest';
 import { createRenderRequestAction } from './actions/renderRequest';
 import { createValidateRequestAction } from './actions/validateRequest';
-import { defaultPlannerFactory } from './planner';
+import { initiatorFromServices } from './identity';
 
 /**
- * Scaffolder module with the provisioning portal's actions.
+ * Scaffolder module with the provisioning portal's actions. They share the backend's one request planner (see
+ * `provisioningServiceRef`); without `provisioning.gitops` only the describe action is installed.
  *
  * @public
  */
@@ -19,17 +21,24 @@ export const scaffolderModuleProvisioning = createBackendModule({
     env.registerInit({
       deps: {
         scaffolder: scaffolderActionsExtensionPoint,
-        config: coreServices.rootConfig,
+        provisioning: provisioningServiceRef,
         logger: coreServices.logger,
+        auth: coreServices.auth,
+        userInfo: coreServices.userInfo,
         catalog: catalogServiceRef,
       },
-      async init({ scaffolder, config, logger, catalog }) {
-        const planner = defaultPlannerFactory(config, catalog, logger);
+      async init({ scaffolder, provisioning, logger, auth, userInfo, catalog }) {
+        scaffolder.addActions(createDescribeRequestAction());
+        if (!provisioning.gitops) {
+          logger.warn('provisioning.gitops is not configured: only provisioning:request:describe is installed');
+          return;
+        }
+        const planner = provisioning.gitops.planner;
+        const initiator = initiatorFromServices({ auth, userInfo, catalog });
         scaffolder.addActions(
-          createDescribeRequestAction(),
-          createValidateRequestAction({ planner }),
-          createRenderRequestAction({ planner }),
-          createOpenPullRequestAction({ planner, portalUrl: config.getOptionalString('app.baseUrl') }),
+          createValidateRequestAction({ planner, initiator }),
+          createRenderRequestAction({ planner, initiator }),
+          createOpenPullRequestAction({ planner, initiator, portalUrl: provisioning.config.portalUrl }),
         );
       },
     });

@@ -1,3 +1,4 @@
+import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -24,7 +25,11 @@ const entities: Entity[] = [
   {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Group',
-    metadata: { name: 'payments', namespace: 'default', annotations: { 'provisioning.kubeportal.io/project-leads': 'alice', 'provisioning.kubeportal.io/ad-groups': 'sg-payments-dev' } },
+    metadata: {
+      name: 'payments',
+      namespace: 'default',
+      annotations: { 'provisioning.kubeportal.io/project-leads': 'alice', 'provisioning.kubeportal.io/ad-groups': 'sg-payments-dev', 'provisioning.kubeportal.io/cost-centre': 'CC-1234' },
+    },
     spec: { type: 'team', children: [] },
   },
   { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'jdoe', namespace: 'default' }, spec: { memberOf: ['payments'] } },
@@ -51,6 +56,17 @@ describeWithKube('namespace template through the real scaffolder backend', () =>
         scaffolderPlugin,
         scaffolderModuleProvisioning,
         catalogServiceMock.factory({ entities }),
+        // who the initiator is and which teams they belong to: from the server, as sign-in resolved them
+        createServiceFactory({
+          service: coreServices.userInfo,
+          deps: {},
+          factory: () => ({
+            getUserInfo: async (credentials: any) => {
+              const user = credentials.principal.userEntityRef as string;
+              return { userEntityRef: user, ownershipEntityRefs: user === 'user:default/jdoe' ? [user, 'group:default/payments'] : [user] };
+            },
+          }),
+        }),
         mockServices.rootConfig.factory({
           data: {
             app: { baseUrl: 'http://portal.test' },
@@ -72,10 +88,10 @@ describeWithKube('namespace template through the real scaffolder backend', () =>
     await env?.stop();
   });
 
-  async function runTask(values: Record<string, unknown>) {
+  async function runTask(values: Record<string, unknown>, user = 'user:default/jdoe') {
     const created = await request(server)
       .post('/api/scaffolder/v2/tasks')
-      .set('Authorization', mockCredentials.user.header('user:default/jdoe'))
+      .set('Authorization', mockCredentials.user.header(user))
       .send({ templateRef: 'template:default/provisioning-namespace', values });
     expect(created.status).toBe(201);
     for (let i = 0; i < 200; i++) {
@@ -94,13 +110,11 @@ describeWithKube('namespace template through the real scaffolder backend', () =>
     name: 'payments-dev',
     team: 'group:default/payments',
     environment: 'dev',
-    costCentre: 'CC-1234',
     purpose: 'Payment service development',
     quota: { tier: 'S' },
     networkPreset: 'ingress',
     allowEgressTo: [],
     access: [{ group: 'sg-payments-dev', role: 'edit' }],
-    approvers: ['alice'],
   };
 
   it('goes from the form to a reviewed pull request, and a re-run updates it', async () => {
@@ -117,6 +131,7 @@ describeWithKube('namespace template through the real scaffolder backend', () =>
     });
     const files = execFileSync('git', ['-C', github.gitDir('acme/gitops'), 'ls-tree', '-r', '--name-only', 'provisioning/create/dev.ns.payments-dev'], { encoding: 'utf8' }).trim().split('\n');
     expect(files).toEqual([
+      '.kubeportal/spend/payments/dev/payments-dev.yaml',
       'CODEOWNERS',
       'clusters/dev/kustomization.yaml',
       'clusters/dev/namespaces/payments-dev/kustomization.yaml',
@@ -143,6 +158,14 @@ describeWithKube('namespace template through the real scaffolder backend', () =>
     expect(again.task.status).toBe('completed');
     expect(github.pulls('acme/gitops')).toHaveLength(1);
     expect(github.pulls('acme/gitops')[0].body).toContain('now with load tests');
+  });
+
+  it('refuses a user who is not in the team, and writes nothing', async () => {
+    github.resetCalls();
+    const { task, log } = await runTask({ ...values, name: 'not-theirs' }, 'user:default/mallory');
+    expect(task.status).toBe('failed');
+    expect(log).toContain("team: user:default/mallory is not a member of 'group:default/payments' and cannot request for it");
+    expect(Object.keys(github.calls()).filter(k => !k.startsWith('GET'))).toEqual([]);
   });
 
   it('fails with the message a user would see, and writes nothing, on a policy violation', async () => {

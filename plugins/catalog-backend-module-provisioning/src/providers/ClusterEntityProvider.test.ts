@@ -2,6 +2,7 @@ import { SchedulerServiceTaskInvocationDefinition } from '@backstage/backend-plu
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { EntityProviderConnection } from '@backstage/plugin-catalog-node';
+import { readProvisioningConfig } from '@kubeportal/plugin-provisioning-node';
 import { ClusterEntityProvider } from './ClusterEntityProvider';
 
 describe('ClusterEntityProvider', () => {
@@ -23,10 +24,10 @@ describe('ClusterEntityProvider', () => {
         await task.fn(new AbortController().signal);
       }),
     };
-    const provider = ClusterEntityProvider.fromConfig(config, {
-      logger: mockServices.logger.mock(),
-      taskRunner,
-    });
+    const scheduler = mockServices.scheduler.mock({ createScheduledTaskRunner: jest.fn(() => taskRunner) });
+    const provider = ClusterEntityProvider.fromConfig(readProvisioningConfig(config), { logger: mockServices.logger.mock(), scheduler });
+    // the schedule comes from configuration (provisioning.schedules.clusters), with its default
+    expect(scheduler.createScheduledTaskRunner).toHaveBeenCalledWith({ frequency: { seconds: 300 }, timeout: { seconds: 60 } });
     await provider.connect(connection);
 
     expect(taskRunner.run).toHaveBeenCalledWith(
@@ -42,12 +43,13 @@ describe('ClusterEntityProvider', () => {
     });
   });
 
-  it('refuses bad cluster configuration at start-up', () => {
-    expect(() =>
-      ClusterEntityProvider.fromConfig(
-        new ConfigReader({ provisioning: { clusters: [{ name: 'dev', auth: { type: 'inCluster' } }] } }),
-        { logger: mockServices.logger.mock(), taskRunner: { run: jest.fn() } },
-      ),
-    ).toThrow('provisioning.clusters[0].environment');
+  it('refuses bad cluster configuration at start-up, as a server error naming the config path', () => {
+    let error: Error | undefined;
+    try {
+      readProvisioningConfig(new ConfigReader({ provisioning: { clusters: [{ name: 'dev', auth: { type: 'inCluster' } }] } }));
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error).toMatchObject({ name: 'ProvisioningConfigError', message: expect.stringContaining('provisioning.clusters[0].environment') });
   });
 });

@@ -1,9 +1,8 @@
-import { LoggerService, SchedulerServiceTaskRunner } from '@backstage/backend-plugin-api';
+import { LoggerService, SchedulerService, SchedulerServiceTaskRunner } from '@backstage/backend-plugin-api';
 import { ANNOTATION_LOCATION, ANNOTATION_ORIGIN_LOCATION, ResourceEntity } from '@backstage/catalog-model';
-import { Config } from '@backstage/config';
 import { EntityProvider, EntityProviderConnection } from '@backstage/plugin-catalog-node';
 import { CATALOG_KEYS, LABELS } from '@kubeportal/plugin-provisioning-common';
-import { ClusterConnection, readClusterConnections } from '@kubeportal/plugin-provisioning-node';
+import { ClusterConnection, ProvisioningConfig } from '@kubeportal/plugin-provisioning-node';
 
 /** Entity `spec.type` of the clusters this provider emits. */
 export const CLUSTER_ENTITY_TYPE = 'kubernetes-cluster';
@@ -17,14 +16,16 @@ export const CLUSTER_ENTITY_TYPE = 'kubernetes-cluster';
 export class ClusterEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
 
-  /** Builds the provider from `provisioning.clusters` and `provisioning.platformTeam`. */
+  /**
+   * Builds the provider from the configuration read at start-up (`provisioning.clusters`,
+   * `provisioning.platformTeam`), refreshed on the schedule `provisioning.schedules.clusters`.
+   */
   static fromConfig(
-    config: Config,
-    options: { logger: LoggerService; taskRunner: SchedulerServiceTaskRunner },
+    config: ProvisioningConfig,
+    options: { logger: LoggerService; scheduler: SchedulerService },
   ): ClusterEntityProvider {
-    const clusters = readClusterConnections(config);
-    const owner = config.getOptionalString('provisioning.platformTeam') ?? 'group:default/platform';
-    return new ClusterEntityProvider(clusters, owner, options.logger, options.taskRunner);
+    const taskRunner = options.scheduler.createScheduledTaskRunner(config.schedules.clusters);
+    return new ClusterEntityProvider(config.clusters, config.platformTeam, options.logger, taskRunner);
   }
 
   private constructor(

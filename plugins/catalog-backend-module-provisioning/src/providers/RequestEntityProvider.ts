@@ -1,8 +1,9 @@
-import { LoggerService, SchedulerServiceTaskRunner } from '@backstage/backend-plugin-api';
+import { createHash } from 'node:crypto';
+import { LoggerService, SchedulerService, SchedulerServiceTaskRunner } from '@backstage/backend-plugin-api';
 import { ANNOTATION_LOCATION, ANNOTATION_ORIGIN_LOCATION, ResourceEntity } from '@backstage/catalog-model';
 import { EntityProvider, EntityProviderConnection } from '@backstage/plugin-catalog-node';
-import { CATALOG_KEYS, LABELS } from '@kubeportal/plugin-provisioning-common';
-import { GitOpsPullRequestWriter, GitOpsRepositoryConfig } from '@kubeportal/plugin-provisioning-node';
+import { CATALOG_KEYS, LABELS, parseRequestBranch, REQUEST_BRANCH_PREFIX } from '@kubeportal/plugin-provisioning-common';
+import { GitOpsPullRequestWriter, GitOpsRepositoryConfig, ProvisioningService, RequestPullRequest } from '@kubeportal/plugin-provisioning-node';
 
 /** Entity `spec.type` of provisioning requests. */
 export const REQUEST_ENTITY_TYPE = 'provisioning-request';
@@ -10,23 +11,51 @@ export const REQUEST_ENTITY_TYPE = 'provisioning-request';
 /** Where a request stands, as far as GitHub knows. */
 export type RequestStatus = 'pull-request-open' | 'changes-requested' | 'approved' | 'merged' | 'rejected';
 
+/** How long closed request pull requests stay in the catalog. */
+const RECENT_DAYS = 90;
+
 /**
- * Emits every provisioning request (one per pull request branch `provisioning/<action>/<request id>`) as a
- * catalog `Resource` of type `provisioning-request`, owned by the team, depending on its cluster, with its status
- * (pull request open, changes requested, approved, merged, rejected) and a link to the pull request. Refreshed
- * on a schedule; a failed refresh keeps the last state and is logged.
+ * Emits every provisioning request (one per request branch `provisioning/<action>/<request id>`) as a catalog
+ * `Resource` of type `provisioning-request`, owned by the team, depending on its cluster, with its status (pull
+ * request open, changes requested, approved, merged, rejected) and a link to the pull request. It reads every
+ * page of pull requests (open ones, and closed ones of the last 90 days) and takes only those the portal opened:
+ * a branch that parses as a request branch and a pull request whose author is the portal's own GitHub account.
+ * Refreshed on the schedule `provisioning.schedules.requests`; a failed refresh keeps the last state and is logged.
  *
  * @public
  */
 export class RequestEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
+  private portalLogin?: Promise<string>;
 
-  constructor(
+  /** Builds the provider from the shared provisioning service; `undefined` without `provisioning.gitops`. */
+  static fromConfig(
+    provisioning: ProvisioningService,
+    options: { logger: LoggerService; scheduler: SchedulerService; now?: () => Date },
+  ): RequestEntityProvider | undefined {
+    const { gitops } = provisioning;
+    if (!gitops || !provisioning.config.gitops) return undefined;
+    return new RequestEntityProvider({
+      gitops: provisioning.config.gitops,
+      writer: gitops.writer,
+      portalLogin: async () => (await gitops.octokit.users.getAuthenticated()).data.login,
+      platformTeam: provisioning.config.platformTeam,
+      logger: options.logger,
+      taskRunner: options.scheduler.createScheduledTaskRunner(provisioning.config.schedules.requests),
+      now: options.now,
+    });
+  }
+
+  private constructor(
     private readonly options: {
       gitops: GitOpsRepositoryConfig;
-      writer: () => Promise<GitOpsPullRequestWriter>;
+      writer: GitOpsPullRequestWriter;
+      /** The GitHub login the portal writes as (its pull requests' author). */
+      portalLogin: () => Promise<string>;
+      platformTeam: string;
       logger: LoggerService;
       taskRunner: SchedulerServiceTaskRunner;
+      now?: () => Date;
     },
   ) {}
 
@@ -51,19 +80,23 @@ export class RequestEntityProvider implements EntityProvider {
   /** Reads the request pull requests and replaces this provider's entities with them. */
   async refresh(): Promise<void> {
     if (!this.connection) throw new Error(`${this.getProviderName()} is not connected yet`);
-    const { gitops } = this.options;
-    const writer = await this.options.writer();
-    const pulls = await writer.requestPullRequests(gitops.owner, gitops.repo, 'provisioning/');
-    const byRequest = new Map<string, (typeof pulls)[number]>();
+    const { gitops, writer } = this.options;
+    this.portalLogin ??= this.options.portalLogin();
+    this.portalLogin.catch(() => (this.portalLogin = undefined));
+    const author = await this.portalLogin;
+    const since = new Date((this.options.now?.() ?? new Date()).getTime() - RECENT_DAYS * 86_400_000).toISOString();
+    const pulls = await writer.requestPullRequests(gitops.owner, gitops.repo, REQUEST_BRANCH_PREFIX, { author, since });
+    const byRequest = new Map<string, { pull: RequestPullRequest; action: string; id: string }>();
     for (const pull of pulls) {
-      const id = pull.branch.split('/').slice(2).join('/');
-      const key = `${pull.branch.split('/')[1]}.${id}`;
-      if (!byRequest.has(key)) byRequest.set(key, pull); // newest first
+      const parsed = parseRequestBranch(pull.branch);
+      if (!parsed) continue;
+      const key = `${parsed.action}.${parsed.id}`;
+      if (!byRequest.has(key)) byRequest.set(key, { pull, ...parsed }); // newest first
     }
     const location = `url:${gitops.host}/${gitops.owner}/${gitops.repo}`;
     await this.connection.applyMutation({
       type: 'full',
-      entities: [...byRequest.values()].map(pull => ({ locationKey: this.getProviderName(), entity: toEntity(pull, location) })),
+      entities: [...byRequest.values()].map(r => ({ locationKey: this.getProviderName(), entity: toEntity(r, location, this.options.platformTeam) })),
     });
     this.options.logger.info(`${this.getProviderName()}: ${byRequest.size} requests`);
   }
@@ -78,11 +111,8 @@ export function statusOf(pull: { state: 'open' | 'closed'; merged: boolean; appr
   return 'pull-request-open';
 }
 
-function toEntity(
-  pull: Awaited<ReturnType<GitOpsPullRequestWriter['requestPullRequests']>>[number],
-  location: string,
-): ResourceEntity {
-  const [, action, id] = pull.branch.split('/');
+function toEntity(request: { pull: RequestPullRequest; action: string; id: string }, location: string, platformTeam: string): ResourceEntity {
+  const { pull, action, id } = request;
   const label = (prefix: string) => pull.labels.find(l => l.startsWith(prefix))?.slice(prefix.length);
   const team = label('team:');
   const cluster = label('cluster:');
@@ -91,7 +121,7 @@ function toEntity(
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Resource',
     metadata: {
-      name: `${action}.${id}`.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 63),
+      name: entityName(`${action}.${id}`),
       title: pull.title,
       description: `${pull.title}: ${status.replace(/-/g, ' ')} (pull request #${pull.number})`,
       annotations: {
@@ -109,8 +139,15 @@ function toEntity(
     },
     spec: {
       type: REQUEST_ENTITY_TYPE,
-      owner: team ? `group:default/${team}` : 'group:default/platform',
-      ...(cluster ? { dependsOn: [`resource:default/${cluster}`] } : {}),
+      owner: team && /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(team) ? `group:default/${team}` : platformTeam,
+      ...(cluster && /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(cluster) ? { dependsOn: [`resource:default/${cluster}`] } : {}),
     },
   };
+}
+
+/** A valid entity name (at most 63 characters of `[A-Za-z0-9._-]`, alphanumeric at both ends), stable for an id. */
+function entityName(value: string): string {
+  if (value.length <= 63) return value;
+  const hash = createHash('sha256').update(value).digest('hex').slice(0, 8);
+  return `${value.slice(0, 54).replace(/[^A-Za-z0-9]+$/, '')}-${hash}`;
 }

@@ -1,17 +1,20 @@
-import { HttpAuthService, LoggerService, RootConfigService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import { AuthService, HttpAuthService, LoggerService, UserInfoService } from '@backstage/backend-plugin-api';
+import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { dropBlankFields, formatMoney, quotaChoiceSchema, quotaCost, quotaProblems, resolveQuota, zodProblems } from '@kubeportal/plugin-provisioning-common';
-import { catalogTeams, ClusterConnection, lookupNamespace, readClusterConnections, readPlatformSettings, RequestPlanner } from '@kubeportal/plugin-provisioning-node';
+import { catalogTeams, ProvisioningService, publicMessage, requesterOf } from '@kubeportal/plugin-provisioning-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 
 /** Dependencies of the provisioning REST router. */
 export interface RouterOptions {
-  config: RootConfigService;
+  /** The backend's provisioning service: configuration read once, cluster clients, planner. */
+  provisioning: ProvisioningService;
   logger: LoggerService;
+  auth: AuthService;
   httpAuth: HttpAuthService;
+  userInfo: UserInfoService;
   catalog: CatalogService;
 }
 
@@ -19,10 +22,9 @@ const previewBody = z.object({ request: z.record(z.string(), z.unknown()) });
 
 /** Builds the provisioning REST router: health, clusters, tiers and request preview. */
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { config, logger, httpAuth, catalog } = options;
-  // read and validated once, at start-up: a bad configuration names its path and stops the backend
-  const settings = readPlatformSettings(config);
-  const clusters: ClusterConnection[] = readClusterConnections(config);
+  const { provisioning, logger, auth, httpAuth, userInfo, catalog } = options;
+  // read and validated once, at start-up (createProvisioningService): a bad configuration stops the backend
+  const { settings } = provisioning.config;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
 
@@ -31,22 +33,22 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   });
 
   // Clusters with their health; one that is down or denies access is reported as such, the others are served.
-  router.get('/clusters', async (_req, res) => {
-    const items = await Promise.all(
-      clusters.map(async cluster => {
-        const probe = await lookupNamespace(cluster, 'kube-system');
-        return {
-          name: cluster.name,
-          title: cluster.title ?? cluster.name,
-          environment: cluster.environment,
-          site: cluster.site,
-          storageClasses: cluster.storageClasses,
-          networks: cluster.networks,
-          health: probe.state === 'unreachable' ? 'unreachable' : 'ok',
-          ...(probe.state === 'unreachable' ? { message: probe.reason } : {}),
-        };
-      }),
-    );
+  // Each cluster answers within its own timeout. Only the platform team sees the clusters' own error messages.
+  router.get('/clusters', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const { ownershipEntityRefs } = await userInfo.getUserInfo(credentials);
+    const isPlatform = ownershipEntityRefs.includes(provisioning.config.platformTeam);
+    const health = await provisioning.clusters.health();
+    const items = health.map(({ cluster, error }) => ({
+      name: cluster.name,
+      title: cluster.title ?? cluster.name,
+      environment: cluster.environment,
+      site: cluster.site,
+      storageClasses: cluster.storageClasses,
+      networks: cluster.networks,
+      health: error ? 'unreachable' : 'ok',
+      ...(error ? { errorType: error.errorType, message: isPlatform ? error.message : publicMessage(cluster.name, error) } : {}),
+    }));
     res.json({ items });
   });
 
@@ -84,9 +86,11 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.post('/preview', async (req, res) => {
     const body = previewBody.safeParse(req.body);
     if (!body.success) throw new InputError('request: the body must be { "request": { ... } }');
-    const credentials = await httpAuth.credentials(req);
-    const planner = RequestPlanner.fromConfig(config, { teams: catalogTeams(catalog, credentials), logger });
-    const plan = await planner.plan(body.data.request);
+    const planner = provisioning.gitops?.planner;
+    if (!planner) throw new ServiceUnavailableError('provisioning.gitops is not configured, so requests cannot be previewed');
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const requester = await requesterOf(credentials, { auth, userInfo });
+    const plan = await planner.plan(body.data.request, { requester, teams: catalogTeams(catalog, credentials) });
     res.json({
       requestId: plan.result.requestId,
       title: plan.result.title,
@@ -99,10 +103,12 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
         teamAfter: formatMoney(plan.policy.teamMonthlyAfter, plan.result.cost.currency),
         teamBudget: plan.policy.teamBudget === undefined ? null : formatMoney(plan.policy.teamBudget, plan.result.cost.currency),
       },
+      baseSha: plan.base.sha,
       violations: plan.policy.violations,
+      problems: plan.problems,
     });
   });
 
-  logger.info(`Provisioning API ready with ${clusters.length} clusters`);
+  logger.info(`Provisioning API ready with ${provisioning.clusters.clusters.length} clusters`);
   return router;
 }

@@ -20,6 +20,8 @@ export function fakeProvisioningApi(overrides: Partial<ProvisioningApi> = {}): P
       summary: [],
       cost: { before: '0.00 EUR', after: '57.00 EUR', teamAfter: '57.00 EUR', teamBudget: '1000.00 EUR' },
       violations: [],
+      problems: [],
+      baseSha: '0000000000000000000000000000000000000000',
     }),
     checkQuota: async quota =>
       'custom' in quota && quota.custom.requestsCpu === '6'

@@ -33,6 +33,10 @@ export interface RequestPreview {
   summary: Array<{ label: string; value: string }>;
   cost: { before: string; after: string; teamAfter: string; teamBudget: string | null };
   violations: Array<{ path: string; rule: string; message: string }>;
+  /** Every problem that would stop the pull request (policy and live checks), each with its field. */
+  problems: Array<{ path: string; rule?: string; message: string }>;
+  /** The commit of the GitOps branch the preview was planned on. */
+  baseSha: string;
 }
 
 /**

@@ -1,17 +1,17 @@
-/** Requests the actions' examples use (and their tests run). */
+/**
+ * Requests the actions' examples use (and their tests run). No requester, cost centre or approvers: those come
+ * from the signed-in user and the team's catalog entry.
+ */
 export const exampleNamespaceRequest = {
   kind: 'namespace',
   cluster: 'dev',
   name: 'payments-dev',
   team: 'group:default/payments',
-  requester: 'user:default/jdoe',
   environment: 'dev',
-  costCentre: 'CC-1234',
   purpose: 'Payment service development',
   quota: { tier: 'S' },
   networkPolicy: { preset: 'ingress', allowEgressTo: [] },
   access: [{ group: 'sg-payments-dev', role: 'edit' }],
-  approvers: ['alice'],
 };
 
 export const exampleVmRequest = {
@@ -19,7 +19,6 @@ export const exampleVmRequest = {
   cluster: 'dev',
   namespace: 'payments-dev',
   name: 'legacy-db',
-  requester: 'user:default/jdoe',
   purpose: 'Legacy database moved from OpenVZ',
   cpu: 2,
   memory: '2Gi',

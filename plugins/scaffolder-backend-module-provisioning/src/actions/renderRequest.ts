@@ -3,17 +3,19 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { describeCostChange, formatMoney } from '@kubeportal/plugin-provisioning-common';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { PlannerFactory } from '../planner';
-import { REQUEST_INPUT_DESCRIPTION } from './requestInput';
+import { RequestPlanner } from '@kubeportal/plugin-provisioning-node';
+import { Initiator } from '../identity';
+import { requestInputSchema } from './requestInput';
 import { renderExamples } from './renderRequest.examples';
 
 /**
- * `provisioning:request:render`: renders a request against the GitOps repository and writes the files into the
- * task workspace; outputs the file list, the cost and a summary.
+ * `provisioning:request:render`: renders a request against the GitOps repository (the task's plan: the same
+ * commit the validate step checked) and writes the files into the task workspace; outputs the file list, the
+ * cost and a summary.
  *
  * @public
  */
-export function createRenderRequestAction(options: { planner: PlannerFactory }) {
+export function createRenderRequestAction(options: { planner: RequestPlanner; initiator: Initiator }) {
   return createTemplateAction({
     id: 'provisioning:request:render',
     description: 'Renders a provisioning request into GitOps files in the workspace, with its cost and summary.',
@@ -21,7 +23,7 @@ export function createRenderRequestAction(options: { planner: PlannerFactory }) 
     supportsDryRun: true,
     schema: {
       input: {
-        request: z => z.record(z.string(), z.unknown()).describe(REQUEST_INPUT_DESCRIPTION),
+        request: z => requestInputSchema as unknown as ReturnType<typeof z.unknown>,
         targetPath: z => z.string().default('gitops').describe('Workspace folder to write the files into'),
       },
       output: {
@@ -33,8 +35,8 @@ export function createRenderRequestAction(options: { planner: PlannerFactory }) 
       },
     },
     async handler(ctx) {
-      const planner = await options.planner(() => ctx.getInitiatorCredentials());
-      const plan = await planner.plan(ctx.input.request);
+      const who = await options.initiator(await ctx.getInitiatorCredentials());
+      const plan = await options.planner.plan(ctx.input.request, who);
       const target = resolveSafeChildPath(ctx.workspacePath, ctx.input.targetPath ?? 'gitops');
       for (const change of plan.result.changes) {
         const file = resolveSafeChildPath(target, change.path);

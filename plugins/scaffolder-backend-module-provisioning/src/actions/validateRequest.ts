@@ -1,43 +1,40 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { formatMoney } from '@kubeportal/plugin-provisioning-common';
-import { PlannerFactory } from '../planner';
-import { REQUEST_INPUT_DESCRIPTION } from './requestInput';
+import { describeProblems, RequestPlanner } from '@kubeportal/plugin-provisioning-node';
+import { Initiator } from '../identity';
+import { requestInputSchema } from './requestInput';
 import { validateExamples } from './validateRequest.examples';
 
 /**
- * `provisioning:request:validate`: checks a request against the schemas, the policy and live facts (the name is
- * free on the cluster and in open pull requests). Fails listing every violation.
+ * `provisioning:request:validate`: plans the request on the GitOps branch as it is now and checks it against the
+ * schemas, the policy and live facts (the name is free on the cluster and in open pull requests). Fails listing
+ * every violation. The plan is kept, so the render and pull-request steps of the same task use the same one.
  *
  * @public
  */
-export function createValidateRequestAction(options: { planner: PlannerFactory }) {
+export function createValidateRequestAction(options: { planner: RequestPlanner; initiator: Initiator }) {
   return createTemplateAction({
     id: 'provisioning:request:validate',
     description: 'Checks a provisioning request against the schemas, the platform policy, the cluster and open pull requests.',
     examples: validateExamples,
     supportsDryRun: true,
     schema: {
-      input: { request: z => z.record(z.string(), z.unknown()).describe(REQUEST_INPUT_DESCRIPTION) },
+      input: { request: z => requestInputSchema as unknown as ReturnType<typeof z.unknown> },
       output: {
         requestId: z => z.string().describe('Stable id of the request'),
         monthlyCost: z => z.string().describe('Monthly cost of the namespace after the change'),
+        baseSha: z => z.string().describe('Commit of the GitOps branch the request was checked on'),
       },
     },
     async handler(ctx) {
-      const planner = await options.planner(() => ctx.getInitiatorCredentials());
-      const plan = await planner.plan(ctx.input.request);
-      const live = await planner.liveProblems(plan);
-      const violations = [
-        ...plan.policy.violations.map(v => `${v.path}: ${v.message} [${v.rule}]`),
-        ...live.map(p => `${p.path}: ${p.message}`),
-      ];
-      if (violations.length > 0) {
-        throw new InputError(`The request breaks ${violations.length} rule${violations.length === 1 ? '' : 's'}: ${violations.join('; ')}`);
-      }
-      ctx.logger.info(`Request ${plan.result.requestId} passes every check`);
+      const who = await options.initiator(await ctx.getInitiatorCredentials());
+      const plan = await options.planner.plan(ctx.input.request, who);
+      if (plan.problems.length > 0) throw new InputError(describeProblems(plan.problems));
+      ctx.logger.info(`Request ${plan.result.requestId} passes every check at ${plan.base.sha.slice(0, 12)}`);
       ctx.output('requestId', plan.result.requestId);
       ctx.output('monthlyCost', formatMoney(plan.result.cost.after.total, plan.result.cost.currency));
+      ctx.output('baseSha', plan.base.sha);
     },
   });
 }

@@ -32,6 +32,29 @@ describe('QuotaTierPicker', () => {
     expect(onChange).toHaveBeenCalledWith({ tier: 'S' });
   });
 
+  it('offers every quota field for custom values, services and load balancers included', async () => {
+    const onChange = jest.fn();
+    const custom = {
+      requestsCpu: '2', limitsCpu: '4', requestsMemory: '4Gi', limitsMemory: '8Gi', requestsStorage: '50Gi',
+      persistentVolumeClaims: 5, pods: 20, services: 5, loadBalancers: 1, nodePorts: 2,
+    };
+    await renderInTestApp(
+      <TestApiProvider apis={[[provisioningApiRef, fakeProvisioningApi()]]}>
+        <QuotaTierPicker {...fieldProps(onChange, { custom } as any)} schema={{ title: 'Quota' }} />
+      </TestApiProvider>,
+    );
+    // every field of the quota table, in its order, each showing its value
+    const expected = [
+      ['CPU requests', '2'], ['CPU limits', '4'], ['Memory requests', '4Gi'], ['Memory limits', '8Gi'], ['Storage', '50Gi'],
+      ['PVCs', '5'], ['Pods', '20'], ['Services', '5'], ['Load balancers', '1'], ['Node ports', '2'],
+    ];
+    const fields = (await screen.findAllByRole('textbox')) as HTMLInputElement[];
+    expect(fields.map(field => field.value)).toEqual(expected.map(([, value]) => value));
+    expect(expected.map(([label]) => screen.getByLabelText(label))).toEqual(fields);
+    fireEvent.change(screen.getByLabelText('Node ports'), { target: { value: '3' } });
+    expect(onChange).toHaveBeenLastCalledWith({ custom: { ...custom, nodePorts: 3 } });
+  });
+
   it('checks custom values as they are typed and shows the cost', async () => {
     const custom = { requestsCpu: '6', limitsCpu: '4', requestsMemory: '4Gi', limitsMemory: '8Gi', requestsStorage: '50Gi', persistentVolumeClaims: 5, pods: 20, services: 5 };
     await renderInTestApp(

@@ -1,5 +1,6 @@
 import { useApi } from '@backstage/frontend-plugin-api';
 import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
+import { QUOTA_FIELDS, QuotaUnit } from '@kubeportal/plugin-provisioning-common';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import FormControl from '@mui/material/FormControl';
@@ -18,17 +19,8 @@ const describe = (tier: TierSummary) => {
   return `${q.requestsCpu} CPU, ${q.requestsMemory} memory, ${q.requestsStorage} storage, ${q.pods} pods — ${tier.monthlyCost} a month`;
 };
 
-/** The custom quota fields, in form order: key, label, whether it is a count. */
-const CUSTOM_FIELDS: Array<[string, string, boolean]> = [
-  ['requestsCpu', 'CPU requests', false],
-  ['limitsCpu', 'CPU limits', false],
-  ['requestsMemory', 'Memory requests', false],
-  ['limitsMemory', 'Memory limits', false],
-  ['requestsStorage', 'Storage', false],
-  ['persistentVolumeClaims', 'PVCs', true],
-  ['pods', 'Pods', true],
-  ['services', 'Services', true],
-];
+/** What to type into a custom quota field of each unit. */
+const HINTS: Record<QuotaUnit, string> = { cpu: 'cores, e.g. 2 or 500m', bytes: 'e.g. 4Gi or 512Mi', count: 'a number' };
 
 /**
  * Scaffolder field: a quota tier as the platform team configured them (with each tier's monthly cost), or custom
@@ -68,7 +60,7 @@ export const QuotaTierPicker = (props: FieldExtensionComponentProps<QuotaChoice>
           const value = e.target.value;
           if (value === 'custom') {
             const base = (tiers?.find(t => t.name === selected) ?? tiers?.[0])?.quota ?? {};
-            onChange({ custom: Object.fromEntries(CUSTOM_FIELDS.map(([key]) => [key, base[key] as string | number])) });
+            onChange({ custom: Object.fromEntries(QUOTA_FIELDS.map(({ field }) => [field, base[field] as string | number])) });
           } else {
             onChange({ tier: value });
           }
@@ -81,14 +73,15 @@ export const QuotaTierPicker = (props: FieldExtensionComponentProps<QuotaChoice>
       </RadioGroup>
       {custom && (
         <Box sx={{ display: 'grid', gridTemplateColumns: 'repeat(4, 1fr)', gap: 2, mt: 1 }}>
-          {CUSTOM_FIELDS.map(([key, label, count]) => (
+          {QUOTA_FIELDS.map(({ field, label, unit, description }) => (
             <TextField
-              key={key}
+              key={field}
               label={label}
-              value={custom[key] ?? ''}
-              error={!!problemOf(key)}
-              helperText={problemOf(key) ?? (count ? 'a number' : 'e.g. 2, 500m, 4Gi')}
-              onChange={e => onChange({ custom: { ...custom, [key]: count && /^\d+$/.test(e.target.value) ? Number(e.target.value) : e.target.value } })}
+              title={description}
+              value={custom[field] ?? ''}
+              error={!!problemOf(field)}
+              helperText={problemOf(field) ?? HINTS[unit]}
+              onChange={e => onChange({ custom: { ...custom, [field]: unit === 'count' && /^\d+$/.test(e.target.value) ? Number(e.target.value) : e.target.value } })}
             />
           ))}
         </Box>

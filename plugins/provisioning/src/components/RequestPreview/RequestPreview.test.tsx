@@ -6,11 +6,11 @@ import { namespaceRequestFromForm } from './namespaceRequest';
 import { RequestPreview } from './RequestPreview';
 
 describe('RequestPreview', () => {
-  const form = { cluster: 'resource:default/dev', name: 'payments-dev', team: 'group:default/payments', environment: 'dev', quota: { tier: 'S' }, networkPreset: 'isolated', approvers: ['alice'] };
+  const form = { cluster: 'resource:default/dev', name: 'payments-dev', team: 'group:default/payments', environment: 'dev', quota: { tier: 'S' }, networkPreset: 'isolated' };
 
   it('builds the request the namespace template builds', () => {
-    expect(namespaceRequestFromForm(form, 'user:default/jdoe')).toMatchObject({
-      kind: 'namespace', cluster: 'dev', name: 'payments-dev', requester: 'user:default/jdoe', quota: { tier: 'S' }, networkPolicy: { preset: 'isolated', allowEgressTo: [] },
+    expect(namespaceRequestFromForm(form)).toMatchObject({
+      kind: 'namespace', cluster: 'dev', name: 'payments-dev', quota: { tier: 'S' }, networkPolicy: { preset: 'isolated', allowEgressTo: [] },
     });
   });
 
@@ -23,7 +23,7 @@ describe('RequestPreview', () => {
     );
     fireEvent.click(screen.getByRole('button', { name: 'Preview the pull request' }));
     expect(await screen.findByText('clusters/dev/namespaces/payments-dev/namespace.yaml')).toBeInTheDocument();
-    expect(screen.getByText(/monthly cost 0.00 EUR → 57.00 EUR; team after this change 57.00 EUR of 1000.00 EUR\. All policy checks pass\./)).toBeInTheDocument();
+    expect(screen.getByText(/monthly cost 0.00 EUR → 57.00 EUR; team after this change 57.00 EUR of 1000.00 EUR\. All checks pass\./)).toBeInTheDocument();
     expect(preview).toHaveBeenCalledWith(expect.objectContaining({ kind: 'namespace', name: 'payments-dev' }));
   });
 

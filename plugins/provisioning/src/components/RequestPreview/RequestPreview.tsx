@@ -1,4 +1,4 @@
-import { identityApiRef, useApi } from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
@@ -14,7 +14,6 @@ import { namespaceRequestFromForm } from './namespaceRequest';
  */
 export const RequestPreview = (props: FieldExtensionComponentProps<string>) => {
   const api = useApi(provisioningApiRef);
-  const identity = useApi(identityApiRef);
   const [preview, setPreview] = useState<Preview>();
   const [error, setError] = useState<string>();
   const [loading, setLoading] = useState(false);
@@ -24,8 +23,7 @@ export const RequestPreview = (props: FieldExtensionComponentProps<string>) => {
     setLoading(true);
     setError(undefined);
     try {
-      const { userEntityRef } = await identity.getBackstageIdentity();
-      setPreview(await api.preview(namespaceRequestFromForm(form, userEntityRef)));
+      setPreview(await api.preview(namespaceRequestFromForm(form)));
     } catch (e) {
       setPreview(undefined);
       // the backend's own message names the field and the rule
@@ -44,10 +42,10 @@ export const RequestPreview = (props: FieldExtensionComponentProps<string>) => {
       {error && <Alert severity="error">{error}</Alert>}
       {preview && (
         <Box>
-          <Alert severity={preview.violations.length === 0 ? 'success' : 'warning'} sx={{ mb: 1 }}>
+          <Alert severity={preview.problems.length === 0 ? 'success' : 'warning'} sx={{ mb: 1 }}>
             {preview.title} — monthly cost {preview.cost.before} → {preview.cost.after}; team after this change {preview.cost.teamAfter}
             {preview.cost.teamBudget ? ` of ${preview.cost.teamBudget}` : ''}.{' '}
-            {preview.violations.length === 0 ? 'All policy checks pass.' : preview.violations.map(v => `${v.path}: ${v.message}`).join('; ')}
+            {preview.problems.length === 0 ? 'All checks pass.' : preview.problems.map(p => `${p.path}: ${p.message}`).join('; ')}
           </Alert>
           {preview.files.map(file => (
             <Box component="details" key={file.path} sx={{ mb: 0.5 }}>
