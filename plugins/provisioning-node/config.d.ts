@@ -53,6 +53,8 @@ export interface Config {
       repo: string;
       /** Branch pull requests target (default main). */
       branch?: string;
+      /** GitHub login the portal writes as (default: asked of GitHub; a GitHub App sets `<app-slug>[bot]`). */
+      author?: string;
     };
     /** Schedules of the background tasks. */
     schedules?: {

@@ -21,3 +21,4 @@ export type { RequestPlan, RequestPlannerOptions, Requester, TeamDirectory, Team
 export { catalogTeams, requesterOf } from './catalog/catalogTeams';
 export { createProvisioningService, provisioningServiceRef } from './service/provisioningService';
 export type { ProvisioningService } from './service/provisioningService';
+export { main as runProvisioningCli } from './cli/main';

@@ -11,7 +11,7 @@ jest.setTimeout(300_000);
 const settings = parsePlatformSettings({ clusters: [{ name: 'dev', environment: 'dev' }] });
 const namespace = {
   kind: 'namespace', cluster: 'dev', name: 'payments', team: 'payments', requester: 'jdoe', environment: 'dev',
-  costCentre: 'cc', purpose: 'flux test', quota: { tier: 'S' }, approvers: ['alice'],
+  costCentre: 'cc', purpose: 'flux test', quota: { tier: 'S' },
 };
 
 describeWithKube('real Flux controllers syncing from the GitHub emulator', () => {

@@ -65,7 +65,7 @@ describeWithKube('startKubeTestEnv', () => {
     let repo = new Map<string, string>();
     repo = applyChanges(repo, renderRequest(parseRequest({
       kind: 'namespace', cluster: 'dev', name: 'payments', team: 'payments', requester: 'jdoe', environment: 'dev',
-      costCentre: 'cc', purpose: 'test', quota: { tier: 'M' }, approvers: ['alice'],
+      costCentre: 'cc', purpose: 'test', quota: { tier: 'M' },
     }), { settings, repo }).changes);
     const vmChanges = renderRequest(parseRequest({
       kind: 'vm', cluster: 'dev', namespace: 'payments', name: 'legacy', requester: 'jdoe', purpose: 'test', cpu: 2, memory: '2Gi',

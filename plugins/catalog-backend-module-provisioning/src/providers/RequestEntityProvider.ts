@@ -38,7 +38,17 @@ export class RequestEntityProvider implements EntityProvider {
     return new RequestEntityProvider({
       gitops: provisioning.config.gitops,
       writer: gitops.writer,
-      portalLogin: async () => (await gitops.octokit.users.getAuthenticated()).data.login,
+      portalLogin: async () => {
+        const configured = provisioning.config.gitops?.author;
+        if (configured) return configured;
+        try {
+          return (await gitops.octokit.users.getAuthenticated()).data.login;
+        } catch (error) {
+          throw new Error(
+            `Cannot tell which pull requests the portal opened: GET /user failed (${(error as Error).message}); a GitHub App must set provisioning.gitops.author to '<app-slug>[bot]'`,
+          );
+        }
+      },
       platformTeam: provisioning.config.platformTeam,
       logger: options.logger,
       taskRunner: options.scheduler.createScheduledTaskRunner(provisioning.config.schedules.requests),

@@ -31,6 +31,11 @@ export interface GitOpsRepositoryConfig {
   repo: string;
   /** Branch pull requests target. */
   branch: string;
+  /**
+   * The GitHub login the portal writes as: its pull requests' author. Default: asked of GitHub with the token
+   * (`GET /user`); a GitHub App must set it, as `<app-slug>[bot]`.
+   */
+  author?: string;
 }
 
 /** A schedule under `provisioning.schedules.<task>`: how often, and how long one run may take. */
@@ -62,6 +67,7 @@ const gitopsSchema = z
     owner: z.string().min(1).max(100).regex(nameRule, 'must be a GitHub owner name'),
     repo: z.string().min(1).max(100).regex(nameRule, 'must be a GitHub repository name'),
     branch: z.string().min(1).max(255).regex(/^(?!.*\.\.)[A-Za-z0-9._/-]+$/, 'must be a branch name').default('main'),
+    author: z.string().min(1).max(100).regex(/^[A-Za-z0-9-]+(\[bot\])?$/, 'must be a GitHub login (an app is <slug>[bot])').optional(),
   })
   .strict();
 
