@@ -1,4 +1,4 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac, createVerify, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -37,6 +37,22 @@ export interface GitHubEmulatorOptions {
   /** Webhook deliveries (pull_request, pull_request_review, push). */
   webhook?: { url: string; secret: string };
   port?: number;
+  /** Time added to every API call before it is answered, as a network round trip to GitHub would (benchmarks). Default 0. */
+  latencyMs?: number;
+  /**
+   * GitHub Apps: the app authenticates with a JWT signed by its private key (RS256, `iss` = app id), lists its
+   * installations and gets installation tokens (one hour), which then act as `<slug>[bot]`.
+   */
+  apps?: GitHubAppOptions[];
+}
+
+/** A GitHub App the emulator knows. */
+export interface GitHubAppOptions {
+  appId: number;
+  slug: string;
+  /** PEM of the app's public key (the private key stays with the client). */
+  publicKeyPem: string;
+  installations: Array<{ id: number; owner: string; suspended?: boolean }>;
 }
 
 /** A call to the emulator, as counted: `METHOD /route/{template}`. */
@@ -89,6 +105,29 @@ interface RepoState {
 const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /**
+ * The one GraphQL query the emulator answers: the one Backstage's `publish:github:pull-request` sends (through
+ * octokit-plugin-create-pull-request 5) to learn whether the branch exists and has an open pull request.
+ */
+const REF_PULL_REQUESTS_QUERY = `query ($owner: String!, $repo: String!, $head: String!) {
+  repository(name: $repo, owner: $owner) {
+    ref(qualifiedName: $head) {
+      associatedPullRequests(first: 1, states: OPEN) {
+        edges { node { id number url } }
+      }
+    }
+  }
+}`;
+
+/** A GraphQL document without the white space that does not change its meaning. */
+const normalizeGraphql = (query: string) => query.replace(/\s+/g, ' ').replace(/ ?([{}():,!$=]) ?/g, '$1').trim();
+
+/** GraphQL's `locations` entry of the first `token` in a query (1-based line and column). */
+function graphqlLocation(query: string, token: string): { line: number; column: number } {
+  const lines = query.slice(0, Math.max(0, query.indexOf(token))).split('\n');
+  return { line: lines.length, column: lines[lines.length - 1].length + 1 };
+}
+
+/**
  * A GitHub REST emulator over real bare git repositories: the Git Data API, contents, pull requests with real
  * merges, requested reviewers, reviews, labels, issue comments and signed webhooks. It checks tokens like GitHub
  * (401), answers 404/422/409/405 where GitHub does, can be rate limited (403/429 with `x-ratelimit-*` and
@@ -103,6 +142,8 @@ export class GitHubEmulator {
   private nextId = 1;
   private rateLimit?: { remaining: number; limit: number; secondary: boolean; retryAfterSeconds: number; resetSeconds: number };
   private failures: Array<{ status: number; match?: RegExp }> = [];
+  /** Installation tokens handed out to GitHub Apps, oldest first (for assertions). */
+  readonly issuedAppTokens: string[] = [];
   readonly deliveries: Array<{ event: string; action?: string; status: number | string }> = [];
   readonly dir: string;
   private readonly tokens: Record<string, string>;
@@ -110,6 +151,28 @@ export class GitHubEmulator {
   urls = new Urls('http://127.0.0.1:0', 'http://127.0.0.1:0');
   /** Hook for tests: record each request's route, status and body (used to check responses against the OpenAPI). */
   onResponse?: (call: { method: string; template: string; status: number; body: unknown }) => void;
+
+  /** Verifies a GitHub App JWT (RS256, `iss` = app id, not expired); `undefined` when it is not one. */
+  private appFromJwt(token: string): GitHubAppOptions | undefined {
+    const parts = token.split('.');
+    if (parts.length !== 3) return undefined;
+    let header: { alg?: string };
+    let payload: { iss?: string | number; exp?: number; iat?: number };
+    try {
+      header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
+      payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+    } catch {
+      return undefined;
+    }
+    if (header.alg !== 'RS256') return undefined;
+    const app = (this.options.apps ?? []).find(a => String(a.appId) === String(payload.iss));
+    if (!app) return undefined;
+    const valid = createVerify('RSA-SHA256').update(`${parts[0]}.${parts[1]}`).verify(app.publicKeyPem, Buffer.from(parts[2], 'base64url'));
+    const now = Math.floor(Date.now() / 1000);
+    // GitHub refuses JWTs that expire more than ten minutes ahead or have expired
+    if (!valid || !payload.exp || payload.exp < now || payload.exp > now + 660) return undefined;
+    return app;
+  }
 
   constructor(private readonly options: GitHubEmulatorOptions) {
     this.dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'github-emulator-'));
@@ -169,9 +232,21 @@ export class GitHubEmulator {
     if (this.repos.has(fullName)) throw new HttpError(422, `Repository ${fullName} already exists`);
     const git = await BareRepo.init(path.join(this.dir, owner, `${name}.git`), options.defaultBranch ?? 'main');
     const record: RepoRecord = { id: this.nextId++, owner, name, defaultBranch: options.defaultBranch ?? 'main', createdAt: now(), private: options.private ?? true };
-    const entries = await Promise.all(
-      Object.entries(options.files ?? { 'README.md': `# ${name}\n` }).map(async ([file, content]) => ({ path: file, mode: '100644', sha: await git.writeBlob(Buffer.from(content)) })),
-    );
+    // every blob through one `git hash-object`: a process per file runs out of file descriptors on large repositories
+    const files = Object.entries(options.files ?? { 'README.md': `# ${name}\n` });
+    const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'github-emulator-blobs-'));
+    let shas: string[];
+    try {
+      const staged = files.map(([, content], i) => {
+        const file = path.join(staging, String(i));
+        fs.writeFileSync(file, content);
+        return file;
+      });
+      shas = files.length === 0 ? [] : (await git.git(['hash-object', '-w', '--no-filters', '--stdin-paths'], { input: `${staged.join('\n')}\n` })).trim().split('\n');
+    } finally {
+      fs.rmSync(staging, { recursive: true, force: true });
+    }
+    const entries = files.map(([file], i) => ({ path: file, mode: '100644', sha: shas[i] }));
     const tree = await git.writeTree(undefined, entries);
     const commit = await git.commitTree(tree, [], 'Initial commit', { name: 'GitHub Emulator', email: 'emulator@users.noreply.invalid' });
     await git.updateRef(`refs/heads/${record.defaultBranch}`, commit);
@@ -253,6 +328,7 @@ export class GitHubEmulator {
       await this.handleUi(req, res, url);
       return;
     }
+    if (this.options.latencyMs) await new Promise(resolve => setTimeout(resolve, this.options.latencyMs));
     const route = this.routes.find(r => r.method === req.method && r.regex.test(url.pathname));
     const template = route?.template ?? url.pathname;
     const key = `${req.method} ${template}`;
@@ -267,8 +343,14 @@ export class GitHubEmulator {
       const auth = req.headers.authorization;
       if (!auth) throw new HttpError(401, 'Requires authentication');
       const token = auth.replace(/^(token|bearer)\s+/i, '');
-      const user = this.tokens[token];
+      const app = this.appFromJwt(token);
+      const user = app ? `app:${app.appId}` : this.tokens[token];
       if (!user) throw new HttpError(401, 'Bad credentials');
+      // an app's JWT reaches only the /app endpoints; installation tokens act as the app's bot user
+      if (app && !url.pathname.startsWith('/app/') && url.pathname !== '/app') {
+        throw new HttpError(401, 'A JSON web token could not be decoded');
+      }
+      if (!app && url.pathname.startsWith('/app/')) throw new HttpError(401, 'A JSON web token could not be decoded');
       if (this.rateLimit) {
         const reset = String(Math.floor(Date.now() / 1000) + this.rateLimit.resetSeconds);
         headers['x-ratelimit-limit'] = String(this.rateLimit.limit);
@@ -491,6 +573,59 @@ export class GitHubEmulator {
     return review;
   }
 
+  /**
+   * `POST /graphql`, answering `REF_PULL_REQUESTS_QUERY` only, in GitHub's shapes: HTTP 200 with `data`, and
+   * `errors` for a missing variable (`Variable $x of type String! was provided invalid value`) or an unknown
+   * repository (`NOT_FOUND`, `repository: null`). `ref(qualifiedName:)` takes a full ref name, or a short one looked
+   * up as a branch, then as a tag; its `associatedPullRequests` are the open pull requests with it as their head.
+   * Any other document is answered with an error that says what the emulator serves.
+   */
+  private async graphql(body: { query?: unknown; variables?: Record<string, unknown> } | undefined): Promise<Response> {
+    const query = typeof body?.query === 'string' ? body.query : '';
+    if (normalizeGraphql(query) !== normalizeGraphql(REF_PULL_REQUESTS_QUERY)) {
+      return {
+        status: 200,
+        body: { errors: [{ message: `The GitHub emulator answers one GraphQL query only (a ref's open pull requests, as publish:github:pull-request asks); not: ${normalizeGraphql(query).slice(0, 200)}` }] },
+      };
+    }
+    const variables = body?.variables ?? {};
+    const invalid = ['owner', 'repo', 'head'].filter(name => typeof variables[name] !== 'string');
+    if (invalid.length > 0) {
+      return {
+        status: 200,
+        body: {
+          errors: invalid.map(name => ({
+            extensions: { value: variables[name] ?? null, problems: [{ path: [], explanation: 'Expected value to not be null' }] },
+            locations: [graphqlLocation(query, `$${name}`)],
+            message: `Variable $${name} of type String! was provided invalid value`,
+          })),
+        },
+      };
+    }
+    const full = `${variables.owner}/${variables.repo}`;
+    const repo = this.repos.get(full);
+    if (!repo) {
+      return {
+        status: 200,
+        body: { data: { repository: null }, errors: [{ type: 'NOT_FOUND', path: ['repository'], locations: [graphqlLocation(query, 'repository')], message: `Could not resolve to a Repository with the name '${full}'.` }] },
+      };
+    }
+    const head = String(variables.head);
+    const candidates = [...(head.startsWith('refs/') ? [head] : []), `refs/heads/${head}`, `refs/tags/${head}`];
+    const existing = new Set((await repo.git.refs()).map(r => r.ref));
+    const ref = candidates.find(c => existing.has(c));
+    if (!ref) return { status: 200, body: { data: { repository: { ref: null } } } };
+    const branch = ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined;
+    const open = repo.pulls.filter(p => p.state === 'open' && p.head === branch).sort((a, b) => a.number - b.number).slice(0, 1);
+    const edges = await Promise.all(
+      open.map(async pull => {
+        const json = await this.pullJson(repo, pull, false);
+        return { node: { id: json.node_id, number: pull.number, url: json.html_url } };
+      }),
+    );
+    return { status: 200, body: { data: { repository: { ref: { associatedPullRequests: { edges } } } } } };
+  }
+
   private async mergePull(repo: RepoState, pull: PullRecord, user: string, body: { sha?: string; commit_title?: string; commit_message?: string; merge_method?: string }): Promise<Response> {
     if (pull.state !== 'open') throw new HttpError(405, 'Pull Request is not mergeable');
     if (body.merge_method && body.merge_method !== 'merge') throw new HttpError(405, `${body.merge_method} merges are not allowed on this repository.`);
@@ -519,9 +654,49 @@ export class GitHubEmulator {
     const invalid = (message: string, field?: string, resource = 'Resource') =>
       new HttpError(422, message, {}, field ? [{ resource, field, code: 'invalid' }] : undefined);
 
-    this.route('GET', '/user', async ctx => ({ status: 200, body: { ...simpleUser(this.urls, ctx.user), name: ctx.user, company: null, blog: '', location: null, email: null, hireable: null, bio: null, twitter_username: null, public_repos: 0, public_gists: 0, followers: 0, following: 0, created_at: '2020-01-01T00:00:00Z', updated_at: '2020-01-01T00:00:00Z' } }));
+    this.route('GET', '/app/installations', async ctx => {
+      const app = (this.options.apps ?? []).find(a => `app:${a.appId}` === ctx.user)!;
+      return {
+        status: 200,
+        body: app.installations.map(i => ({
+          id: i.id,
+          account: simpleUser(this.urls, i.owner),
+          app_id: app.appId,
+          app_slug: app.slug,
+          target_type: 'Organization',
+          repository_selection: 'all',
+          permissions: { contents: 'write', pull_requests: 'write', metadata: 'read' },
+          events: ['pull_request', 'pull_request_review', 'push'],
+          suspended_at: i.suspended ? now() : null,
+          created_at: '2020-01-01T00:00:00Z',
+          updated_at: '2020-01-01T00:00:00Z',
+          access_tokens_url: `${this.urls.api}/app/installations/${i.id}/access_tokens`,
+          repositories_url: `${this.urls.api}/installation/repositories`,
+          html_url: `${this.urls.web}/organizations/${i.owner}/settings/installations/${i.id}`,
+        })),
+      };
+    });
+    this.route('POST', '/app/installations/{installation_id}/access_tokens', async ctx => {
+      const app = (this.options.apps ?? []).find(a => `app:${a.appId}` === ctx.user)!;
+      const installation = app.installations.find(i => String(i.id) === ctx.params.installation_id);
+      if (!installation) throw new HttpError(404, 'Not Found');
+      if (installation.suspended) throw new HttpError(403, 'This installation has been suspended');
+      const token = `ghs_${randomUUID().replace(/-/g, '')}`;
+      this.tokens[token] = `${app.slug}[bot]`;
+      this.issuedAppTokens.push(token);
+      return {
+        status: 201,
+        body: { token, expires_at: new Date(Date.now() + 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z'), permissions: { contents: 'write', pull_requests: 'write', metadata: 'read' }, repository_selection: 'all' },
+      };
+    });
+    this.route('GET', '/user', async ctx => {
+      // as on GitHub: an installation token is not a user
+      if (ctx.user.endsWith('[bot]')) throw new HttpError(403, 'Resource not accessible by integration');
+      return { status: 200, body: { ...simpleUser(this.urls, ctx.user), name: ctx.user, company: null, blog: '', location: null, email: null, hireable: null, bio: null, twitter_username: null, public_repos: 0, public_gists: 0, followers: 0, following: 0, created_at: '2020-01-01T00:00:00Z', updated_at: '2020-01-01T00:00:00Z' } };
+    });
     this.route('GET', '/rate_limit', async () => ({ status: 200, body: { resources: { core: { limit: 5000, remaining: this.rateLimit?.remaining ?? 5000, reset: Math.floor(Date.now() / 1000) + 3600, used: 0 } }, rate: { limit: 5000, remaining: this.rateLimit?.remaining ?? 5000, reset: Math.floor(Date.now() / 1000) + 3600, used: 0 } } }));
     this.route('GET', R, async ctx => ({ status: 200, body: this.repoJson(repoOf(ctx)) }));
+    this.route('POST', '/graphql', async ctx => this.graphql(ctx.body));
 
     this.route('GET', `${R}/git/ref/{+ref}`, async ctx => {
       const repo = repoOf(ctx);

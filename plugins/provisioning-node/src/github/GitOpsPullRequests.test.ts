@@ -191,5 +191,9 @@ describe('GitOpsPullRequestWriter', () => {
     expect(open).toEqual([
       expect.objectContaining({ branch: 'provisioning/create/dev.ns.payments', files: ['clusters/dev/namespaces/payments/file-0.yaml', 'clusters/dev/old.yaml'] }),
     ]);
+    // the files of an unchanged pull request are not listed again
+    github.resetCalls();
+    expect(await writer.openPullRequests(owner, repo, 'provisioning/')).toEqual(open);
+    expect(github.calls()).toEqual({ 'GET /repos/{owner}/{repo}/pulls': 1 });
   });
 });

@@ -304,11 +304,24 @@ export class GitOpsPullRequestWriter {
     const ours = pulls.filter(p => p.head.ref.startsWith(prefix));
     return Promise.all(
       ours.map(async p => {
-        const files = await this.octokit.paginate(this.octokit.pulls.listFiles, { ...repo, pull_number: p.number, per_page: 100 }).catch(e => this.fail(`listing files of #${p.number}`, e));
-        return { number: p.number, branch: p.head.ref, url: p.html_url, files: files.map(f => f.filename) };
+        // a pull request's files change only with its head or base: kept per head and base commit
+        const key = `${owner}/${repoName}#${p.number}@${p.head.sha}..${p.base.sha}`;
+        let files = this.filesByHead.get(key);
+        if (!files) {
+          const listed = await this.octokit.paginate(this.octokit.pulls.listFiles, { ...repo, pull_number: p.number, per_page: 100 }).catch(e => this.fail(`listing files of #${p.number}`, e));
+          files = listed.map(f => f.filename);
+          this.filesByHead.set(key, files);
+          for (const old of this.filesByHead.keys()) {
+            if (this.filesByHead.size <= 1000) break;
+            this.filesByHead.delete(old);
+          }
+        }
+        return { number: p.number, branch: p.head.ref, url: p.html_url, files };
       }),
     );
   }
+
+  private readonly filesByHead = new Map<string, string[]>();
 }
 
 /** A pull request of the portal, as the request entity provider shows it. */
