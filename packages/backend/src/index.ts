@@ -2,6 +2,7 @@
  * The provisioning portal's backend: Backstage core plugins plus the provisioning plugin suite.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { portalPermissionPolicyModule } from './permissionPolicy';
 
 const backend = createBackend();
 
@@ -22,9 +23,9 @@ backend.add(import('@backstage/plugin-catalog-backend-module-scaffolder-entity-m
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 backend.add(import('@kubeportal/plugin-catalog-backend-module-provisioning'));
 
-// permissions
+// permissions: the portal's own policy (who may do what: see README, "Who may do what")
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(import('@backstage/plugin-permission-backend-module-allow-all-policy'));
+backend.add(portalPermissionPolicyModule);
 
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));

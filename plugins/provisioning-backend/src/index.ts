@@ -4,3 +4,13 @@
  * @packageDocumentation
  */
 export { provisioningPlugin as default } from './plugin';
+export {
+  createProvisioningConditionalDecision,
+  getProvisioningNamespaceResources,
+  isNamespaceOwner,
+  isTeamMember,
+  provisioningConditions,
+  provisioningNamespaceResourceRef,
+  provisioningPermissionRules,
+} from './permissions';
+export type { ProvisioningNamespaceQuery, ProvisioningNamespaceResource } from './permissions';

@@ -1,6 +1,8 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { provisioningPermissions } from '@kubeportal/plugin-provisioning-common';
 import { provisioningServiceRef } from '@kubeportal/plugin-provisioning-node';
+import { getProvisioningNamespaceResources, provisioningNamespaceResourceRef, provisioningPermissionRules } from './permissions';
 import { createRouter } from './service/router';
 
 /**
@@ -20,9 +22,19 @@ export const provisioningPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         userInfo: coreServices.userInfo,
         catalog: catalogServiceRef,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
       },
-      async init({ provisioning, logger, httpRouter, auth, httpAuth, userInfo, catalog }) {
-        httpRouter.use(await createRouter({ provisioning, logger, auth, httpAuth, userInfo, catalog }));
+      async init({ provisioning, logger, httpRouter, auth, httpAuth, userInfo, catalog, permissions, permissionsRegistry }) {
+        // the portal's permissions, and its rules over team and namespace ownership, for policies to decide with
+        permissionsRegistry.addResourceType({
+          resourceRef: provisioningNamespaceResourceRef,
+          permissions: provisioningPermissions.filter(p => p.type === 'resource'),
+          rules: Object.values(provisioningPermissionRules),
+          getResources: getProvisioningNamespaceResources,
+        });
+        permissionsRegistry.addPermissions(provisioningPermissions.filter(p => p.type === 'basic'));
+        httpRouter.use(await createRouter({ provisioning, logger, auth, httpAuth, userInfo, catalog, permissions, permissionsRegistry }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });

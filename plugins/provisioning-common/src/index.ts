@@ -30,5 +30,6 @@ export * from './capacity';
 export * from './cost';
 export * from './render';
 export * from './policy';
+export * from './permissions';
 export * from './markdown';
 export * from './pullRequest';

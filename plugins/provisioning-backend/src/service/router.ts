@@ -1,4 +1,4 @@
-import { AuthService, HttpAuthService, LoggerService, UserInfoService } from '@backstage/backend-plugin-api';
+import { AuthService, HttpAuthService, LoggerService, PermissionsRegistryService, PermissionsService, UserInfoService } from '@backstage/backend-plugin-api';
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { dropBlankFields, formatMoney, quotaChoiceSchema, quotaCost, quotaProblems, resolveQuota, zodProblems } from '@kubeportal/plugin-provisioning-common';
@@ -6,6 +6,7 @@ import { catalogTeams, ProvisioningService, publicMessage, requesterOf } from '@
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { provisioningNamespaceResourceRef, RequestAccess } from '../permissions';
 
 /** Dependencies of the provisioning REST router. */
 export interface RouterOptions {
@@ -16,13 +17,16 @@ export interface RouterOptions {
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
   catalog: CatalogService;
+  /** Decides the portal's permissions (`provisioning.request.*`) for the signed-in user. */
+  permissions: PermissionsService;
+  permissionsRegistry: PermissionsRegistryService;
 }
 
 const previewBody = z.object({ request: z.record(z.string(), z.unknown()) });
 
 /** Builds the provisioning REST router: health, clusters, tiers and request preview. */
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { provisioning, logger, auth, httpAuth, userInfo, catalog } = options;
+  const { provisioning, logger, auth, httpAuth, userInfo, catalog, permissions, permissionsRegistry } = options;
   // read and validated once, at start-up (createProvisioningService): a bad configuration stops the backend
   const { settings } = provisioning.config;
   const router = Router();
@@ -90,7 +94,12 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     if (!planner) throw new ServiceUnavailableError('provisioning.gitops is not configured, so requests cannot be previewed');
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const requester = await requesterOf(credentials, { auth, userInfo });
+    // the portal's permissions: the kind (and prod, decommission) for the team, before and after the plan reads the repository
+    const rules = permissionsRegistry.getPermissionRuleset(provisioningNamespaceResourceRef);
+    const access = await RequestAccess.of(credentials, { permissions, rules, clusters: settings.clusters });
+    access.precheck(body.data.request);
     const plan = await planner.plan(body.data.request, { requester, teams: catalogTeams(catalog, credentials) });
+    access.check(plan);
     res.json({
       requestId: plan.result.requestId,
       title: plan.result.title,

@@ -1,0 +1,6 @@
+export { provisioningNamespaceResourceRef, getProvisioningNamespaceResources } from './resource';
+export type { ProvisioningNamespaceResource, ProvisioningNamespaceQuery } from './resource';
+export { isNamespaceOwner, isTeamMember, provisioningPermissionRules } from './rules';
+export { provisioningConditions, createProvisioningConditionalDecision } from './conditionExports';
+export { RequestAccess } from './RequestAccess';
+export type { PlannedRequest, ProvisioningNamespaceRuleset } from './RequestAccess';

@@ -1,0 +1,7 @@
+import { isNamespaceOwner } from './isNamespaceOwner';
+import { isTeamMember } from './isTeamMember';
+
+export { isNamespaceOwner, isTeamMember };
+
+/** Every rule of the portal's resource type, registered with the permissions registry. */
+export const provisioningPermissionRules = { isTeamMember, isNamespaceOwner };
