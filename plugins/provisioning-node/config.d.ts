@@ -92,6 +92,20 @@ export interface Config {
       prodMinApprovers?: number;
       /** Longest expiry allowed outside prod, in days. */
       maxExpiryDays?: number;
+      /**
+       * Where VM root disks may come from. A clone comes from the VM's own namespace or one listed here; an
+       * http(s) or registry import from a host listed here, matched exactly (no subdomains, no user info, an IP
+       * address only when listed). Each list left out keeps its default.
+       */
+      vmImages?: {
+        /** Namespaces every VM may clone a golden image PVC from, beside its own (default golden-images). */
+        namespaces?: string[];
+        /**
+         * Import hosts, in lower case, without scheme or port; Docker Hub is `docker.io`. Default: only the
+         * reserved example hosts of the local examples (images.example.com, img.example), so no real host.
+         */
+        hosts?: string[];
+      };
     };
     /** Defaults every namespace of a team inherits. */
     teamDefaults?: {

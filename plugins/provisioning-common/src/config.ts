@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dnsLabel, quantity, storageClassName } from './validation';
+import { vmImageSourcesSchema } from './vmImageSources';
 
 /** Environments a cluster or namespace belongs to. */
 export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
@@ -93,6 +94,7 @@ export const policySchema = z
     defaultTeamBudget: z.number().nonnegative().optional().describe('Budget of a team not listed in teamBudgets'),
     prodMinApprovers: z.number().int().min(1).default(2),
     maxExpiryDays: z.number().int().positive().optional().describe('Longest expiry allowed outside prod'),
+    vmImages: vmImageSourcesSchema.default({}).describe('Where VM root disks may be cloned or imported from'),
   })
   .strict();
 /** Policy settings. */

@@ -1,4 +1,6 @@
+import { ZodError } from 'zod';
 import { namespaceInput, settings, vmInput } from './__fixtures__/requests';
+import { parsePlatformSettings } from './config';
 import { applyChanges } from './gitops/state';
 import { RepoSnapshot } from './manifests/types';
 import { evaluatePolicy } from './policy';
@@ -107,5 +109,121 @@ describe('evaluatePolicy', () => {
     expect(() => check({ kind: 'quota-change', cluster: 'dev', namespace: 'payments-dev', requester: 'user:default/jdoe', purpose: 'More', quota: { tier: 'M' } }, repo)).toThrow(
       expect.objectContaining({ name: 'RepositoryFileError', path: 'clusters/dev/namespaces/payments-dev/resourcequota.yaml', field: 'spec.hard.requests.memory' }),
     );
+  });
+});
+
+describe('evaluatePolicy: VM disk sources follow the allow-list', () => {
+  const images = parsePlatformSettings({
+    clusters: settings.clusters,
+    policy: { ...settings.policy, vmImages: { namespaces: ['golden-images'], hosts: ['images.example.com', 'registry.example.com', '10.0.0.5'] } },
+  });
+  const repo = [namespaceInput, { ...namespaceInput, name: 'billing-dev', team: 'billing' }].reduce<RepoSnapshot>(
+    (snapshot, input) => applyChanges(snapshot, renderRequest(parseRequest(input), { settings: images, repo: snapshot }).changes),
+    new Map(),
+  );
+  const violationsOf = (source: Record<string, unknown>) => {
+    const request = parseRequest({ ...vmInput, rootDisk: { ...vmInput.rootDisk, source } });
+    const result = renderRequest(request, { settings: images, repo });
+    return evaluatePolicy(request, result, repo, images, TODAY, { projectLeads: ['alice'] }).violations.map(v => `${v.path} [${v.rule}]: ${v.message}`);
+  };
+  const allowed = 'allowed: images.example.com, registry.example.com, 10.0.0.5';
+
+  it.each([
+    ['a configured image namespace', { type: 'pvc', namespace: 'golden-images', name: 'rhel9' }],
+    ["the VM's own namespace", { type: 'pvc', namespace: 'payments-dev', name: 'my-disk' }],
+    ['a configured host', { type: 'http', url: 'https://images.example.com/rhel9.qcow2' }],
+    ['a configured host on another port', { type: 'http', url: 'http://images.example.com:8080/rhel9.qcow2' }],
+    ['a configured host in upper case (the same host: DNS names compare without case)', { type: 'http', url: 'https://IMAGES.Example.COM/rhel9.qcow2' }],
+    ['a listed IP address', { type: 'http', url: 'http://10.0.0.5/rhel9.qcow2' }],
+    ['a configured registry', { type: 'registry', url: 'docker://registry.example.com/os/rhel:9' }],
+  ])('allows %s', (_what, source) => {
+    expect(violationsOf(source)).toEqual([]);
+  });
+
+  it.each([
+    [
+      "another team's namespace",
+      { type: 'pvc', namespace: 'billing-dev', name: 'their-disk' },
+      "rootDisk.source.namespace [vm-image-source]: cloning from namespace 'billing-dev' is not allowed: a VM clones from its own namespace ('payments-dev') or an image namespace (golden-images)",
+    ],
+    [
+      'user info in front of another host',
+      { type: 'http', url: 'https://images.example.com@evil.example/rhel9.qcow2' },
+      "rootDisk.source.url [vm-image-source]: must not carry user info ('images.example.com@evil.example'): the host is what follows '@', so write the host alone",
+    ],
+    [
+      'user info behind a backslash (read as a path by browsers, as user info by others)',
+      { type: 'http', url: 'https://images.example.com\\@evil.example/rhel9.qcow2' },
+      "rootDisk.source.url [vm-image-source]: must not carry user info ('images.example.com\\@evil.example'): the host is what follows '@', so write the host alone",
+    ],
+    [
+      'an allowed name as a prefix of another host',
+      { type: 'http', url: 'https://images.example.com.evil.net/rhel9.qcow2' },
+      `rootDisk.source.url [vm-image-source]: host 'images.example.com.evil.net' is not an allowed image host (${allowed})`,
+    ],
+    [
+      'the same in upper case',
+      { type: 'http', url: 'https://IMAGES.EXAMPLE.COM.EVIL.NET/rhel9.qcow2' },
+      `rootDisk.source.url [vm-image-source]: host 'images.example.com.evil.net' is not an allowed image host (${allowed})`,
+    ],
+    [
+      'an allowed name in the path only',
+      { type: 'http', url: 'https://evil.net/images.example.com/rhel9.qcow2' },
+      `rootDisk.source.url [vm-image-source]: host 'evil.net' is not an allowed image host (${allowed})`,
+    ],
+    [
+      'an IP address not listed',
+      { type: 'http', url: 'http://169.254.169.254/latest/meta-data' },
+      `rootDisk.source.url [vm-image-source]: host '169.254.169.254' is not an allowed image host (an IP address is allowed only when listed) (${allowed})`,
+    ],
+    [
+      'an IP address written as one number',
+      { type: 'http', url: 'http://167772165/rhel9.qcow2' },
+      `rootDisk.source.url [vm-image-source]: host '167772165' is not an allowed image host (an IP address is allowed only when listed) (${allowed})`,
+    ],
+    [
+      'a percent-escaped host',
+      { type: 'http', url: 'https://images%2eexample.com/rhel9.qcow2' },
+      "rootDisk.source.url [vm-image-source]: must name its host plainly ('images%2eexample.com'): letters, digits, dots and dashes, an optional port",
+    ],
+    [
+      'a registry that is not listed',
+      { type: 'registry', url: 'docker://registry.example.com.evil.net/os/rhel:9' },
+      `rootDisk.source.url [vm-image-source]: host 'registry.example.com.evil.net' is not an allowed image host (${allowed})`,
+    ],
+    [
+      'a registry behind user info',
+      { type: 'registry', url: 'docker://registry.example.com@evil.example/os/rhel:9' },
+      "rootDisk.source.url [vm-image-source]: must not carry user info ('registry.example.com@evil.example'): the host is what follows '@', so write the host alone",
+    ],
+    [
+      'an image without a registry (Docker Hub)',
+      { type: 'registry', url: 'docker://fedora:40' },
+      `rootDisk.source.url [vm-image-source]: names no registry, so it comes from Docker Hub ('docker.io'), which is not an allowed image host (${allowed})`,
+    ],
+  ])('refuses %s', (_what, source, violation) => {
+    expect(violationsOf(source)).toEqual([violation]);
+  });
+
+  it('keeps the local examples working by default: golden-images and the reserved example hosts only', () => {
+    expect(parsePlatformSettings().policy.vmImages).toEqual({ namespaces: ['golden-images'], hosts: ['images.example.com', 'img.example'] });
+    // a policy that leaves vmImages out keeps the default
+    expect(settings.policy.vmImages.namespaces).toEqual(['golden-images']);
+    expect(rulesOf(vmInput, repo)).toEqual([]);
+  });
+
+  it('refuses allow-list entries that are not plain canonical hosts, naming the entry', () => {
+    const problems = (hosts: string[]) => {
+      try {
+        parsePlatformSettings({ policy: { vmImages: { hosts } } });
+        return [];
+      } catch (error) {
+        return (error as ZodError).issues.map(i => `${i.path.join('.')}: ${i.message}`);
+      }
+    };
+    expect(problems(['images.example.com', '10.0.0.5', '[fd00::1]'])).toEqual([]);
+    for (const entry of ['Images.example.com', 'https://images.example.com', 'images.example.com:443', 'user@images.example.com', '010.0.0.5', '167772165', '*.example.com']) {
+      expect(problems([entry])).toEqual([`policy.vmImages.hosts.0: '${entry}' must be a host name in lower case, an IPv4 address or a bracketed IPv6 address, written canonically (no scheme, port, path or user info)`]);
+    }
   });
 });

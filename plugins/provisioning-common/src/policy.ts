@@ -9,12 +9,13 @@ import { quotaFieldsAbove } from './quotaFields';
 import { RenderResult } from './render';
 import { ProvisioningRequest } from './requests/schemas';
 import { ownValue } from './validation';
+import { vmImageSourceProblems } from './vmImageSources';
 
 /** One policy rule a request breaks. */
 export interface PolicyViolation {
   /** Field path in the request, e.g. `quota.requestsCpu`. */
   path: string;
-  /** Rule id, stable for dashboards: `max-quota`, `team-budget`, `storage-class`, `network`, `prod-expiry`, `prod-approvers`, `max-expiry`, `environment`. */
+  /** Rule id, stable for dashboards: `max-quota`, `team-budget`, `storage-class`, `network`, `prod-expiry`, `prod-approvers`, `max-expiry`, `environment`, `vm-image-source`. */
   rule: string;
   message: string;
 }
@@ -87,6 +88,10 @@ export function evaluatePolicy(
         rule: 'network',
         message: `network '${request.network.name}' is not offered on cluster '${request.cluster}' (offered: ${(facts?.networks ?? []).join(', ') || 'none'})`,
       });
+    }
+    // the root disk's source follows the allow-list: another team's namespace or an unknown host is refused
+    for (const problem of vmImageSourceProblems(request.namespace, request.rootDisk.source, settings.policy.vmImages)) {
+      violations.push({ ...problem, rule: 'vm-image-source' });
     }
   }
   for (const [path, storageClass] of classUse) {

@@ -18,6 +18,8 @@ import { RepoSnapshot } from './manifests/types';
 import { parseRequest } from './requests/parse';
 import { renderRequest } from './render';
 import { evaluatePolicy } from './policy';
+import { fluxSyncObjects } from './manifests/flux';
+import { namespaceApplierClusterRole } from './manifests/tenancy';
 import { pullRequestBody, pullRequestLabels } from './pullRequest';
 
 const render = (input: unknown, repo: RepoSnapshot, teamAccess = {}, codeowners = ['alice']) =>
@@ -25,15 +27,20 @@ const render = (input: unknown, repo: RepoSnapshot, teamAccess = {}, codeowners 
 
 const teamAccess = { payments: [{ group: 'sg-payments-dev', role: 'view' as const }] };
 
-/** Writes a snapshot to a temporary folder and runs `kubectl kustomize` on a cluster, as Flux would build it. */
+/** Writes a snapshot to a temporary folder and runs `kubectl kustomize` on a cluster, as the checks build it. */
 function kustomizeBuild(repo: RepoSnapshot, cluster: string): Array<Record<string, any>> {
+  return kustomizeBuildFolder(repo, `clusters/${cluster}`);
+}
+
+/** The same for one folder of the snapshot, as one of Flux's Kustomizations builds it. */
+function kustomizeBuildFolder(repo: RepoSnapshot, folder: string): Array<Record<string, any>> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-'));
   try {
     for (const [file, content] of repo) {
       fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
       fs.writeFileSync(path.join(dir, file), content);
     }
-    const out = execFileSync('kubectl', ['kustomize', path.join(dir, 'clusters', cluster)], { encoding: 'utf8' });
+    const out = execFileSync('kubectl', ['kustomize', path.join(dir, folder)], { encoding: 'utf8' });
     return YAML.parseAllDocuments(out).map(d => d.toJS());
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -70,6 +77,7 @@ describe('renderRequest', () => {
   it('builds with kustomize into exactly the expected objects, every one labelled', () => {
     const objects = kustomizeBuild(withVm, 'dev');
     expect(ids(objects)).toEqual([
+      'Kustomization/flux-system/ns-payments-dev',
       'LimitRange/payments-dev/defaults',
       'Namespace/payments-dev',
       'NetworkPolicy/payments-dev/allow-dns',
@@ -81,8 +89,10 @@ describe('renderRequest', () => {
       'RoleBinding/payments-dev/access-admin',
       'RoleBinding/payments-dev/access-edit',
       'RoleBinding/payments-dev/access-view',
+      'RoleBinding/payments-dev/kubeportal-applier',
       'RoleBinding/payments-dev/team-view',
       'Service/payments-dev/legacy-db',
+      'ServiceAccount/flux-system/ns-payments-dev',
       'VirtualMachine/payments-dev/legacy-db',
     ]);
     for (const object of objects) {
@@ -106,6 +116,37 @@ describe('renderRequest', () => {
     expect(limitRange.spec.limits[0].default).toEqual({ cpu: '1', memory: '1Gi' });
     const teamPolicy = objects.find(o => o.metadata.name === 'default-deny')!;
     expect(teamPolicy.metadata.labels[LABELS.requestId]).toBe('dev.ns.payments-dev');
+  });
+
+  it('splits what Flux applies by identity: each namespace folder as its own account, the platform part as Flux', () => {
+    const folder = kustomizeBuildFolder(withVm, 'clusters/dev/namespaces/payments-dev');
+    // the folder holds objects of its namespace only: nothing cluster-scoped, nothing elsewhere
+    expect(folder.filter(o => o.metadata.namespace !== 'payments-dev').map(o => `${o.kind}/${o.metadata.name}`)).toEqual([]);
+    expect(folder.map(o => o.kind)).not.toContain('Namespace');
+    // and its account may write every kind of it there (the applier role names each resource it needs)
+    const role = namespaceApplierClusterRole() as Record<string, any>;
+    const resourceOf = (kind: string) => `${kind.toLowerCase().replace(/y$/, 'ie')}s`;
+    for (const object of folder) {
+      const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
+      const rule = role.rules.find((r: any) => r.apiGroups.includes(group) && r.resources.includes(resourceOf(object.kind)));
+      expect({ kind: object.kind, verbs: rule?.verbs }).toEqual({ kind: object.kind, verbs: expect.arrayContaining(['get', 'create', 'patch', 'delete']) });
+    }
+
+    const platform = kustomizeBuildFolder(withVm, 'clusters/dev/platform');
+    expect(ids(platform)).toEqual([
+      'Kustomization/flux-system/ns-payments-dev',
+      'Namespace/payments-dev',
+      'RoleBinding/payments-dev/kubeportal-applier',
+      'ServiceAccount/flux-system/ns-payments-dev',
+    ]);
+    const sync = platform.find(o => o.kind === 'Kustomization')!;
+    expect(sync.spec).toMatchObject({ path: './clusters/dev/namespaces/payments-dev', serviceAccountName: 'ns-payments-dev', prune: true });
+    expect(platform.find(o => o.kind === 'RoleBinding')).toMatchObject({
+      roleRef: { kind: 'ClusterRole', name: 'kubeportal-namespace-applier' },
+      subjects: [{ kind: 'ServiceAccount', name: 'ns-payments-dev', namespace: 'flux-system' }],
+    });
+    // the bootstrap applies the platform part with Flux's own account, and nothing else
+    expect(fluxSyncObjects({ cluster: 'dev', url: 'https://git.example/gitops.git' })[1].spec).toMatchObject({ path: './clusters/dev/platform', serviceAccountName: 'kustomize-controller' });
   });
 
   it('keeps several teams, namespaces and clusters apart', () => {
@@ -161,8 +202,10 @@ describe('renderRequest', () => {
     const afterVm = applyChanges(withVm, render(decommissionVmInput, withVm).changes);
     expect(afterVm).toEqual(withNamespace);
     const afterNs = applyChanges(afterVm, render(decommissionNamespaceInput, afterVm).changes);
-    expect([...afterNs.keys()]).toEqual(['clusters/dev/kustomization.yaml']);
-    expect(afterNs.get('clusters/dev/kustomization.yaml')).toContain('resources: []');
+    // the platform part stays, empty: Flux's Kustomization of the cluster prunes the namespace from it
+    expect([...afterNs.keys()]).toEqual(['clusters/dev/kustomization.yaml', 'clusters/dev/platform/kustomization.yaml']);
+    expect(afterNs.get('clusters/dev/kustomization.yaml')).toContain('resources:\n  - platform\n');
+    expect(afterNs.get('clusters/dev/platform/kustomization.yaml')).toContain('resources: []');
   });
 
   it('keeps the team defaults while another namespace of the team uses them', () => {

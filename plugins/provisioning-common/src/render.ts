@@ -2,15 +2,16 @@ import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { ClusterFacts, PlatformSettings, QuotaValues } from './config';
 import { vmQuotaShortfalls, VmFootprint } from './capacity';
 import { CostBreakdown, formatMoney, quotaCost } from './cost';
-import { CODEOWNERS_PATH, clusterKustomizationPath, namespaceDir, namespaceKustomizationPath, NAMESPACE_FILES, namespacesIn, TEAM_FILES, teamDir, vmFileName, vmPath } from './gitops/layout';
-import { formatKustomization, KustomizationFile, parseKustomization, updateClusterKustomization, updateList } from './gitops/kustomization';
+import { CODEOWNERS_PATH, clusterKustomizationPath, namespaceDir, namespaceKustomizationPath, NAMESPACE_FILES, namespacePlatformPath, namespacesIn, platformKustomizationPath, TEAM_FILES, teamDir, vmFileName, vmPath } from './gitops/layout';
+import { formatKustomization, KustomizationFile, parseKustomization, updateClusterKustomization, updateList, updatePlatformKustomization } from './gitops/kustomization';
 import { readCodeowners, updateCodeowners } from './gitops/codeowners';
 import { RepositoryFileError } from './gitops/errors';
 import { NamespaceState, readNamespace, VmState } from './gitops/state';
 import { spendChange, spendDir, spendEntryPath } from './gitops/spend';
 import { ANNOTATIONS, LABELS, MANAGED_BY } from './labels';
-import { accessRoleBindings, baselineNetworkPolicies, limitRangeObject, LIMIT_RANGE_NAME, namespaceNetworkPolicies, namespaceObject, resourceQuotaObject } from './manifests/namespace';
+import { accessRoleBindings, baselineNetworkPolicies, limitRangeObject, LIMIT_RANGE_NAME, namespaceNetworkPolicies, REQUEST_RECORD, requestRecordGenerator, resourceQuotaObject } from './manifests/namespace';
 import { toYamlDocuments } from './manifests/serialize';
+import { namespacePlatformObjects } from './manifests/tenancy';
 import { FileChange, KubeObject, RepoSnapshot } from './manifests/types';
 import { vmObjects } from './manifests/vm';
 import { requestId, toLabelValue } from './names';
@@ -113,6 +114,12 @@ function clusterKustomizationChange(repo: RepoSnapshot, cluster: string, change:
   return { path, content: writingFile(path, () => updateClusterKustomization(repo.get(path), path, cluster, change)) };
 }
 
+/** The platform kustomization with namespace files added or removed. */
+function platformKustomizationChange(repo: RepoSnapshot, cluster: string, change: { add?: string[]; remove?: string[] }): FileChange {
+  const path = platformKustomizationPath(cluster);
+  return { path, content: writingFile(path, () => updatePlatformKustomization(repo.get(path), path, cluster, change)) };
+}
+
 const nameOf = (ref: string) => ref.slice(ref.indexOf('/') + 1);
 
 function existingNamespace(repo: RepoSnapshot, cluster: string, namespace: string): NamespaceState {
@@ -179,9 +186,10 @@ function teamComponentFiles(cluster: string, team: string, context: RenderContex
   if (bindings.length > 0) {
     files.push({ path: `${dir}/${TEAM_FILES.roleBindings}`, content: toYamlDocuments(bindings, header(id, `Access of team ${team}`)) });
   }
-  // Team objects take request id and requester from the namespace that includes them.
-  const replacements = [LABELS.requestId, LABELS.requester].map(key => ({
-    source: { kind: 'Namespace', fieldPath: `metadata.labels.[${key}]` },
+  // Team objects take request id and requester from the namespace that includes them: from its request record
+  // (the Namespace object itself is the platform's, outside the folder).
+  const replacements = ([['requestId', LABELS.requestId], ['requester', LABELS.requester]] as const).map(([field, key]) => ({
+    source: { kind: 'ConfigMap', name: REQUEST_RECORD.name, fieldPath: `data.${REQUEST_RECORD.keys[field]}` },
     targets: [
       {
         select: { labelSelector: `${LABELS.teamDefault}=${team}` },
@@ -233,7 +241,6 @@ function renderNamespace(request: NamespaceRequest, context: RenderContext): Ren
     [ANNOTATIONS.purpose]: request.purpose,
   };
   const files = new Map<string, string>();
-  files.set(NAMESPACE_FILES.namespace, toYamlDocuments([namespaceObject(request.name, objectLabels, annotations)], header(id, `Namespace ${request.name}`)));
   files.set(NAMESPACE_FILES.quota, toYamlDocuments([resourceQuotaObject(request.name, quota, objectLabels)], header(id, `Quota of namespace ${request.name}`)));
   if (request.limitRange) {
     files.set(
@@ -269,6 +276,7 @@ function renderNamespace(request: NamespaceRequest, context: RenderContext): Ren
     labels: [{ pairs: Object.fromEntries(Object.entries(namespaceLabels).sort(([a], [b]) => a.localeCompare(b))) }],
     resources: updateList([], [...[...files.keys()].filter(f => f !== NAMESPACE_FILES.limitRangePatch), ...vmEntries]),
     components: [`../../teams/${team}`],
+    configMapGenerator: [requestRecordGenerator(objectLabels[LABELS.requestId], objectLabels[LABELS.requester])],
     ...(request.limitRange
       ? { patches: [{ path: NAMESPACE_FILES.limitRangePatch, target: { kind: 'LimitRange', name: LIMIT_RANGE_NAME } }] }
       : {}),
@@ -284,7 +292,16 @@ function renderNamespace(request: NamespaceRequest, context: RenderContext): Ren
   if (!repo.has(`${teamDir(request.cluster, team)}/${TEAM_FILES.kustomization}`)) {
     changes.push(...teamComponentFiles(request.cluster, team, context, id));
   }
-  changes.push(clusterKustomizationChange(repo, request.cluster, { add: [`namespaces/${request.name}`] }));
+  // the Namespace and the account that applies the folder are the platform's: Flux applies them with its own account
+  changes.push({
+    path: namespacePlatformPath(request.cluster, request.name),
+    content: toYamlDocuments(
+      namespacePlatformObjects(request.cluster, request.name, { ...namespaceLabels, ...objectLabels }, annotations),
+      header(id, `Namespace ${request.name}, and the account Flux applies its folder with`),
+    ),
+  });
+  changes.push(platformKustomizationChange(repo, request.cluster, { add: [`namespaces/${request.name}.yaml`] }));
+  changes.push(clusterKustomizationChange(repo, request.cluster, { add: [`namespaces/${request.name}`, 'platform'] }));
   const owners = context.codeowners ?? [];
   changes.push({ path: CODEOWNERS_PATH, content: updateCodeowners(updateCodeowners(repo.get(CODEOWNERS_PATH), dir, owners), spendDir(team), owners) });
 
@@ -483,6 +500,10 @@ function renderDecommission(request: DecommissionRequest, context: RenderContext
   }
   const id = requestId(request.cluster, 'namespace', request.namespace);
   const changes: FileChange[] = [...repo.keys()].filter(p => p.startsWith(`${dir}/`)).map(path => ({ path, content: null }));
+  // Flux's platform Kustomization then prunes the Namespace, its account and the Kustomization of its folder
+  const platformFile = namespacePlatformPath(request.cluster, request.namespace);
+  if (repo.has(platformFile)) changes.push({ path: platformFile, content: null });
+  changes.push(platformKustomizationChange(repo, request.cluster, { remove: [`namespaces/${request.namespace}.yaml`] }));
   changes.push(clusterKustomizationChange(repo, request.cluster, { remove: [`namespaces/${request.namespace}`] }));
   const ownEntry = spendEntryPath(ns.team, request.cluster, request.namespace);
   const lastOfTeam = ![...repo.keys()].some(p => p.startsWith(`${spendDir(ns.team)}/`) && p !== ownEntry);

@@ -1,4 +1,4 @@
-import { applyChanges, parsePlatformSettings, parseRequest, renderRequest } from '@kubeportal/plugin-provisioning-common';
+import { applyChanges, namespaceSyncName, parsePlatformSettings, parseRequest, renderRequest } from '@kubeportal/plugin-provisioning-common';
 import { Octokit } from '@octokit/rest';
 import { ensureBinaries } from '../binaries';
 import { GitHubEmulator } from '../github/GitHubEmulator';
@@ -38,10 +38,14 @@ describeWithKube('real Flux controllers syncing from the GitHub emulator', () =>
     await syncClusterFromGit(env.clusters.dev, { url: github.cloneUrl('acme/gitops') });
     const first = await waitForKustomizationReady(api, 'cluster-dev');
     expect(first.status.lastAppliedRevision).toMatch(/^main@sha1:[0-9a-f]{40}$/);
+    // the platform part (Flux's own account) creates the namespace; the namespace's own Kustomization applies its folder
     const ns = await api.get('/api/v1/namespaces/payments');
     expect(ns.metadata.labels).toMatchObject({ 'provisioning.kubeportal.io/owner': 'payments', 'kustomize.toolkit.fluxcd.io/name': 'cluster-dev' });
+    const folder = await waitForKustomizationReady(api, namespaceSyncName('payments'), { sha: first.status.lastAppliedRevision.split(':')[1] });
+    expect(folder.spec.serviceAccountName).toBe('ns-payments');
     const quota = await api.get('/api/v1/namespaces/payments/resourcequotas/quota');
     expect(quota.spec.hard['requests.cpu']).toBe('2');
+    expect(quota.metadata.labels).toMatchObject({ 'kustomize.toolkit.fluxcd.io/name': 'ns-payments' });
 
     // a change through a pull request: the tree, commit, branch and merge are real git objects
     const octokit = new Octokit({ baseUrl: github.url, auth: 'portal-token' });
@@ -62,6 +66,7 @@ describeWithKube('real Flux controllers syncing from the GitHub emulator', () =>
     const started = Date.now();
     await requestReconcile(api, 'GitRepository', 'gitops');
     await waitForKustomizationReady(api, 'cluster-dev', { sha: merged });
+    await waitForKustomizationReady(api, namespaceSyncName('payments'), { sha: merged });
     const applied = Date.now() - started;
     expect((await api.get('/api/v1/namespaces/payments/resourcequotas/quota')).spec.hard['requests.cpu']).toBe('4');
     expect(applied).toBeLessThan(60_000);

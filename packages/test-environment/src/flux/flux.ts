@@ -1,4 +1,4 @@
-import { fluxSyncObjects } from '@kubeportal/plugin-provisioning-common';
+import { FLUX_CONTROLLER_ACCOUNT, FLUX_NAMESPACE, fluxSyncObjects, KubeObject, namespaceApplierClusterRole } from '@kubeportal/plugin-provisioning-common';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BinaryPaths } from '../binaries';
@@ -21,11 +21,38 @@ async function ensureNamespace(api: KubeApi, name: string) {
 }
 
 /**
+ * The flags of Flux's multi-tenancy lockdown (kustomize-controller v1.9.6 `main.go` and fluxcd/pkg `acl`, `auth`):
+ * a Kustomization may not refer to a source in another namespace, nor build remote bases, and one that names no
+ * service account impersonates `default` of its own namespace, which has no rights; so only what names an account
+ * bound for it gets applied.
+ */
+export const KUSTOMIZE_CONTROLLER_LOCKDOWN = ['--no-cross-namespace-refs=true', '--no-remote-bases=true', '--default-service-account=default'];
+
+/**
+ * What Flux's install gives kustomize-controller: its own service account, bound to cluster-admin. Under the
+ * lockdown the controller acts as it only where a Kustomization names it (the cluster's platform part).
+ */
+async function installControllerAccount(api: KubeApi) {
+  await api.apply({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: FLUX_CONTROLLER_ACCOUNT, namespace: FLUX_NAMESPACE } });
+  const binding: KubeObject = {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name: `cluster-reconciler-${FLUX_NAMESPACE}` },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+    subjects: [{ kind: 'ServiceAccount', name: FLUX_CONTROLLER_ACCOUNT, namespace: FLUX_NAMESPACE }],
+  };
+  await api.apply(binding);
+}
+
+/**
  * Starts the real Flux source-controller and kustomize-controller (built from Go modules) as plain processes
- * against a control plane, and waits until both report healthy.
+ * against a control plane, kustomize-controller with the multi-tenancy lockdown, and waits until both report
+ * healthy. The processes run with the admin kubeconfig, which may impersonate; every Kustomization applies as the
+ * service account it names.
  */
 export async function startFlux(cluster: ControlPlane, binaries: BinaryPaths): Promise<FluxControllers> {
-  await ensureNamespace(cluster.api, 'flux-system');
+  await ensureNamespace(cluster.api, FLUX_NAMESPACE);
+  await installControllerAccount(cluster.api);
   const storage = path.join(cluster.dir, 'flux-storage');
   fs.mkdirSync(storage, { recursive: true });
   const [storagePort, sourceHealth, sourceMetrics, kustomizeHealth, kustomizeMetrics] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
@@ -54,7 +81,13 @@ export async function startFlux(cluster: ControlPlane, binaries: BinaryPaths): P
       startProcess({
         name: `${cluster.name}/kustomize-controller`,
         command: binaries.kustomizeController,
-        args: ['--enable-leader-election=false', `--health-addr=127.0.0.1:${kustomizeHealth}`, `--metrics-addr=127.0.0.1:${kustomizeMetrics}`, '--log-level=info'],
+        args: [
+          '--enable-leader-election=false',
+          `--health-addr=127.0.0.1:${kustomizeHealth}`,
+          `--metrics-addr=127.0.0.1:${kustomizeMetrics}`,
+          '--log-level=info',
+          ...KUSTOMIZE_CONTROLLER_LOCKDOWN,
+        ],
         env,
         logFile: path.join(cluster.dir, 'kustomize-controller.log'),
       }),
@@ -69,10 +102,15 @@ export async function startFlux(cluster: ControlPlane, binaries: BinaryPaths): P
   return { processes, stop };
 }
 
-/** Points Flux at `clusters/<cluster>` of a git repository (the objects a GitOps bootstrap installs). */
+/**
+ * Points Flux at a cluster's folder of a git repository (the objects a GitOps bootstrap installs): the role each
+ * namespace's applier account gets in its namespace, the GitRepository, and the Kustomization that applies
+ * `clusters/<cluster>/platform` with Flux's own account.
+ */
 export async function syncClusterFromGit(cluster: ControlPlane, options: { url: string; branch?: string; interval?: string }): Promise<void> {
+  await cluster.api.apply(namespaceApplierClusterRole());
   for (const object of fluxSyncObjects({ cluster: cluster.name, url: options.url, branch: options.branch, interval: options.interval ?? '30s' })) {
-    await cluster.api.apply(object as any);
+    await cluster.api.apply(object);
   }
 }
 

@@ -74,7 +74,8 @@ describeWithKube('startKubeTestEnv', () => {
       exposure: { type: 'NodePort', ports: [{ name: 'ssh', port: 22, nodePort: 30022 }] },
     }), { settings, repo }).changes;
     const objects = [
-      ...parseYamlDocuments(repo.get('clusters/dev/namespaces/payments/namespace.yaml')!, 'ns'),
+      // the Namespace is in the platform's file of the namespace (with the Flux objects that apply its folder)
+      ...parseYamlDocuments(repo.get('clusters/dev/platform/namespaces/payments.yaml')!, 'ns').filter(o => (o as { kind?: string }).kind === 'Namespace'),
       ...parseYamlDocuments(repo.get('clusters/dev/namespaces/payments/resourcequota.yaml')!, 'quota'),
       ...parseYamlDocuments(vmChanges.find(c => c.path.endsWith('vm-legacy.yaml'))!.content!, 'vm'),
     ] as any[];

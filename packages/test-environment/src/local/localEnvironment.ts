@@ -1,4 +1,4 @@
-import { toYaml } from '@kubeportal/plugin-provisioning-common';
+import { clusterKustomizationHeader, platformKustomizationHeader, toYaml } from '@kubeportal/plugin-provisioning-common';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -16,7 +16,10 @@ export const LOCAL_CLUSTERS = [
   { name: 'prod', environment: 'prod', site: 'local-rack-b', storageClasses: ['standard'], networks: [], ingressNamespace: 'ingress-nginx' },
 ] as const;
 
-/** The seeded GitOps repository: platform settings, empty cluster kustomizations, a CODEOWNERS header. */
+/**
+ * The seeded GitOps repository: platform settings, a CODEOWNERS header and per cluster an empty platform part
+ * (which Flux's Kustomization of the cluster applies from the start) listed by the cluster kustomization.
+ */
 export function seedFiles(): Record<string, string> {
   const files: Record<string, string> = {
     'README.md': '# GitOps repository\n\nDesired state of every cluster under `clusters/<cluster>/`, written by the provisioning portal.\n',
@@ -25,8 +28,12 @@ export function seedFiles(): Record<string, string> {
   };
   for (const cluster of LOCAL_CLUSTERS) {
     files[`clusters/${cluster.name}/kustomization.yaml`] = toYaml(
+      { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['platform'] },
+      clusterKustomizationHeader(cluster.name),
+    );
+    files[`clusters/${cluster.name}/platform/kustomization.yaml`] = toYaml(
       { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [] },
-      ` Desired state of cluster ${cluster.name}: every namespace folder below. Maintained by the provisioning portal.`,
+      platformKustomizationHeader(cluster.name),
     );
   }
   return files;

@@ -58,11 +58,23 @@ export function updateList(list: string[] | undefined, add: string[], remove: st
 
 /** Header comment of the cluster kustomization. */
 export const clusterKustomizationHeader = (cluster: string) =>
-  ` Desired state of cluster ${cluster}: every namespace folder below. Maintained by the provisioning portal.`;
+  ` Desired state of cluster ${cluster}: every namespace folder below and the platform part. Maintained by the provisioning portal.`;
+
+/** Header comment of the platform kustomization of a cluster. */
+export const platformKustomizationHeader = (cluster: string) =>
+  ` What Flux applies on cluster ${cluster} with its own account: each namespace, and the account its folder is applied with. Maintained by the provisioning portal.`;
+
+function updateResources(existing: string | undefined, path: string, header: string, change: { add?: string[]; remove?: string[] }): string {
+  const current: KustomizationFile = existing
+    ? parseKustomization(existing, path)
+    : { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [] };
+  const resources = updateList(current.resources, change.add ?? [], change.remove ?? []);
+  return formatKustomization({ ...current, resources }, header);
+}
 
 /**
- * Adds or removes namespace folders in a cluster kustomization (creating it when absent). Entries are kept sorted
- * and never duplicated; resources the portal did not write are kept.
+ * Adds or removes namespace folders (and the platform part) in a cluster kustomization (creating it when absent).
+ * Entries are kept sorted and never duplicated; resources the portal did not write are kept.
  */
 export function updateClusterKustomization(
   existing: string | undefined,
@@ -70,9 +82,15 @@ export function updateClusterKustomization(
   cluster: string,
   change: { add?: string[]; remove?: string[] },
 ): string {
-  const current: KustomizationFile = existing
-    ? parseKustomization(existing, path)
-    : { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [] };
-  const resources = updateList(current.resources, change.add ?? [], change.remove ?? []);
-  return formatKustomization({ ...current, resources }, clusterKustomizationHeader(cluster));
+  return updateResources(existing, path, clusterKustomizationHeader(cluster), change);
+}
+
+/** Adds or removes namespace files in a cluster's platform kustomization, as `updateClusterKustomization` does. */
+export function updatePlatformKustomization(
+  existing: string | undefined,
+  path: string,
+  cluster: string,
+  change: { add?: string[]; remove?: string[] },
+): string {
+  return updateResources(existing, path, platformKustomizationHeader(cluster), change);
 }

@@ -2,6 +2,12 @@
  * The GitOps repository contract: where each object lives. `clusters/<cluster>/kustomization.yaml` builds the
  * cluster's whole desired state; each namespace has its own folder and kustomization, its VMs beside it; team
  * defaults are kustomize Components that the team's namespaces include.
+ *
+ * Flux applies a cluster in two kinds of parts, each with its own identity: `clusters/<cluster>/platform` with
+ * Flux's own account (the Namespace objects and, per namespace, the account that applies its folder, that
+ * account's RoleBinding and the Flux Kustomization), and each namespace folder with that namespace's own account,
+ * which is bound in that namespace only. The platform folder has no CODEOWNERS line of its own: it belongs to the
+ * platform team (the file's default owners), so no team's approval can change what Flux's account applies.
  */
 
 /** Folder of a cluster. */
@@ -13,6 +19,12 @@ export const namespaceDir = (cluster: string, namespace: string) => `${clusterDi
 /** The namespace's kustomization. */
 export const namespaceKustomizationPath = (cluster: string, namespace: string) =>
   `${namespaceDir(cluster, namespace)}/kustomization.yaml`;
+/** The platform part of a cluster: what Flux applies with its own account. */
+export const platformDir = (cluster: string) => `${clusterDir(cluster)}/platform`;
+/** The kustomization of the platform part (the path of the cluster's bootstrap Flux Kustomization). */
+export const platformKustomizationPath = (cluster: string) => `${platformDir(cluster)}/kustomization.yaml`;
+/** The platform's file of a namespace: the Namespace object and the account, binding and Flux Kustomization that apply its folder. */
+export const namespacePlatformPath = (cluster: string, namespace: string) => `${platformDir(cluster)}/namespaces/${namespace}.yaml`;
 /** Folder of a team's defaults component on a cluster. */
 export const teamDir = (cluster: string, team: string) => `${clusterDir(cluster)}/teams/${team}`;
 /** A VM's file, beside its namespace's other files. */
@@ -25,6 +37,10 @@ export const CODEOWNERS_PATH = 'CODEOWNERS';
 /** Files of a namespace folder that the namespace request owns (VM files are owned by VM requests). */
 export const NAMESPACE_FILES = {
   kustomization: 'kustomization.yaml',
+  /**
+   * Where earlier versions kept the Namespace object, which now lives in the platform's file of the namespace
+   * (`namespacePlatformPath`). Listed so that a re-render removes a leftover copy.
+   */
   namespace: 'namespace.yaml',
   quota: 'resourcequota.yaml',
   limitRangePatch: 'limitrange-patch.yaml',

@@ -5,6 +5,7 @@ import { RepositoryFileError } from './errors';
 import { applyChanges, readAllNamespaces, readNamespace, scanNamespaces } from './state';
 
 const DIR = 'clusters/dev/namespaces/payments-dev';
+const PLATFORM_FILE = 'clusters/dev/platform/namespaces/payments-dev.yaml';
 const empty = new Map<string, string>();
 const withNamespace = applyChanges(empty, renderRequest(parseRequest(namespaceInput), { settings, repo: empty }).changes);
 const withVm = applyChanges(withNamespace, renderRequest(parseRequest(vmInput), { settings, repo: withNamespace }).changes);
@@ -60,8 +61,10 @@ describe('readNamespace', () => {
   });
 
   it('names the field of a malformed object and of a VM without memory', () => {
-    const ns = edited(withNamespace, `${DIR}/namespace.yaml`, t => t.replace('kind: Namespace', 'kind: Namespaces'));
-    expect(readError(ns)).toMatchObject({ path: `${DIR}/namespace.yaml`, field: 'kind' });
+    const ns = edited(withNamespace, PLATFORM_FILE, t => t.replace('kind: Namespace', 'kind: Namespaces'));
+    expect(readError(ns)).toMatchObject({ path: PLATFORM_FILE, field: 'kind' });
+    const renamed = edited(withNamespace, PLATFORM_FILE, t => t.replace('  name: payments-dev\n', '  name: billing-dev\n'));
+    expect(readError(renamed)).toMatchObject({ path: PLATFORM_FILE, field: 'metadata.name', rule: "'billing-dev' must be 'payments-dev', the name of its namespace folder" });
     const vm = edited(withVm, `${DIR}/vm-legacy-db.yaml`, t => t.replace(/\n\s+memory:\n\s+guest: 2Gi/, '').replace(/\n\s+resources:\n\s+requests:\n\s+memory: 2Gi/, ''));
     expect(readError(vm)).toEqual(expect.objectContaining({
       path: `${DIR}/vm-legacy-db.yaml`,
@@ -73,8 +76,8 @@ describe('readNamespace', () => {
 
   it('names missing files and YAML syntax errors by their path', () => {
     const noNamespace = new Map(withNamespace);
-    noNamespace.delete(`${DIR}/namespace.yaml`);
-    expect(readError(noNamespace).message).toBe(`${DIR}/namespace.yaml: is missing (the namespace folder has a kustomization)`);
+    noNamespace.delete(PLATFORM_FILE);
+    expect(readError(noNamespace).message).toBe(`${PLATFORM_FILE}: is missing (the namespace folder has a kustomization)`);
     const noVm = new Map(withVm);
     noVm.delete(`${DIR}/vm-legacy-db.yaml`);
     expect(readError(noVm).message).toBe(`${DIR}/kustomization.yaml: resources: lists vm-legacy-db.yaml, which does not exist`);

@@ -8,7 +8,7 @@ import { parseStorageClassQuotaKey, QuotaField, QUOTA_FIELDS, quotaField, QuotaU
 import { formatPath, ownValue, quantity } from '../validation';
 import { RepositoryFileError, RepositoryFileProblem } from './errors';
 import { KustomizationFile, kustomizationSchema } from './kustomization';
-import { NAMESPACE_FILES, namespaceDir, namespaceKustomizationPath, namespacesIn } from './layout';
+import { NAMESPACE_FILES, namespaceDir, namespaceKustomizationPath, namespacePlatformPath, namespacesIn } from './layout';
 
 /** A VM as read back from the GitOps repository. */
 export interface VmState {
@@ -177,6 +177,13 @@ export function readVm(text: string, path: string): VmState | undefined {
   };
 }
 
+/** The Namespace object of a namespace's platform file (its first document when none is a Namespace, to name what is wrong). */
+function readNamespaceObject(text: string, path: string): z.output<typeof namespaceSchema> {
+  const documents = parseYamlFile(text, path);
+  const namespace = documents.find(d => (d as { kind?: string } | null)?.kind === 'Namespace') ?? documents[0];
+  return parseObject(namespaceSchema, namespace, path);
+}
+
 /** The label pairs of a namespace kustomization (`labels[].pairs`, merged), with the parsed kustomization. */
 function readNamespaceKustomization(text: string, path: string): { kustomization: KustomizationFile; pairs: Record<string, string> } {
   const kustomization = readKustomizationFile(text, path);
@@ -208,10 +215,13 @@ export function readNamespace(repo: RepoSnapshot, cluster: string, namespace: st
   }
   const dir = namespaceDir(cluster, namespace);
 
-  const nsPath = `${dir}/${NAMESPACE_FILES.namespace}`;
+  const nsPath = namespacePlatformPath(cluster, namespace);
   const nsText = repo.get(nsPath);
   if (nsText === undefined) throw new RepositoryFileError(nsPath, { rule: 'is missing (the namespace folder has a kustomization)' });
-  const nsObject = parseObject(namespaceSchema, parseYamlFile(nsText, nsPath)[0], nsPath);
+  const nsObject = readNamespaceObject(nsText, nsPath);
+  if (nsObject.metadata.name !== namespace) {
+    throw new RepositoryFileError(nsPath, { field: 'metadata.name', rule: `'${nsObject.metadata.name}' must be '${namespace}', the name of its namespace folder` });
+  }
 
   const quotaPath = `${dir}/${NAMESPACE_FILES.quota}`;
   const quotaText = repo.get(quotaPath);
@@ -275,10 +285,10 @@ function readableOwner(repo: RepoSnapshot, cluster: string, namespace: string): 
     }
   };
   const kustomizationPath = namespaceKustomizationPath(cluster, namespace);
-  const nsPath = `${namespaceDir(cluster, namespace)}/${NAMESPACE_FILES.namespace}`;
+  const nsPath = namespacePlatformPath(cluster, namespace);
   return (
     attempt(() => readNamespaceKustomization(repo.get(kustomizationPath) ?? '', kustomizationPath).pairs[LABELS.owner]) ??
-    attempt(() => parseObject(namespaceSchema, parseYamlFile(repo.get(nsPath) ?? '', nsPath)[0], nsPath).metadata.labels?.[LABELS.owner])
+    attempt(() => readNamespaceObject(repo.get(nsPath) ?? '', nsPath).metadata.labels?.[LABELS.owner])
   );
 }
 

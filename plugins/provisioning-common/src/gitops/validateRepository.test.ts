@@ -48,4 +48,21 @@ describe('validateRepository', () => {
       'clusters/dev/namespaces/payments-qa/resourcequota.yaml: services 5 is above the dev maximum of 4',
     ]);
   });
+
+  it("checks that Flux creates each namespace and applies its folder with the namespace's own account", () => {
+    const platformFile = 'clusters/dev/platform/namespaces/billing.yaml';
+    // Flux's own account (cluster-admin) or another namespace's would reach beyond the folder's namespace
+    let repo = edited(clean, platformFile, t => t.replace('serviceAccountName: ns-billing', 'serviceAccountName: kustomize-controller'));
+    repo = edited(repo, 'clusters/dev/platform/namespaces/payments-qa.yaml', t => t.replace(/\n\s+serviceAccountName: ns-payments-qa/, ''));
+    repo = edited(repo, 'clusters/dev/platform/kustomization.yaml', t => t.replace('  - namespaces/payments-dev.yaml\n', ''));
+    repo.set('clusters/dev/platform/namespaces/gone.yaml', repo.get(platformFile)!);
+    expect(problemsOf(repo)).toEqual([
+      'clusters/dev/platform/namespaces/gone.yaml: has no namespace folder (clusters/dev/namespaces/gone)',
+      "clusters/dev/platform/namespaces/billing.yaml: applies ./clusters/dev/namespaces/billing as 'kustomize-controller': it must be the namespace's own account 'ns-billing'",
+      'clusters/dev/platform/namespaces/payments-dev.yaml: is not listed in clusters/dev/platform/kustomization.yaml, so Flux neither creates the namespace nor applies its folder',
+      "clusters/dev/platform/namespaces/payments-qa.yaml: applies ./clusters/dev/namespaces/payments-qa as 'the controller's default account': it must be the namespace's own account 'ns-payments-qa'",
+    ]);
+    const unlisted = edited(clean, 'clusters/dev/kustomization.yaml', t => t.replace('  - platform\n', ''));
+    expect(problemsOf(unlisted)).toEqual(["clusters/dev/kustomization.yaml: does not list platform, so the cluster's whole desired state lacks its Namespaces"]);
+  });
 });

@@ -6,10 +6,38 @@ import { RepoSnapshot } from '../manifests/types';
 import { RepositoryFileError } from './errors';
 import { readCodeowners } from './codeowners';
 import { parseKustomization } from './kustomization';
-import { CODEOWNERS_PATH, clusterKustomizationPath, clustersIn, namespaceDir, namespacesIn } from './layout';
+import { CODEOWNERS_PATH, clusterKustomizationPath, clustersIn, namespaceDir, namespacePlatformPath, namespacesIn, platformDir, platformKustomizationPath } from './layout';
+import { parseYamlDocuments } from '../manifests/serialize';
+import { namespaceSyncName } from '../manifests/tenancy';
 import { NamespaceState, readNamespace } from './state';
 import { parseSpendEntry, parseSpendEntryPath, SPEND_ROOT, spendDir, spendEntryPath } from './spend';
 import { ownValue } from '../validation';
+
+/**
+ * A namespace folder must be applied by a Flux Kustomization with the namespace's own account: any other account
+ * (Flux's own, another namespace's) could write outside the namespace.
+ */
+function applierProblems(text: string, path: string, cluster: string, namespace: string): RepositoryProblem[] {
+  let documents: unknown[];
+  try {
+    documents = parseYamlDocuments(text, path);
+  } catch {
+    return []; // reading the namespace reports the syntax error
+  }
+  const folder = `./${namespaceDir(cluster, namespace)}`;
+  type FluxKustomization = { kind?: unknown; spec?: { path?: unknown; serviceAccountName?: unknown } } | null;
+  const appliers = (documents as FluxKustomization[]).filter(
+    d => d?.kind === 'Kustomization' && String(d.spec?.path ?? '').replace(/\/$/, '') === folder,
+  );
+  if (appliers.length === 0) return [{ path, message: `has no Flux Kustomization with path ${folder}, so Flux does not apply the namespace folder` }];
+  const account = namespaceSyncName(namespace);
+  return appliers
+    .filter(k => k?.spec?.serviceAccountName !== account)
+    .map(k => ({
+      path,
+      message: `applies ${folder} as '${String(k?.spec?.serviceAccountName ?? "the controller's default account")}': it must be the namespace's own account '${account}'`,
+    }));
+}
 
 /** One problem found in the GitOps repository: the file (or folder) and what is wrong. */
 export interface RepositoryProblem {
@@ -19,7 +47,8 @@ export interface RepositoryProblem {
 
 /**
  * The pure part of `validate`: every cluster known to the settings, every namespace folder listed by its cluster
- * kustomization and readable, the policy (maximum quotas, budgets, storage classes, prod rules), VMs within their
+ * kustomization and readable, its platform file listed by the platform kustomization and applying the folder with
+ * the namespace's own account, the policy (maximum quotas, budgets, storage classes, prod rules), VMs within their
  * quota, the teams' cost summaries true to their namespaces, and CODEOWNERS naming owners for every namespace
  * folder and cost summary folder (and nothing else). The command line adds the
  * kustomize build and the schema checks.
@@ -40,11 +69,35 @@ export function validateRepository(repo: RepoSnapshot, settings: PlatformSetting
     } catch (error) {
       problems.push({ path: clusterPath, message: (error as Error).message.replace(`${clusterPath}: `, '') });
     }
-    for (const ns of namespacesIn(repo.keys(), cluster)) {
+    const platformPath = platformKustomizationPath(cluster);
+    let platformListed: string[] = [];
+    if (repo.has(platformPath)) {
+      try {
+        platformListed = parseKustomization(repo.get(platformPath)!, platformPath).resources ?? [];
+      } catch (error) {
+        problems.push({ path: platformPath, message: (error as Error).message.replace(`${platformPath}: `, '') });
+      }
+      if (!listed.includes('platform')) {
+        problems.push({ path: clusterPath, message: `does not list platform, so the cluster's whole desired state lacks its Namespaces` });
+      }
+    }
+    const clusterNamespaces = namespacesIn(repo.keys(), cluster);
+    for (const path of [...repo.keys()].filter(p => p.startsWith(`${platformDir(cluster)}/namespaces/`)).sort()) {
+      const ns = path.slice(`${platformDir(cluster)}/namespaces/`.length).replace(/\.yaml$/, '');
+      if (!clusterNamespaces.includes(ns)) problems.push({ path, message: `has no namespace folder (${namespaceDir(cluster, ns)})` });
+    }
+    for (const ns of clusterNamespaces) {
       const dir = namespaceDir(cluster, ns);
       folders.add(dir);
       if (!listed.includes(`namespaces/${ns}`)) {
-        problems.push({ path: dir, message: `is not listed in ${clusterPath}, so Flux does not apply it` });
+        problems.push({ path: dir, message: `is not listed in ${clusterPath}, which builds the cluster's whole desired state` });
+      }
+      const nsPlatformPath = namespacePlatformPath(cluster, ns);
+      if (repo.has(nsPlatformPath)) {
+        if (!platformListed.includes(`namespaces/${ns}.yaml`)) {
+          problems.push({ path: nsPlatformPath, message: `is not listed in ${platformPath}, so Flux neither creates the namespace nor applies its folder` });
+        }
+        problems.push(...applierProblems(repo.get(nsPlatformPath)!, nsPlatformPath, cluster, ns));
       }
       let state: NamespaceState | undefined;
       try {

@@ -8,6 +8,26 @@ export const QUOTA_NAME = 'quota';
 /** Name of the LimitRange every team namespace inherits (and may patch). */
 export const LIMIT_RANGE_NAME = 'defaults';
 
+/**
+ * The request record of a namespace folder: a ConfigMap its kustomization generates with the namespace request's
+ * id and requester, from which the team defaults take those labels. Marked local config, so kustomize (and Flux)
+ * drop it from the output: it never reaches a cluster.
+ */
+export const REQUEST_RECORD = {
+  name: 'kubeportal-request',
+  /** The record's data key of each label it carries. */
+  keys: { requestId: 'request-id', requester: 'requester' },
+} as const;
+
+/** The kustomization `configMapGenerator` entry of a namespace's request record. */
+export function requestRecordGenerator(requestId: string, requester: string): Record<string, unknown> {
+  return {
+    name: REQUEST_RECORD.name,
+    literals: [`${REQUEST_RECORD.keys.requestId}=${requestId}`, `${REQUEST_RECORD.keys.requester}=${requester}`],
+    options: { disableNameSuffixHash: true, annotations: { 'config.kubernetes.io/local-config': 'true' } },
+  };
+}
+
 /** Builds the Namespace object. */
 export function namespaceObject(name: string, labels: Record<string, string>, annotations: Record<string, string>): KubeObject {
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels, annotations } };

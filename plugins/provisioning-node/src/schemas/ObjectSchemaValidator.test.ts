@@ -77,7 +77,7 @@ describe('ObjectSchemaValidator', () => {
       expect({ file, kind: o.kind, problems: validator.validate(o) }).toEqual({ file, kind: o.kind, problems: [] });
       kinds.add(o.kind);
     }
-    expect([...kinds].sort()).toEqual(['GitRepository', 'Kustomization', 'LimitRange', 'Namespace', 'NetworkPolicy', 'ResourceQuota', 'RoleBinding', 'Service', 'VirtualMachine']);
+    expect([...kinds].sort()).toEqual(['GitRepository', 'Kustomization', 'LimitRange', 'Namespace', 'NetworkPolicy', 'ResourceQuota', 'RoleBinding', 'Service', 'ServiceAccount', 'VirtualMachine']);
   });
 
   it('validates DataVolumes as CDI defines them', () => {

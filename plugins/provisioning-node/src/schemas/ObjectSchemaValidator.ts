@@ -4,7 +4,7 @@ import addFormats from 'ajv-formats';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { Service, Namespace, LimitRange, ResourceQuota } from 'kubernetes-models/v1';
+import { Service, Namespace, LimitRange, ResourceQuota, ServiceAccount } from 'kubernetes-models/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 
@@ -15,6 +15,7 @@ const CORE: Record<string, (data: unknown) => void> = {
   'v1/ResourceQuota': data => new ResourceQuota(data as any).validate(),
   'v1/LimitRange': data => new LimitRange(data as any).validate(),
   'v1/Service': data => new Service(data as any).validate(),
+  'v1/ServiceAccount': data => new ServiceAccount(data as any).validate(),
   'networking.k8s.io/v1/NetworkPolicy': data => new NetworkPolicy(data as any).validate(),
   'rbac.authorization.k8s.io/v1/RoleBinding': data => new RoleBinding(data as any).validate(),
 };

@@ -77,7 +77,7 @@ describeWithKube('provisioning actions (GitHub emulator, real API server)', () =
     await createRenderRequestAction({ planner, initiator: jdoe }).handler(ctx as any);
     expect(ctx.output).toHaveBeenCalledWith('requestId', 'dev.ns.payments-dev');
     expect(ctx.output).toHaveBeenCalledWith('monthlyCost', '57.00 EUR');
-    const ns = fs.readFileSync(path.join(workspace, 'gitops/clusters/dev/namespaces/payments-dev/namespace.yaml'), 'utf8');
+    const ns = fs.readFileSync(path.join(workspace, 'gitops/clusters/dev/platform/namespaces/payments-dev.yaml'), 'utf8');
     expect(ns).toContain('name: payments-dev');
     // requester and cost centre come from the server: the initiator and the team's catalog entry
     expect(ns).toContain('provisioning.kubeportal.io/requester-ref: user:default/jdoe');
