@@ -168,9 +168,9 @@ export class GitHubEmulator {
     const app = (this.options.apps ?? []).find(a => String(a.appId) === String(payload.iss));
     if (!app) return undefined;
     const valid = createVerify('RSA-SHA256').update(`${parts[0]}.${parts[1]}`).verify(app.publicKeyPem, Buffer.from(parts[2], 'base64url'));
-    const now = Math.floor(Date.now() / 1000);
+    const seconds = Math.floor(Date.now() / 1000);
     // GitHub refuses JWTs that expire more than ten minutes ahead or have expired
-    if (!valid || !payload.exp || payload.exp < now || payload.exp > now + 660) return undefined;
+    if (!valid || !payload.exp || payload.exp < seconds || payload.exp > seconds + 660) return undefined;
     return app;
   }
 
