@@ -31,12 +31,14 @@ export interface QuotaShortfall {
 export function vmQuotaShortfalls(vms: VmFootprint[], quota: QuotaValues, overhead: VmOverheadSettings): QuotaShortfall[] {
   let memory = 0n;
   let cpu = 0n;
+  let cpuLimit = 0n;
   let storage = 0n;
   let pvcs = 0n;
   const perClass = new Map<string, { storage: bigint; pvcs: bigint }>();
   for (const vm of vms) {
     memory += parseQuantity(vm.memory) + vmMemoryOverhead(vm.cpu, vm.memory, overhead);
     cpu += parseQuantity(VM_CPU_REQUEST_PER_VCPU) * BigInt(vm.cpu);
+    cpuLimit += NANOS_PER_UNIT * BigInt(vm.cpu);
     for (const disk of vm.disks) {
       const size = parseQuantity(disk.size);
       storage += size;
@@ -57,6 +59,7 @@ export function vmQuotaShortfalls(vms: VmFootprint[], quota: QuotaValues, overhe
     quotaCheck('requestsMemory', memory, 'guest memory plus virt-launcher overhead'),
     quotaCheck('limitsMemory', memory, 'guest memory plus virt-launcher overhead'),
     quotaCheck('requestsCpu', cpu, `${VM_CPU_REQUEST_PER_VCPU} per vCPU`),
+    quotaCheck('limitsCpu', cpuLimit, 'one core per vCPU, the VM\'s CPU limit'),
     quotaCheck('requestsStorage', storage, 'all VM disks'),
     quotaCheck('persistentVolumeClaims', pvcs, 'one per VM disk'),
     quotaCheck('pods', BigInt(vms.length) * NANOS_PER_UNIT, 'one virt-launcher pod per VM'),

@@ -1,3 +1,4 @@
+import YAML from 'yaml';
 import { namespaceInput, settings, vmInput } from '../__fixtures__/requests';
 import { parseRequest } from '../requests/parse';
 import { renderRequest } from '../render';
@@ -65,7 +66,18 @@ describe('readNamespace', () => {
     expect(readError(ns)).toMatchObject({ path: PLATFORM_FILE, field: 'kind' });
     const renamed = edited(withNamespace, PLATFORM_FILE, t => t.replace('  name: payments-dev\n', '  name: billing-dev\n'));
     expect(readError(renamed)).toMatchObject({ path: PLATFORM_FILE, field: 'metadata.name', rule: "'billing-dev' must be 'payments-dev', the name of its namespace folder" });
-    const vm = edited(withVm, `${DIR}/vm-legacy-db.yaml`, t => t.replace(/\n\s+memory:\n\s+guest: 2Gi/, '').replace(/\n\s+resources:\n\s+requests:\n\s+memory: 2Gi/, ''));
+    const vm = edited(withVm, `${DIR}/vm-legacy-db.yaml`, t =>
+      YAML.parseAllDocuments(t)
+        .map(doc => {
+          const value = doc.toJS();
+          if (value?.kind === 'VirtualMachine') {
+            delete value.spec.template.spec.domain.memory;
+            delete value.spec.template.spec.domain.resources;
+          }
+          return YAML.stringify(value);
+        })
+        .join('---\n'),
+    );
     expect(readError(vm)).toEqual(expect.objectContaining({
       path: `${DIR}/vm-legacy-db.yaml`,
       message: `${DIR}/vm-legacy-db.yaml: spec.template.spec.domain.memory.guest: is missing`,

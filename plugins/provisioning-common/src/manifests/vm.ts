@@ -22,6 +22,11 @@ export function vmMemoryOverhead(cpu: number, memory: string, settings: VmOverhe
 /** CPU the virt-launcher pod requests per vCPU (KubeVirt's default CPU allocation ratio of 10). */
 export const VM_CPU_REQUEST_PER_VCPU = '100m';
 
+/** The CPU request of a VM with `cores` vCPUs, in canonical form (`200m`, `1`, `1200m`). */
+export function vmCpuRequest(cores: number): string {
+  return canonicalQuantity(`${(parseQuantity(VM_CPU_REQUEST_PER_VCPU) * BigInt(cores)) / 1_000_000n}m`, 'cpu');
+}
+
 /** Name of the DataVolume of a VM's disk. */
 export const diskVolumeName = (vm: string, disk: string) => `${vm}-${disk}`;
 
@@ -108,7 +113,10 @@ export function vmObjects(
           domain: {
             cpu: { cores: vm.cpu },
             memory: { guest: memory },
-            resources: { requests: { memory } },
+            // Explicit requests and limits: KubeVirt copies the namespace's default limit range into a VM that sets
+            // none (namespace-limits.go applyNamespaceLimitRangeValues) and then refuses guest memory above that
+            // limit, and a 500m default CPU limit would throttle every vCPU; the quota check counts these values.
+            resources: { requests: { memory, cpu: vmCpuRequest(vm.cpu) }, limits: { memory, cpu: String(vm.cpu) } },
             devices: {
               disks: [
                 ...diskNames.map(name => ({ name, disk: { bus: 'virtio' } })),

@@ -11,7 +11,6 @@ import {
   multusNetworkNameProblem,
   virtualMachineAdmissionProblems,
   vmAdmissionProblems,
-  vmLimitRangeProblems,
 } from './vmAdmission';
 
 // Upstream sources the rules mirror (kubevirt/kubevirt unless said otherwise):
@@ -54,34 +53,24 @@ describe('vmAdmission: memory', () => {
   });
 
   it(
-    'refuses memory above the namespace default limit, which mutators/namespace-limits.go applyNamespaceLimitRangeValues ' +
-      `copies into the VMI and ${VMI_ADMITTER} validateMemoryLimitsNegativeOrNull / validateGuestMemoryLimit then refuse`,
+    'renders its own requests and limits, so mutators/namespace-limits.go applyNamespaceLimitRangeValues copies no ' +
+      `namespace default into the VMI for ${VMI_ADMITTER} validateMemoryLimitsNegativeOrNull / validateGuestMemoryLimit to refuse`,
     () => {
-      const limitRange = { defaultRequest: { cpu: '200m', memory: '256Mi' }, default: { cpu: '1', memory: '1Gi' } };
-      // the fixture VM (2Gi) in the fixture namespace (default limit 1Gi): its VMI would be refused
-      expect(vmLimitRangeProblems(vm(), limitRange)).toEqual([
-        {
-          path: 'memory',
-          message:
-            "'2Gi' is more than the namespace's default memory limit (1Gi), which KubeVirt copies into the VM: KubeVirt would " +
-            'refuse to start it (memory above its limit); ask for less memory or a higher limit range',
-        },
-      ]);
-      expect(vmLimitRangeProblems(vm({ memory: '1Gi' }), limitRange)).toEqual([]);
-      // namespace-limits.go: a limit of 0 is not applied
-      expect(vmLimitRangeProblems(vm(), { ...limitRange, default: { cpu: '1', memory: '0' } })).toEqual([]);
+      // the fixture VM (2Gi, 2 vCPU): above the team's default limit range (512Mi, 500m), which no longer applies
+      const resources = (machineOf(vm()).spec as any).template.spec.domain.resources;
+      expect(resources).toEqual({ requests: { memory: '2Gi', cpu: '200m' }, limits: { memory: '2Gi', cpu: '2' } });
     },
   );
 
   it(`renders memory as guest and requests, and the rendered object passes ${VMI_ADMITTER}'s memory rules`, () => {
     const machine = machineOf(vm({ memory: '1.5Gi' }));
-    expect((machine.spec as any).template.spec.domain).toMatchObject({ memory: { guest: '1536Mi' }, resources: { requests: { memory: '1536Mi' } } });
+    expect((machine.spec as any).template.spec.domain).toMatchObject({ memory: { guest: '1536Mi' }, resources: { requests: { memory: '1536Mi' }, limits: { memory: '1536Mi' } } });
     expect(virtualMachineAdmissionProblems(machine)).toEqual([]);
     const at = 'spec.template.spec';
     expect(virtualMachineAdmissionProblems(withTemplate(machine, s => { s.domain.resources.requests.memory = '999k'; }))).toEqual([
       { path: `${at}.domain.resources.requests.memory`, message: 'must be greater than or equal to 1M' },
     ]);
-    expect(virtualMachineAdmissionProblems(withTemplate(machine, s => { s.domain.resources.limits = { memory: '1Gi' }; }))).toEqual([
+    expect(virtualMachineAdmissionProblems(withTemplate(machine, s => { s.domain.resources.limits = { memory: '1Gi', cpu: '1' }; }))).toEqual([
       { path: `${at}.domain.resources.requests.memory`, message: 'is greater than resources.limits.memory' },
       { path: `${at}.domain.memory.guest`, message: 'must be equal to or less than the memory limit' },
     ]);

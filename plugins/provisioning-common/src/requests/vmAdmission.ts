@@ -6,14 +6,12 @@
  * - `vmAdmissionProblems` checks a parsed VM request and reports request field paths (`dataDisks[1].name`); the VM
  *   request schema runs it.
  * - `cloudInitUserDataProblems` parses cloud-config user data and reports secrets in any form (issue 14).
- * - `vmLimitRangeProblems` checks a VM against the limit range of its namespace, which KubeVirt copies into the VM.
  * - `virtualMachineAdmissionProblems` checks a rendered (or read back) VirtualMachine object the way the webhooks
  *   do, and reports manifest field paths.
  *
  * Pure functions, no I/O.
  */
 import YAML from 'yaml';
-import type { LimitRangeValues } from '../config';
 import type { KubeObject } from '../manifests/types';
 import { cloudConfig, diskVolumeName } from '../manifests/vm';
 import { dns1123LabelProblem, dns1123SubdomainProblem } from '../names';
@@ -71,31 +69,6 @@ function memoryProblems(vm: VmRequest): FieldProblem[] {
   // renders the memory as both memory.guest and resources.requests.memory; 0 would give a VM that cannot boot.
   if (parseQuantity(vm.memory) < parseQuantity(VM_MEMORY_MINIMUM)) {
     return [{ path: 'memory', message: `'${vm.memory}' is less than ${VM_MEMORY_MINIMUM} (1000000 bytes), the least memory KubeVirt accepts` }];
-  }
-  return [];
-}
-
-/**
- * Checks a VM against the limit range of its namespace. KubeVirt's VMI mutating webhook
- * (`applyNamespaceLimitRangeValues` in `pkg/virt-api/webhooks/mutating-webhook/mutators/namespace-limits.go`) copies
- * the namespace's container defaults into a VMI that lacks CPU or memory limits, which every portal VM does; the VMI
- * admitter then refuses memory above that limit (`validateMemoryLimitsNegativeOrNull`: requests.memory greater
- * than limits.memory; `validateGuestMemoryLimit`: memory.guest above limits.memory). The VirtualMachine is
- * accepted, but its VMI is refused every time it should start. `limitRange` is the range in force in the namespace
- * (the namespace's override, else the team default).
- */
-export function vmLimitRangeProblems(vm: Pick<VmRequest, 'memory'>, limitRange: LimitRangeValues): FieldProblem[] {
-  const limit = limitRange.default.memory;
-  if (!isQuantity(vm.memory) || !isQuantity(limit) || parseQuantity(limit) === 0n) return [];
-  if (parseQuantity(vm.memory) > parseQuantity(limit)) {
-    return [
-      {
-        path: 'memory',
-        message:
-          `'${vm.memory}' is more than the namespace's default memory limit (${limit}), which KubeVirt copies into the ` +
-          'VM: KubeVirt would refuse to start it (memory above its limit); ask for less memory or a higher limit range',
-      },
-    ];
   }
   return [];
 }
@@ -348,8 +321,9 @@ function exposureProblems(vm: VmRequest): FieldProblem[] {
 /**
  * Every admission rule that applies to what the portal renders for a VM request, checked on the parsed request.
  * Returns the problems with request field paths, in field order; empty when KubeVirt, CDI and the API server would
- * accept the rendered objects (as far as they can be judged without the cluster: the namespace's limit range is
- * checked by `vmLimitRangeProblems`).
+ * accept the rendered objects, as far as they can be judged without the cluster. The rendered VM sets its own
+ * requests and limits, so KubeVirt does not copy the namespace's default limit range into it
+ * (namespace-limits.go applyNamespaceLimitRangeValues fills only missing values).
  */
 export function vmAdmissionProblems(vm: VmRequest): FieldProblem[] {
   const problems: FieldProblem[] = [];
