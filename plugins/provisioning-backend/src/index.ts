@@ -12,5 +12,5 @@ export {
   provisioningConditions,
   provisioningNamespaceResourceRef,
   provisioningPermissionRules,
-} from './permissions';
-export type { ProvisioningNamespaceQuery, ProvisioningNamespaceResource } from './permissions';
+} from '@kubeportal/plugin-provisioning-node';
+export type { ProvisioningNamespaceQuery, ProvisioningNamespaceResource } from '@kubeportal/plugin-provisioning-node';

@@ -2,7 +2,7 @@ import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { provisioningPermissions } from '@kubeportal/plugin-provisioning-common';
 import { provisioningServiceRef } from '@kubeportal/plugin-provisioning-node';
-import { getProvisioningNamespaceResources, provisioningNamespaceResourceRef, provisioningPermissionRules } from './permissions';
+import { getProvisioningNamespaceResources, provisioningNamespaceResourceRef, provisioningPermissionRules } from '@kubeportal/plugin-provisioning-node';
 import { createRouter } from './service/router';
 
 /**

@@ -22,6 +22,7 @@ import {
   ProvisioningService,
   readProvisioningConfig,
   RequestPlan,
+  RequestAuthorizer,
   Requester,
   TeamDirectory,
   TeamFacts,
@@ -54,7 +55,10 @@ function config(repo: string) {
 const teamFacts = (team: string): TeamFacts => ({ ref: `group:default/${team}`, projectLeads: [leadOf(team)], adGroups: [`sg-${team}`], costCentre: 'CC-1000' });
 const teams: TeamDirectory = {
   getTeam: async ref => (ref === 'group:default/platform' ? { ...teamFacts('platform'), projectLeads: ['platform-lead'] } : teamFacts(ref.replace(/^group:default\//, ''))),
+  getGitHubLogin: async () => 'bench',
 };
+/** Every request kind allowed (the permission policy is not what is measured here). */
+const access: RequestAuthorizer = { precheck: () => undefined, check: () => undefined };
 const requesterOf = (team: string): Requester => ({ userEntityRef: 'user:default/bench', ownershipEntityRefs: ['user:default/bench', `group:default/${team}`] });
 
 const namespaceInput = (index: number, name: string) => {
@@ -158,7 +162,7 @@ async function measure(
   github.resetCalls();
   timings.length = 0;
   const started = process.hrtime.bigint();
-  const plan = await gitops.planner.plan(input, { requester: requesterOf(team), teams }, { today: TODAY });
+  const plan = await gitops.planner.plan(input, { requester: requesterOf(team), teams, access }, { today: TODAY });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const after = gitops.repository.cacheStats();
   const calls = Object.entries(github.calls());

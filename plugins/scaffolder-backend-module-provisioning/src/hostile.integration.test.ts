@@ -39,7 +39,7 @@ const group = (name: string, leads: string, costCentre: string): Entity => ({
   },
   spec: { type: 'team', children: [] },
 });
-const memberships: Record<string, string[]> = { jdoe: ['payments'], mallory: ['billing'] };
+const memberships: Record<string, string[]> = { jdoe: ['payments'], alice: ['payments'], mallory: ['billing'] };
 
 /** A template that tries to use the portal's GitHub token for a generic GitHub action. */
 const hostileTemplate: Entity = {
@@ -73,7 +73,7 @@ describeWithKube('templates and hostile users through the real scaffolder backen
       const input = { kind: 'namespace', cluster: 'dev', name, team, requester: 'user:default/seed', environment: 'dev', costCentre: 'CC-1', purpose: 'seed', quota: { tier: 'M' } };
       repo = applyChanges(repo, renderRequest(parseRequest(input), { settings, repo, codeowners: [lead] }).changes);
     }
-    await github.createRepo(FULL, { files: Object.fromEntries(repo), collaborators: ['alice', 'bob'] });
+    await github.createRepo(FULL, { files: Object.fromEntries(repo), collaborators: ['alice', 'bob', 'platform-lead'] });
     env = await startKubeTestEnv({ clusters: ['dev'], controllerManager: false });
     const dev = env.clusters.dev;
     const host = new URL(github.url).host;
@@ -81,7 +81,17 @@ describeWithKube('templates and hostile users through the real scaffolder backen
       features: [
         scaffolderPlugin,
         scaffolderModuleProvisioning,
-        catalogServiceMock.factory({ entities: [...templates, hostileTemplate, group('payments', 'alice', 'CC-1234'), group('billing', 'bob', 'CC-9')] }),
+        catalogServiceMock.factory({
+          entities: [
+            ...templates,
+            hostileTemplate,
+            group('payments', 'alice', 'CC-1234'),
+            group('billing', 'bob', 'CC-9'),
+            group('platform', 'platform-lead', 'CC-0'),
+            // alice leads payments and asks herself: she must not be her own reviewer
+            { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'alice', namespace: 'default', annotations: { 'github.com/user-login': 'alice' } }, spec: { memberOf: ['payments'] } },
+          ],
+        }),
         createServiceFactory({
           service: coreServices.userInfo,
           deps: {},
@@ -214,6 +224,13 @@ describeWithKube('templates and hostile users through the real scaffolder backen
       const { task, log } = await runTask('provisioning-virtual-machine', { ...vm, namespace: 'billing-dev', name: 'thief', imageNamespace: 'payments-dev' }, 'mallory');
       expect(task.status).toBe('failed');
       expect(log).toMatch(/rootDisk\.source/);
+      expect(writes()).toEqual([]);
+    });
+
+    it('cannot approve their own request: a project lead who asks is not among the reviewers, and a lone lead is refused', async () => {
+      const { task, log } = await runTask('provisioning-virtual-machine', { ...vm, name: 'leads-own' }, 'alice');
+      expect(task.status).toBe('failed');
+      expect(log).toContain("the requester is the only project lead of team 'payments', and nobody approves their own request");
       expect(writes()).toEqual([]);
     });
 

@@ -25,16 +25,17 @@ export const scaffolderModuleProvisioning = createBackendModule({
         logger: coreServices.logger,
         auth: coreServices.auth,
         userInfo: coreServices.userInfo,
+        permissions: coreServices.permissions,
         catalog: catalogServiceRef,
       },
-      async init({ scaffolder, provisioning, logger, auth, userInfo, catalog }) {
+      async init({ scaffolder, provisioning, logger, auth, userInfo, permissions, catalog }) {
         scaffolder.addActions(createDescribeRequestAction());
         if (!provisioning.gitops) {
           logger.warn('provisioning.gitops is not configured: only provisioning:request:describe is installed');
           return;
         }
         const planner = provisioning.gitops.planner;
-        const initiator = initiatorFromServices({ auth, userInfo, catalog });
+        const initiator = initiatorFromServices({ auth, userInfo, catalog, permissions, clusters: provisioning.config.settings.clusters });
         scaffolder.addActions(
           createValidateRequestAction({ planner, initiator }),
           createRenderRequestAction({ planner, initiator }),

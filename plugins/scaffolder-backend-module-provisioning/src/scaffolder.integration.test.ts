@@ -32,7 +32,13 @@ const entities: Entity[] = [
     },
     spec: { type: 'team', children: [] },
   },
-  { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'jdoe', namespace: 'default' }, spec: { memberOf: ['payments'] } },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: 'platform', namespace: 'default', annotations: { 'provisioning.kubeportal.io/project-leads': 'platform-lead', 'provisioning.kubeportal.io/cost-centre': 'CC-0' } },
+    spec: { type: 'team', children: [] },
+  },
+  { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'jdoe', namespace: 'default', annotations: { 'github.com/user-login': 'jdoe' } }, spec: { memberOf: ['payments'] } },
 ];
 
 const seed = {
@@ -47,7 +53,7 @@ describeWithKube('namespace template through the real scaffolder backend', () =>
   beforeAll(async () => {
     github = new GitHubEmulator({ tokens: { 'portal-token': 'portal-bot' } });
     await github.start();
-    await github.createRepo('acme/gitops', { files: seed, collaborators: ['alice'] });
+    await github.createRepo('acme/gitops', { files: seed, collaborators: ['alice', 'platform-lead'] });
     env = await startKubeTestEnv({ clusters: ['dev'], controllerManager: false });
     const dev = env.clusters.dev;
     const host = new URL(github.url).host;

@@ -6,7 +6,7 @@ import { catalogTeams, ProvisioningService, publicMessage, requesterOf } from '@
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { provisioningNamespaceResourceRef, RequestAccess } from '../permissions';
+import { provisioningNamespaceResourceRef, RequestAccess } from '@kubeportal/plugin-provisioning-node';
 
 /** Dependencies of the provisioning REST router. */
 export interface RouterOptions {
@@ -94,12 +94,10 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     if (!planner) throw new ServiceUnavailableError('provisioning.gitops is not configured, so requests cannot be previewed');
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const requester = await requesterOf(credentials, { auth, userInfo });
-    // the portal's permissions: the kind (and prod, decommission) for the team, before and after the plan reads the repository
+    // the portal's permissions (the kind, prod, decommission, for the team): the planner checks them before and after it reads the repository
     const rules = permissionsRegistry.getPermissionRuleset(provisioningNamespaceResourceRef);
     const access = await RequestAccess.of(credentials, { permissions, rules, clusters: settings.clusters });
-    access.precheck(body.data.request);
-    const plan = await planner.plan(body.data.request, { requester, teams: catalogTeams(catalog, credentials) });
-    access.check(plan);
+    const plan = await planner.plan(body.data.request, { requester, teams: catalogTeams(catalog, credentials), access });
     res.json({
       requestId: plan.result.requestId,
       title: plan.result.title,

@@ -13,7 +13,7 @@ const list = (value: string | undefined) =>
 
 /**
  * Teams from the catalog, read with the caller's credentials: project leads, AD groups and cost centre from the
- * group's annotations (one place: `CATALOG_KEYS`).
+ * group's annotations (one place: `CATALOG_KEYS`), and users' GitHub logins.
  */
 export function catalogTeams(catalog: CatalogService, credentials: BackstageCredentials): TeamDirectory {
   return {
@@ -28,8 +28,16 @@ export function catalogTeams(catalog: CatalogService, credentials: BackstageCred
         costCentre: annotations[CATALOG_KEYS.costCentre]?.trim() || undefined,
       };
     },
+    async getGitHubLogin(userRef) {
+      const user = await catalog.getEntityByRef(userRef, { credentials });
+      if (!user || user.kind.toLowerCase() !== 'user') return undefined;
+      return user.metadata.annotations?.[GITHUB_LOGIN_ANNOTATION]?.trim() || undefined;
+    },
   };
 }
+
+/** Where a catalog user's GitHub login is (Backstage's GitHub org provider writes it). */
+export const GITHUB_LOGIN_ANNOTATION = 'github.com/user-login';
 
 /**
  * Who the credentials belong to, from the server: the user entity and their ownership refs (the user and their

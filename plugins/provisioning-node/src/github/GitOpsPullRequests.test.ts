@@ -64,8 +64,8 @@ describe('GitOpsPullRequestWriter', () => {
     github.resetCalls();
     await writer.openOrUpdate(spec(100, { branch: 'provisioning/create/dev.ns.billing', requestedBy: { ...OWNER, requestId: 'dev.ns.billing' } }));
     expect(github.totalCalls()).toBe(one);
-    // base ref, branch ref (absent), tree, commit, ref, find pull, open pull, reviewers, labels
-    expect(one).toBe(9);
+    // base ref, branch ref (absent), tree, commit, ref, open pull, reviewers, labels
+    expect(one).toBe(8);
   });
 
   it('writes the files and deletions as one commit on the planned base, recording who the branch belongs to', async () => {
@@ -116,6 +116,17 @@ describe('GitOpsPullRequestWriter', () => {
     const pull = github.pulls(`${owner}/${repo}`)[0];
     expect(pull).toMatchObject({ title: 'Namespace payments on dev', labels: ['provisioning', 'cluster:dev'] });
     expect(pull.reviews.map(r => r.state)).toEqual(['APPROVED']);
+  });
+
+  it('lets the next request use a branch whose pull request was merged, whoever asked before', async () => {
+    const first = await writer.openOrUpdate(spec(1));
+    await github.approve(`${owner}/${repo}`, first.number, 'alice');
+    await github.merge(`${owner}/${repo}`, first.number, 'alice');
+    base = { sha: (await octokit.git.getRef({ owner, repo, ref: 'heads/main' })).data.object.sha, tree: '' };
+    base.tree = (await octokit.git.getCommit({ owner, repo, commit_sha: base.sha })).data.tree.sha;
+    const next = await writer.openOrUpdate(spec(2, { requestedBy: { ...OWNER, requester: 'user:default/carol' } }));
+    expect(next).toMatchObject({ created: true, dismissedApprovals: [] });
+    expect(next.number).not.toBe(first.number);
   });
 
   it('refuses to overwrite a branch someone pushed to outside the portal', async () => {

@@ -137,19 +137,28 @@ export class GitOpsPullRequestWriter {
 
     const recorded = await this.branchOwner(spec.owner, spec.repo, spec.branch);
     const exists = recorded !== null;
-    if (recorded === undefined) {
+    // the open pull request of the branch, if any: a branch without one (merged, closed) belongs to nobody now
+    const existing = exists
+      ? await this.octokit.pulls
+          .list({ ...repo, state: 'open', head: `${spec.owner}:${spec.branch}`, base: spec.base, per_page: 1 })
+          .then(r => r.data)
+          .catch(e => this.fail('looking for an open pull request', e))
+      : [];
+    const { requestedBy } = spec;
+    if (existing.length > 0 && recorded === undefined) {
       throw new NotAllowedError(
-        `Branch '${spec.branch}' was changed outside the portal (its last commit does not name its request), so the portal does not overwrite it; close its pull request and delete the branch, then ask again`,
+        `Branch '${spec.branch}' was changed outside the portal (its last commit does not name its request), so the portal does not overwrite it; close pull request #${existing[0].number} and delete the branch, then ask again`,
       );
     }
-    if (recorded) {
-      const { requestedBy } = spec;
+    if (existing.length > 0 && recorded) {
       if (recorded.requester !== requestedBy.requester || recorded.team !== requestedBy.team || recorded.requestId !== requestedBy.requestId) {
         throw new NotAllowedError(
           `Branch '${spec.branch}' belongs to request ${recorded.requestId} of ${recorded.requester} for ${recorded.team}; only that user can update it (asked by ${requestedBy.requester} for ${requestedBy.team})`,
         );
       }
     }
+    // the files are about to change: standing approvals go first, so no approval ever stands on files it did not see
+    const dismissedApprovals = existing.length > 0 ? await this.dismissApprovals(repo, existing[0].number) : [];
 
     const tree = await this.octokit.git
       .createTree({
@@ -179,20 +188,15 @@ export class GitOpsPullRequestWriter {
       });
     }
 
-    const existing = await this.octokit.pulls
-      .list({ ...repo, state: 'open', head: `${spec.owner}:${spec.branch}`, base: spec.base, per_page: 1 })
-      .catch(e => this.fail('looking for an open pull request', e));
     let number: number;
     let url: string;
     let created = false;
-    const dismissedApprovals: string[] = [];
-    if (existing.data.length > 0) {
-      number = existing.data[0].number;
+    if (existing.length > 0) {
+      number = existing[0].number;
       const updated = await this.octokit.pulls
         .update({ ...repo, pull_number: number, title: spec.title, body: spec.body })
         .catch(e => this.fail(`updating pull request #${number}`, e));
       url = updated.data.html_url;
-      dismissedApprovals.push(...(await this.dismissApprovals(repo, number)));
     } else {
       const pull = await this.octokit.pulls.create({ ...repo, title: spec.title, body: spec.body, head: spec.branch, base: spec.base }).catch(async e => {
         if (!exists) await this.deleteBranch(repo, spec.branch);
@@ -224,15 +228,25 @@ export class GitOpsPullRequestWriter {
     return { number, url, branch: spec.branch, headSha, created, dismissedApprovals };
   }
 
-  /** Dismisses every standing approval of a pull request whose files just changed; returns who had approved. */
+  /** Dismisses every standing approval of a pull request whose files are about to change; returns who had approved. */
   private async dismissApprovals(repo: { owner: string; repo: string }, number: number): Promise<string[]> {
-    const reviews = await this.octokit.pulls.listReviews({ ...repo, pull_number: number, per_page: 100 }).catch(e => this.fail(`listing reviews of #${number}`, e));
+    const reviews = await this.octokit
+      .paginate(this.octokit.pulls.listReviews, { ...repo, pull_number: number, per_page: 100 })
+      .catch(e => this.fail(`listing reviews of #${number}`, e));
     const dismissed: string[] = [];
-    for (const review of reviews.data) {
+    for (const review of reviews) {
       if (review.state !== 'APPROVED') continue;
-      await this.octokit.pulls
-        .dismissReview({ ...repo, pull_number: number, review_id: review.id, message: 'The request was changed through the portal: the files are new, so the approval no longer applies.' })
-        .catch(e => this.fail(`dismissing the approval of ${review.user?.login ?? 'a reviewer'} on #${number}`, e));
+      try {
+        await this.octokit.pulls.dismissReview({
+          ...repo,
+          pull_number: number,
+          review_id: review.id,
+          message: 'The request was changed through the portal: the files are new, so the approval no longer applies.',
+        });
+      } catch (error) {
+        // already dismissed meanwhile (branch protection does it too): nothing stands any more
+        if (status(error) !== 422) this.fail(`dismissing the approval of ${review.user?.login ?? 'a reviewer'} on #${number}`, error);
+      }
       if (review.user?.login) dismissed.push(review.user.login);
     }
     return dismissed.sort();
@@ -301,7 +315,8 @@ export class GitOpsPullRequestWriter {
   async openPullRequests(owner: string, repoName: string, prefix: string): Promise<Array<{ number: number; branch: string; url: string; files: string[] }>> {
     const repo = { owner, repo: repoName };
     const pulls = await this.octokit.paginate(this.octokit.pulls.list, { ...repo, state: 'open', per_page: 100 }).catch(e => this.fail('listing pull requests', e));
-    const ours = pulls.filter(p => p.head.ref.startsWith(prefix));
+    // branches of this repository only: a fork's pull request cannot block or claim a request
+    const ours = pulls.filter(p => p.head.ref.startsWith(prefix) && p.head.repo?.full_name === `${owner}/${repoName}`);
     return Promise.all(
       ours.map(async p => {
         // a pull request's files change only with its head or base: kept per head and base commit

@@ -40,6 +40,24 @@ export interface TeamFacts {
 /** Looks teams up (the catalog, in the portal, read with the user's credentials). */
 export interface TeamDirectory {
   getTeam(groupRef: string): Promise<TeamFacts | undefined>;
+  /** The GitHub login of a catalog user (annotation `github.com/user-login`), when the catalog knows it. */
+  getGitHubLogin(userRef: string): Promise<string | undefined>;
+}
+
+/**
+ * What the permission framework lets the user request (see `RequestAccess`): checked on the input before anything
+ * is read, and on the plan against the team or namespace it touches.
+ */
+export interface RequestAuthorizer {
+  precheck(input: unknown): void;
+  check(plan: { request: ProvisioningRequest; team: { ref: string } }): void;
+}
+
+/** Who asks, what they may do, and the catalog as they may read it: everything a plan needs from the server. */
+export interface Who {
+  requester: Requester;
+  teams: TeamDirectory;
+  access: RequestAuthorizer;
 }
 
 /** Who asks, as the server knows them: never a field of the form or of an action's input. */
@@ -120,7 +138,7 @@ export class RequestPlanner {
    * Plans a request at the branch's current head (or at `commitSha`). Identity and team problems throw
    * (`NotAllowedError`, `InputError`) before anything is read; rule problems are in `plan.problems`.
    */
-  async plan(input: unknown, who: { requester: Requester; teams: TeamDirectory }, options: { today?: string; commitSha?: string } = {}): Promise<RequestPlan> {
+  async plan(input: unknown, who: Who, options: { today?: string; commitSha?: string } = {}): Promise<RequestPlan> {
     const now = this.options.now?.() ?? new Date();
     const today = options.today ?? now.toISOString().slice(0, 10);
     // who asks and what: checked before the first GitHub call, so a bad input costs nothing
@@ -140,12 +158,13 @@ export class RequestPlanner {
   }
 
   /** Identity, team and schema: the request as the server fills it in (requester, cost centre), or a refusal. */
-  private async prepare(input: unknown, who: { requester: Requester; teams: TeamDirectory }): Promise<{ request: ProvisioningRequest; team?: TeamFacts; mayActFor: (teamRef: string) => boolean }> {
+  private async prepare(input: unknown, who: Who): Promise<{ request: ProvisioningRequest; team?: TeamFacts; mayActFor: (teamRef: string) => boolean }> {
     const { config } = this.options;
     const { requester } = who;
     const raw = dropBlankFields(input);
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InputError('request: must be an object with a kind and its fields');
     const given = raw as Record<string, unknown>;
+    who.access.precheck(given);
     if (given.requester !== undefined && given.requester !== requester.userEntityRef) {
       throw new NotAllowedError(`requester: requests are made as the signed-in user (${requester.userEntityRef}), not as '${String(given.requester)}'`);
     }
@@ -155,6 +174,8 @@ export class RequestPlanner {
     let team: TeamFacts | undefined;
     if (given.kind === 'namespace' && typeof given.team === 'string') {
       const teamRef = given.team.includes(':') ? given.team : `group:default/${given.team}`;
+      // the GitOps layout names a team by its short name: only one catalog namespace of teams can own folders
+      if (!teamRef.startsWith('group:default/')) throw new InputError(`team: must be a group of the default catalog namespace (group:default/<name>), not '${teamRef}'`);
       if (!mayActFor(teamRef)) throw new NotAllowedError(`team: ${requester.userEntityRef} is not a member of '${teamRef}' and cannot request for it`);
       team = await this.team(who.teams, teamRef);
       if (given.costCentre !== undefined && given.costCentre !== team.costCentre) {
@@ -167,7 +188,7 @@ export class RequestPlanner {
 
   private async build(
     prepared: { request: ProvisioningRequest; team?: TeamFacts; mayActFor: (teamRef: string) => boolean },
-    who: { requester: Requester; teams: TeamDirectory },
+    who: Who,
     sha: string,
     today: string,
   ): Promise<RequestPlan> {
@@ -193,6 +214,7 @@ export class RequestPlanner {
         team = await this.team(who.teams, teamRef);
       }
     }
+    who.access.check({ request, team });
     const platform = await who.teams.getTeam(config.platformTeam);
     if (team.ref) snapshot = await repository.extend(snapshot, requestReadSet(request, nameOf(team.ref)));
 
@@ -204,13 +226,7 @@ export class RequestPlanner {
     });
     const policy = evaluatePolicy(request, result, snapshot.files, config.settings, today, { projectLeads: team.projectLeads });
     const problems: RequestPlan['problems'] = [...policy.violations, ...(await this.liveProblems(request, result, requester.userEntityRef))];
-    if (team.projectLeads.length === 0) {
-      problems.push({
-        path: 'team',
-        rule: 'project-leads',
-        message: `team '${result.team}' has no project leads in the catalog (annotation ${CATALOG_KEYS.projectLeads} on its group), so nobody could approve the pull request`,
-      });
-    }
+    problems.push(...(await this.approverProblems(team, platform, result.team, who)));
     const gitops = this.gitops();
     const branch = requestBranch(result.requestId, result.action);
     return {
@@ -225,6 +241,50 @@ export class RequestPlanner {
       problems,
       gitops,
     };
+  }
+
+  /**
+   * Who can approve: the team's project leads other than the requester (GitHub lets anyone but a pull request's
+   * author approve, and the portal is the author), valid GitHub logins, and the platform team's leads as
+   * co-owners. Each gap is a problem of the plan, never a silent default.
+   */
+  private async approverProblems(team: TeamFacts, platform: TeamFacts | undefined, teamName: string, who: Who): Promise<Array<FieldProblem & { rule?: string }>> {
+    const problems: Array<FieldProblem & { rule?: string }> = [];
+    const login = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+    for (const [owner, facts] of [[teamName, team], ['the platform team', platform]] as const) {
+      for (const lead of facts?.projectLeads ?? []) {
+        if (!login.test(lead)) problems.push({ path: 'team', rule: 'project-leads', message: `project lead '${lead}' of ${owner} is not a GitHub login (annotation ${CATALOG_KEYS.projectLeads})` });
+      }
+    }
+    if (!platform || platform.projectLeads.length === 0) {
+      problems.push({
+        path: 'team',
+        rule: 'project-leads',
+        message: `the platform team (${this.options.config.platformTeam}) has no project leads in the catalog, so it cannot co-own the team's folders`,
+      });
+    }
+    const requesterLogin = await who.teams.getGitHubLogin(who.requester.userEntityRef);
+    const reviewers = team.projectLeads.filter(lead => lead.toLowerCase() !== requesterLogin?.toLowerCase());
+    if (team.projectLeads.length === 0) {
+      problems.push({
+        path: 'team',
+        rule: 'project-leads',
+        message: `team '${teamName}' has no project leads in the catalog (annotation ${CATALOG_KEYS.projectLeads} on its group), so nobody could approve the pull request`,
+      });
+    } else if (reviewers.length === 0) {
+      problems.push({
+        path: 'team',
+        rule: 'project-leads',
+        message: `the requester is the only project lead of team '${teamName}', and nobody approves their own request: ask another lead to be named in the catalog`,
+      });
+    }
+    return problems;
+  }
+
+  /** The reviewers of a plan: the team's project leads but the requester. */
+  private async reviewersOf(plan: RequestPlan, who: Who): Promise<string[]> {
+    const requesterLogin = await who.teams.getGitHubLogin(who.requester.userEntityRef);
+    return plan.team.projectLeads.filter(lead => lead.toLowerCase() !== requesterLogin?.toLowerCase());
   }
 
   private async team(teams: TeamDirectory, ref: string): Promise<TeamFacts> {
@@ -287,14 +347,17 @@ export class RequestPlanner {
    */
   async openPullRequest(
     input: unknown,
-    who: { requester: Requester; teams: TeamDirectory },
+    who: Who,
     links: { portal?: string; task?: string } = {},
   ): Promise<{ plan: RequestPlan; pull: PullRequestResult }> {
     let plan = await this.plan(input, who);
     for (let attempt = 1; ; attempt++) {
       if (plan.problems.length > 0) throw new InputError(describeProblems(plan.problems));
+      // the live facts again, right before writing: the plan may be a few steps old
+      const live = await this.liveProblems(plan.request, plan.result, who.requester.userEntityRef);
+      if (live.length > 0) throw new InputError(describeProblems(live));
       try {
-        return { plan, pull: await this.write(plan, links) };
+        return { plan, pull: await this.write(plan, links, await this.reviewersOf(plan, who)) };
       } catch (error) {
         if (!(error instanceof BaseMovedError) || attempt >= 3) throw error;
         this.options.logger.info(`${error.message}: planning request ${plan.result.requestId} again on ${error.currentSha.slice(0, 12)}`);
@@ -303,7 +366,7 @@ export class RequestPlanner {
     }
   }
 
-  private write(plan: RequestPlan, links: { portal?: string; task?: string }): Promise<PullRequestResult> {
+  private write(plan: RequestPlan, links: { portal?: string; task?: string }, reviewers: string[]): Promise<PullRequestResult> {
     this.options.logger.info(`Opening pull request for request ${plan.result.requestId} on ${plan.gitops.owner}/${plan.gitops.repo} at ${plan.base.sha.slice(0, 12)}`);
     return this.options.writer.openOrUpdate({
       owner: plan.gitops.owner,
@@ -317,7 +380,7 @@ export class RequestPlanner {
       body: pullRequestBody(plan.request, plan.result, plan.policy, this.settings, links),
       commitMessage: `${pullRequestTitle(plan.result)}\n\nRequest ${plan.result.requestId} by ${plan.request.requester}.`,
       changes: plan.result.changes,
-      reviewers: plan.team.projectLeads,
+      reviewers,
       labels: pullRequestLabels(plan.request, plan.result),
     });
   }

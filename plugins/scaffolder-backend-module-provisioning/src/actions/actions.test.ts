@@ -1,7 +1,7 @@
-import { mockServices } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { createGitHubClient, createProvisioningService, GitOpsPullRequestWriter, RequestPlanner, TeamFacts } from '@kubeportal/plugin-provisioning-node';
+import { createGitHubClient, createProvisioningService, GitOpsPullRequestWriter, provisioningRuleset, RequestAccess, RequestPlanner, TeamFacts } from '@kubeportal/plugin-provisioning-node';
 import { describeWithKube, GitHubEmulator, KubeTestEnv, startKubeTestEnv } from '@kubeportal/test-environment';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -32,7 +32,13 @@ const teams: Record<string, TeamFacts> = {
 /** Who runs the task: from the server, as the scaffolder's initiator credentials would say. */
 const as = (user: string, groups: string[]): Initiator => async () => ({
   requester: { userEntityRef: `user:default/${user}`, ownershipEntityRefs: [`user:default/${user}`, ...groups.map(g => `group:default/${g}`)] },
-  teams: { getTeam: async ref => teams[ref] },
+  teams: { getTeam: async ref => teams[ref], getGitHubLogin: async ref => ref.split('/')[1] },
+  // the permission policy's own tests are in packages/backend; here every request kind is allowed
+  access: await RequestAccess.of(mockCredentials.user(`user:default/${user}`), {
+    permissions: mockServices.permissions(),
+    rules: provisioningRuleset(),
+    clusters: [{ name: 'dev', environment: 'dev' }, { name: 'prod', environment: 'prod' }],
+  }),
 });
 const jdoe = as('jdoe', ['payments', 'billing']);
 

@@ -2,5 +2,5 @@ export { provisioningNamespaceResourceRef, getProvisioningNamespaceResources } f
 export type { ProvisioningNamespaceResource, ProvisioningNamespaceQuery } from './resource';
 export { isNamespaceOwner, isTeamMember, provisioningPermissionRules } from './rules';
 export { provisioningConditions, createProvisioningConditionalDecision } from './conditionExports';
-export { RequestAccess } from './RequestAccess';
+export { provisioningRuleset, RequestAccess } from './RequestAccess';
 export type { PlannedRequest, ProvisioningNamespaceRuleset } from './RequestAccess';

@@ -13,6 +13,22 @@ import {
   provisioningProdRequestPermission,
 } from '@kubeportal/plugin-provisioning-common';
 import { ProvisioningNamespaceQuery, ProvisioningNamespaceResource } from './resource';
+import { provisioningPermissionRules } from './rules';
+
+/**
+ * The portal's own rules as a ruleset, for plugins other than the provisioning backend (whose permissions
+ * registry holds them, with any a module adds): the scaffolder module asks with these.
+ */
+export function provisioningRuleset(): ProvisioningNamespaceRuleset {
+  const rules = Object.values(provisioningPermissionRules) as Array<ReturnType<ProvisioningNamespaceRuleset['getRuleByName']>>;
+  return {
+    getRuleByName(name) {
+      const rule = rules.find(r => r.name === name);
+      if (!rule) throw new Error(`unknown provisioning permission rule '${name}'`);
+      return rule;
+    },
+  };
+}
 
 /** The rules of the portal's resource type, as the permissions registry holds them (modules may add some). */
 export type ProvisioningNamespaceRuleset = PermissionRuleset<ProvisioningNamespaceResource, ProvisioningNamespaceQuery, 'provisioning-namespace'>;
