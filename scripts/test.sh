@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what the machine lacks, then lint, type-check, unit and integration tests
+# The whole test suite: installs what the machine lacks, then lint, formatting, type-check, unit and integration tests
 # (Jest), and the browser tests (node's test runner driving Debian Chromium). Exits non-zero on any failure and
 # ends with the line `N passed, N failed` summed over every runner.
 set -uo pipefail
@@ -38,6 +38,9 @@ fi
 
 step "lint"
 if yarn backstage-cli repo lint; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+
+step "formatting (prettier, the repository's own configuration)"
+if yarn prettier --check . ; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
 
 step "type-check"
 if yarn tsc; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi

@@ -1,5 +1,8 @@
 module.exports = require('@backstage/cli/config/eslint-factory')(__dirname, {
   rules: {
-    'jest/expect-expect': ['error', { assertFunctionNames: ['expect', 'expectGolden', 'fc.assert'] }],
+    'jest/expect-expect': [
+      'error',
+      { assertFunctionNames: ['expect', 'expectGolden', 'fc.assert'] },
+    ],
   },
 });

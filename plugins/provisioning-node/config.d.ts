@@ -11,7 +11,12 @@ interface QuotaValuesConfig {
   /** Total storage requested by PVCs (requests.storage). */
   requestsStorage: string;
   /** Storage per storage class. */
-  storageClasses?: { [storageClass: string]: { requestsStorage?: string; persistentVolumeClaims?: number } };
+  storageClasses?: {
+    [storageClass: string]: {
+      requestsStorage?: string;
+      persistentVolumeClaims?: number;
+    };
+  };
   /** Number of PVCs. */
   persistentVolumeClaims: number;
   /** Number of pods. */
@@ -83,7 +88,11 @@ export interface Config {
     /** Policy that requests must stay within. */
     policy?: {
       /** Per environment, the largest quota one namespace may have. */
-      maxQuota?: { dev?: Partial<QuotaValuesConfig>; staging?: Partial<QuotaValuesConfig>; prod?: Partial<QuotaValuesConfig> };
+      maxQuota?: {
+        dev?: Partial<QuotaValuesConfig>;
+        staging?: Partial<QuotaValuesConfig>;
+        prod?: Partial<QuotaValuesConfig>;
+      };
       /** Monthly budget per team name. */
       teamBudgets?: { [team: string]: number };
       /** Monthly budget of a team not listed in teamBudgets. */

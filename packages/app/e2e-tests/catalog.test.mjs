@@ -21,18 +21,28 @@ test('a guest signs in and sees the catalog with the portal itself in it', async
   await page.goto(portal.baseUrl);
   await page.getByRole('button', { name: 'Enter' }).click();
   const nav = page.getByRole('navigation', { name: 'sidebar nav' });
-  await nav.getByRole('link', { name: 'Catalog', exact: true }).waitFor({ timeout: 150_000 });
-  const entityLink = page.getByRole('link', { name: 'Provisioning portal', exact: true });
-  await entityLink
-    .waitFor({ timeout: 150_000 })
-    .catch(async error => {
-      await page.screenshot({ path: `${process.env.SCREENSHOT_DIR ?? '/tmp'}/catalog-failure.png` });
-      throw error;
+  await nav
+    .getByRole('link', { name: 'Catalog', exact: true })
+    .waitFor({ timeout: 150_000 });
+  const entityLink = page.getByRole('link', {
+    name: 'Provisioning portal',
+    exact: true,
+  });
+  await entityLink.waitFor({ timeout: 150_000 }).catch(async error => {
+    await page.screenshot({
+      path: `${process.env.SCREENSHOT_DIR ?? '/tmp'}/catalog-failure.png`,
     });
-  assert.equal(await entityLink.getAttribute('href'), '/catalog/default/component/provisioning-portal');
+    throw error;
+  });
+  assert.equal(
+    await entityLink.getAttribute('href'),
+    '/catalog/default/component/provisioning-portal',
+  );
   assert.ok(await page.getByText('Owned Components (1)').isVisible());
   if (process.env.SCREENSHOT_DIR) {
-    await page.screenshot({ path: `${process.env.SCREENSHOT_DIR}/catalog.png` });
+    await page.screenshot({
+      path: `${process.env.SCREENSHOT_DIR}/catalog.png`,
+    });
   }
 });
 
@@ -40,8 +50,15 @@ test('the provisioning page reaches its backend', async () => {
   const page = await browser.context.newPage();
   await page.goto(`${portal.baseUrl}/provisioning`);
   await page.getByText('Provisioning backend: ok').waitFor({ timeout: 60_000 });
-  assert.ok(await page.getByRole('heading', { name: 'Provisioning' }).first().isVisible());
+  assert.ok(
+    await page
+      .getByRole('heading', { name: 'Provisioning' })
+      .first()
+      .isVisible(),
+  );
   if (process.env.SCREENSHOT_DIR) {
-    await page.screenshot({ path: `${process.env.SCREENSHOT_DIR}/provisioning.png` });
+    await page.screenshot({
+      path: `${process.env.SCREENSHOT_DIR}/provisioning.png`,
+    });
   }
 });

@@ -9,7 +9,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const repoRoot = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../..',
+);
 
 async function freePort() {
   return new Promise((resolve, reject) => {
@@ -25,7 +28,8 @@ async function freePort() {
 async function waitFor(url, timeoutMs, child) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`backend exited with code ${child.exitCode}`);
+    if (child.exitCode !== null)
+      throw new Error(`backend exited with code ${child.exitCode}`);
     try {
       const res = await fetch(url);
       if (res.status === 200) return;
@@ -46,8 +50,18 @@ async function startLocalEnvironment(logs) {
   const configFile = path.join(dir, 'app-config.environment.yaml');
   const child = spawn(
     process.execPath,
-    ['--require', '@backstage/cli-node/config/nodeTransform.cjs', 'packages/test-environment/src/local/localEnvironment.ts', configFile],
-    { cwd: repoRoot, detached: true, env: { ...process.env, KUBEPORTAL_GITHUB_PORT: String(await freePort()) }, stdio: ['ignore', 'pipe', 'pipe'] },
+    [
+      '--require',
+      '@backstage/cli-node/config/nodeTransform.cjs',
+      'packages/test-environment/src/local/localEnvironment.ts',
+      configFile,
+    ],
+    {
+      cwd: repoRoot,
+      detached: true,
+      env: { ...process.env, KUBEPORTAL_GITHUB_PORT: String(await freePort()) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   child.stdout.on('data', d => logs.push(String(d)));
   child.stderr.on('data', d => logs.push(String(d)));
@@ -61,7 +75,9 @@ async function startLocalEnvironment(logs) {
   while (!existsSync(`${configFile}.ready`)) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
-      throw new Error(`the local environment did not start:\n${logs.join('').slice(-3000)}`);
+      throw new Error(
+        `the local environment did not start:\n${logs.join('').slice(-3000)}`,
+      );
     }
     await new Promise(r => setTimeout(r, 250));
   }
@@ -74,27 +90,49 @@ async function startLocalEnvironment(logs) {
  */
 export async function startPortal(options = {}) {
   if (!existsSync(path.join(repoRoot, 'packages/app/dist/index.html'))) {
-    throw new Error('packages/app/dist is missing: run `yarn workspace app build` first');
+    throw new Error(
+      'packages/app/dist is missing: run `yarn workspace app build` first',
+    );
   }
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
   const logs = [];
-  const env = options.localEnvironment ? await startLocalEnvironment(logs) : undefined;
-  const configArgs = env ? ['--config', path.join(repoRoot, 'app-config.yaml'), '--config', env.configFile] : [];
-  const child = spawn('yarn', ['workspace', 'backend', 'start', ...configArgs], {
-    cwd: repoRoot,
-    detached: true,
-    env: {
-      ...process.env,
-      APP_CONFIG_app_baseUrl: baseUrl,
-      APP_CONFIG_backend_baseUrl: baseUrl,
-      APP_CONFIG_backend_listen_port: String(port),
-      APP_CONFIG_backend_cors_origin: baseUrl,
-      // without the local environment (which adds it), guest sign-in is configured here: never in app-config.yaml
-      ...(env ? {} : { APP_CONFIG_auth_providers_guest: JSON.stringify({ userEntityRef: 'user:default/guest', dangerouslyAllowOutsideDevelopment: true }) }),
+  const env = options.localEnvironment
+    ? await startLocalEnvironment(logs)
+    : undefined;
+  const configArgs = env
+    ? [
+        '--config',
+        path.join(repoRoot, 'app-config.yaml'),
+        '--config',
+        env.configFile,
+      ]
+    : [];
+  const child = spawn(
+    'yarn',
+    ['workspace', 'backend', 'start', ...configArgs],
+    {
+      cwd: repoRoot,
+      detached: true,
+      env: {
+        ...process.env,
+        APP_CONFIG_app_baseUrl: baseUrl,
+        APP_CONFIG_backend_baseUrl: baseUrl,
+        APP_CONFIG_backend_listen_port: String(port),
+        APP_CONFIG_backend_cors_origin: baseUrl,
+        // without the local environment (which adds it), guest sign-in is configured here: never in app-config.yaml
+        ...(env
+          ? {}
+          : {
+              APP_CONFIG_auth_providers_guest: JSON.stringify({
+                userEntityRef: 'user:default/guest',
+                dangerouslyAllowOutsideDevelopment: true,
+              }),
+            }),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   child.stdout.on('data', d => logs.push(String(d)));
   child.stderr.on('data', d => logs.push(String(d)));
   const stopBackend = async () => {
@@ -124,9 +162,13 @@ export async function startPortal(options = {}) {
     await waitFor(`${baseUrl}/.backstage/health/v1/readiness`, 180_000, child);
   } catch (error) {
     await stop();
-    throw new Error(`${error.message}\n--- backend log ---\n${logs.join('').slice(-4000)}`);
+    throw new Error(
+      `${error.message}\n--- backend log ---\n${logs.join('').slice(-4000)}`,
+    );
   }
-  const environment = env ? (await readFile(`${env.configFile}.ready`, 'utf8')) : undefined;
+  const environment = env
+    ? await readFile(`${env.configFile}.ready`, 'utf8')
+    : undefined;
   return { baseUrl, stop, logs, environment };
 }
 

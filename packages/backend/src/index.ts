@@ -11,7 +11,9 @@ backend.add(import('@backstage/plugin-app-backend'));
 // scaffolder with the provisioning actions only: no generic GitHub or other actions that could use the
 // portal's GitHub token for anything else
 backend.add(import('@backstage/plugin-scaffolder-backend'));
-backend.add(import('@kubeportal/plugin-scaffolder-backend-module-provisioning'));
+backend.add(
+  import('@kubeportal/plugin-scaffolder-backend-module-provisioning'),
+);
 
 // auth: sign-in providers come from configuration (guest only in the local environment's configuration)
 backend.add(import('@backstage/plugin-auth-backend'));
@@ -19,7 +21,9 @@ backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 
 // catalog, with the provisioning entity providers
 backend.add(import('@backstage/plugin-catalog-backend'));
-backend.add(import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'));
+backend.add(
+  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+);
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 backend.add(import('@kubeportal/plugin-catalog-backend-module-provisioning'));
 

@@ -1,13 +1,29 @@
-import { AuthService, coreServices, createBackendModule, createServiceFactory } from '@backstage/backend-plugin-api';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  AuthService,
+  coreServices,
+  createBackendModule,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogModuleTemplateKind from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
-import { catalogEntityReadPermission, catalogLocationCreatePermission } from '@backstage/plugin-catalog-common/alpha';
+import {
+  catalogEntityReadPermission,
+  catalogLocationCreatePermission,
+} from '@backstage/plugin-catalog-common/alpha';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import provisioningPlugin from '@kubeportal/plugin-provisioning-backend';
-import { parsePlatformSettings, parseRequest, renderRequest } from '@kubeportal/plugin-provisioning-common';
+import {
+  parsePlatformSettings,
+  parseRequest,
+  renderRequest,
+} from '@kubeportal/plugin-provisioning-common';
 import scaffolderModuleProvisioning from '@kubeportal/plugin-scaffolder-backend-module-provisioning';
 import { GitHubEmulator, waitUntil } from '@kubeportal/test-environment';
 import fs from 'node:fs';
@@ -15,8 +31,16 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import YAML from 'yaml';
-import { spoofedTemplate, trustedCatalog, USERS } from './__fixtures__/portalCatalog';
-import { PortalPermissionPolicy, portalPermissionPolicyModule, PROVISIONING_ACTION_IDS } from './permissionPolicy';
+import {
+  spoofedTemplate,
+  trustedCatalog,
+  USERS,
+} from './__fixtures__/portalCatalog';
+import {
+  PortalPermissionPolicy,
+  portalPermissionPolicyModule,
+  PROVISIONING_ACTION_IDS,
+} from './permissionPolicy';
 
 jest.setTimeout(120_000);
 
@@ -33,7 +57,10 @@ const userInfoFromSignIn = createServiceFactory({
   factory: () => ({
     getUserInfo: async (credentials: any) => {
       const userEntityRef = credentials.principal.userEntityRef as string;
-      return { userEntityRef, ownershipEntityRefs: ownership[userEntityRef] ?? [userEntityRef] };
+      return {
+        userEntityRef,
+        ownershipEntityRefs: ownership[userEntityRef] ?? [userEntityRef],
+      };
     },
   }),
 });
@@ -47,16 +74,23 @@ const authWithPluginActor = createServiceFactory({
   deps: { plugin: coreServices.pluginMetadata },
   factory({ plugin }) {
     const auth = mockServices.auth({ pluginId: plugin.getId() });
-    const getPluginRequestToken: AuthService['getPluginRequestToken'] = async options =>
-      auth.isPrincipal(options.onBehalfOf, 'user')
-        ? { token: mockCredentials.user.token(options.onBehalfOf.principal.userEntityRef, { actor: { subject: `plugin:${plugin.getId()}` } }) }
-        : auth.getPluginRequestToken(options);
+    const getPluginRequestToken: AuthService['getPluginRequestToken'] =
+      async options =>
+        auth.isPrincipal(options.onBehalfOf, 'user')
+          ? {
+              token: mockCredentials.user.token(
+                options.onBehalfOf.principal.userEntityRef,
+                { actor: { subject: `plugin:${plugin.getId()}` } },
+              ),
+            }
+          : auth.getPluginRequestToken(options);
     return Object.assign(auth, { getPluginRequestToken });
   },
 });
 
 /** A request made as a signed-in user. */
-const as = (user: string, req: request.Test) => req.set('Authorization', mockCredentials.user.header(user));
+const as = (user: string, req: request.Test) =>
+  req.set('Authorization', mockCredentials.user.header(user));
 
 /** A template from a team's repository, owned (it says) by the platform team. */
 const teamRepositoryTemplates = createBackendModule({
@@ -68,7 +102,13 @@ const teamRepositoryTemplates = createBackendModule({
       async init({ catalog }) {
         catalog.addEntityProvider({
           getProviderName: () => 'team-repository',
-          connect: connection => connection.applyMutation({ type: 'full', entities: [{ entity: spoofedTemplate, locationKey: 'team-repository' }] }),
+          connect: connection =>
+            connection.applyMutation({
+              type: 'full',
+              entities: [
+                { entity: spoofedTemplate, locationKey: 'team-repository' },
+              ],
+            }),
         });
       },
     });
@@ -76,8 +116,11 @@ const teamRepositoryTemplates = createBackendModule({
 });
 
 /** The GitOps repository: cluster roots, and one namespace of the billing team on dev. */
-function gitopsSeed(clusters: Array<{ name: string; environment: 'dev' | 'prod' }>): Record<string, string> {
-  const kustomization = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n';
+function gitopsSeed(
+  clusters: Array<{ name: string; environment: 'dev' | 'prod' }>,
+): Record<string, string> {
+  const kustomization =
+    'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n';
   const billingDev = renderRequest(
     parseRequest({
       kind: 'namespace',
@@ -90,12 +133,20 @@ function gitopsSeed(clusters: Array<{ name: string; environment: 'dev' | 'prod' 
       costCentre: 'CC-9',
       quota: { tier: 'S' },
     }),
-    { settings: parsePlatformSettings({ clusters }), repo: new Map(), codeowners: ['bob-lead', 'platform-lead'] },
+    {
+      settings: parsePlatformSettings({ clusters }),
+      repo: new Map(),
+      codeowners: ['bob-lead', 'platform-lead'],
+    },
   );
   return {
     'clusters/dev/kustomization.yaml': kustomization,
     'clusters/prod/kustomization.yaml': kustomization,
-    ...Object.fromEntries(billingDev.changes.filter(c => c.content !== null).map(c => [c.path, c.content as string])),
+    ...Object.fromEntries(
+      billingDev.changes
+        .filter(c => c.content !== null)
+        .map(c => [c.path, c.content as string]),
+    ),
   };
 }
 
@@ -107,7 +158,10 @@ describe('the portal permission policy, through the real backend', () => {
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-catalog-'));
     const catalogFile = path.join(dir, 'catalog-info.yaml');
-    fs.writeFileSync(catalogFile, trustedCatalog.map(e => YAML.stringify(e)).join('---\n'));
+    fs.writeFileSync(
+      catalogFile,
+      trustedCatalog.map(e => YAML.stringify(e)).join('---\n'),
+    );
 
     const clusters = [
       { name: 'dev', environment: 'dev' as const },
@@ -115,7 +169,10 @@ describe('the portal permission policy, through the real backend', () => {
     ];
     github = new GitHubEmulator({ tokens: { 'portal-token': 'portal-bot' } });
     await github.start();
-    await github.createRepo('acme/gitops', { files: gitopsSeed(clusters), collaborators: ['alice', 'bob-lead', 'platform-lead'] });
+    await github.createRepo('acme/gitops', {
+      files: gitopsSeed(clusters),
+      collaborators: ['alice', 'bob-lead', 'platform-lead'],
+    });
     const host = new URL(github.url).host;
 
     const backend = await startTestBackend({
@@ -131,21 +188,39 @@ describe('the portal permission policy, through the real backend', () => {
         userInfoFromSignIn,
         authWithPluginActor,
         // a request without a token is unauthenticated (the test double would make it a default user)
-        mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
         mockServices.rootConfig.factory({
           data: {
             app: { baseUrl: 'http://portal.test' },
             permission: { enabled: true },
             catalog: {
-              rules: [{ allow: ['Component', 'System', 'API', 'Resource', 'Location'] }],
+              rules: [
+                {
+                  allow: ['Component', 'System', 'API', 'Resource', 'Location'],
+                },
+              ],
               // the portal's own location, which allows templates: the one location templates are trusted from
-              locations: [{ type: 'file', target: catalogFile, rules: [{ allow: ['Group', 'User', 'Template', 'Location'] }] }],
+              locations: [
+                {
+                  type: 'file',
+                  target: catalogFile,
+                  rules: [{ allow: ['Group', 'User', 'Template', 'Location'] }],
+                },
+              ],
             },
-            integrations: { github: [{ host, apiBaseUrl: github.url, token: 'portal-token' }] },
+            integrations: {
+              github: [{ host, apiBaseUrl: github.url, token: 'portal-token' }],
+            },
             provisioning: {
               platformTeam: PLATFORM_TEAM,
               gitops: { host, owner: 'acme', repo: 'gitops', branch: 'main' },
-              clusters: clusters.map(c => ({ ...c, url: 'https://127.0.0.1:1', auth: { type: 'serviceAccountToken', token: 't' } })),
+              clusters: clusters.map(c => ({
+                ...c,
+                url: 'https://127.0.0.1:1',
+                auth: { type: 'serviceAccountToken', token: 't' },
+              })),
             },
           },
         }),
@@ -153,17 +228,38 @@ describe('the portal permission policy, through the real backend', () => {
     });
     server = backend.server;
     // the catalog has read the location and the team repository
-    const refs = ['template/default/log-hello', 'template/default/spoofed-describe', 'group/default/billing', 'user/default/jdoe'];
-    const read = async (ref: string) => (await as(USERS.platform, request(server).get(`/api/catalog/entities/by-name/${ref}`))).status === 200;
-    await waitUntil('the test catalog', async () => (await Promise.all(refs.map(read))).every(Boolean), { timeoutMs: 60_000, intervalMs: 250 });
+    const refs = [
+      'template/default/log-hello',
+      'template/default/spoofed-describe',
+      'group/default/billing',
+      'user/default/jdoe',
+    ];
+    const read = async (ref: string) =>
+      (
+        await as(
+          USERS.platform,
+          request(server).get(`/api/catalog/entities/by-name/${ref}`),
+        )
+      ).status === 200;
+    await waitUntil(
+      'the test catalog',
+      async () => (await Promise.all(refs.map(read))).every(Boolean),
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
   });
   afterAll(async () => {
     await github?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const preview = (user: string, body: Record<string, unknown>) => as(user, request(server).post('/api/provisioning/preview')).send({ request: body });
-  const namespaceRequest = (team: string, environment: 'dev' | 'prod' = 'dev') => ({
+  const preview = (user: string, body: Record<string, unknown>) =>
+    as(user, request(server).post('/api/provisioning/preview')).send({
+      request: body,
+    });
+  const namespaceRequest = (
+    team: string,
+    environment: 'dev' | 'prod' = 'dev',
+  ) => ({
     kind: 'namespace',
     cluster: environment,
     name: `${team}-${environment}-app`,
@@ -172,22 +268,41 @@ describe('the portal permission policy, through the real backend', () => {
     purpose: 'Service development',
     quota: { tier: 'S' },
   });
-  const decommission = { kind: 'decommission', cluster: 'dev', namespace: 'billing-dev', purpose: 'Not needed any more' };
+  const decommission = {
+    kind: 'decommission',
+    cluster: 'dev',
+    namespace: 'billing-dev',
+    purpose: 'Not needed any more',
+  };
 
   async function runTask(user: string, template: string) {
-    const created = await as(user, request(server).post('/api/scaffolder/v2/tasks')).send({ templateRef: `template:default/${template}`, values: {} });
+    const created = await as(
+      user,
+      request(server).post('/api/scaffolder/v2/tasks'),
+    ).send({ templateRef: `template:default/${template}`, values: {} });
     if (created.status !== 201) return { status: created.status, created };
     let task: any;
     await waitUntil(
       `task ${created.body.id}`,
       async () => {
-        task = (await as(user, request(server).get(`/api/scaffolder/v2/tasks/${created.body.id}`))).body;
+        task = (
+          await as(
+            user,
+            request(server).get(`/api/scaffolder/v2/tasks/${created.body.id}`),
+          )
+        ).body;
         return ['completed', 'failed', 'cancelled'].includes(task.status);
       },
       { timeoutMs: 30_000, intervalMs: 200 },
     );
-    const events = await as(user, request(server).get(`/api/scaffolder/v2/tasks/${created.body.id}/events`));
-    const log = (events.body as any[]).map(e => e.body?.message).filter(Boolean).join('\n');
+    const events = await as(
+      user,
+      request(server).get(`/api/scaffolder/v2/tasks/${created.body.id}/events`),
+    );
+    const log = (events.body as any[])
+      .map(e => e.body?.message)
+      .filter(Boolean)
+      .join('\n');
     return { status: created.status, id: created.body.id as string, task, log };
   }
 
@@ -195,18 +310,28 @@ describe('the portal permission policy, through the real backend', () => {
     it('lets a payments user preview a namespace for payments', async () => {
       const res = await preview(USERS.payments, namespaceRequest('payments'));
       expect(res.status).toBe(200);
-      expect(res.body.title).toBe('Namespace payments-dev-app on dev for payments');
+      expect(res.body.title).toBe(
+        'Namespace payments-dev-app on dev for payments',
+      );
     });
 
     it('refuses a payments user a namespace for billing, from the permission policy', async () => {
       const res = await preview(USERS.payments, namespaceRequest('billing'));
       expect(res.status).toBe(403);
-      expect(res.body.error.message).toBe("team: user:default/jdoe is not allowed provisioning.request.namespace.create for 'group:default/billing'");
+      expect(res.body.error.message).toBe(
+        "team: user:default/jdoe is not allowed provisioning.request.namespace.create for 'group:default/billing'",
+      );
     });
 
     it('lets a payments user ask for prod for payments, but never for billing', async () => {
-      expect((await preview(USERS.payments, namespaceRequest('payments', 'prod'))).status).toBe(200);
-      const res = await preview(USERS.payments, namespaceRequest('billing', 'prod'));
+      expect(
+        (await preview(USERS.payments, namespaceRequest('payments', 'prod')))
+          .status,
+      ).toBe(200);
+      const res = await preview(
+        USERS.payments,
+        namespaceRequest('billing', 'prod'),
+      );
       expect(res.status).toBe(403);
       expect(res.body.error.message).toContain("for 'group:default/billing'");
     });
@@ -218,8 +343,13 @@ describe('the portal permission policy, through the real backend', () => {
     });
 
     it('lets the platform team request for any team, prod and decommission included', async () => {
-      expect((await preview(USERS.platform, namespaceRequest('billing'))).status).toBe(200);
-      expect((await preview(USERS.platform, namespaceRequest('billing', 'prod'))).status).toBe(200);
+      expect(
+        (await preview(USERS.platform, namespaceRequest('billing'))).status,
+      ).toBe(200);
+      expect(
+        (await preview(USERS.platform, namespaceRequest('billing', 'prod')))
+          .status,
+      ).toBe(200);
       const res = await preview(USERS.platform, decommission);
       expect(res.status).toBe(200);
       expect(res.body.title).toContain('billing-dev');
@@ -228,19 +358,54 @@ describe('the portal permission policy, through the real backend', () => {
 
   describe('catalog', () => {
     it('lets signed-in users read the catalog', async () => {
-      const res = await as(USERS.payments, request(server).get('/api/catalog/entities/by-name/group/default/billing'));
+      const res = await as(
+        USERS.payments,
+        request(server).get(
+          '/api/catalog/entities/by-name/group/default/billing',
+        ),
+      );
       expect(res.status).toBe(200);
     });
 
     it('refuses a payments user to register a location; the platform team may', async () => {
-      const location = { type: 'url', target: 'https://github.example/payments/app/blob/main/catalog-info.yaml' };
-      expect((await as(USERS.payments, request(server).post('/api/catalog/locations')).send(location)).status).toBe(403);
-      expect((await as(USERS.platform, request(server).post('/api/catalog/locations')).send(location)).status).toBe(201);
+      const location = {
+        type: 'url',
+        target:
+          'https://github.example/payments/app/blob/main/catalog-info.yaml',
+      };
+      expect(
+        (
+          await as(
+            USERS.payments,
+            request(server).post('/api/catalog/locations'),
+          ).send(location)
+        ).status,
+      ).toBe(403);
+      expect(
+        (
+          await as(
+            USERS.platform,
+            request(server).post('/api/catalog/locations'),
+          ).send(location)
+        ).status,
+      ).toBe(201);
     });
 
     it('refuses a payments user to delete an entity', async () => {
-      const { body: entity } = await as(USERS.platform, request(server).get('/api/catalog/entities/by-name/user/default/bob'));
-      expect((await as(USERS.payments, request(server).delete(`/api/catalog/entities/by-uid/${entity.metadata.uid}`))).status).toBe(403);
+      const { body: entity } = await as(
+        USERS.platform,
+        request(server).get('/api/catalog/entities/by-name/user/default/bob'),
+      );
+      expect(
+        (
+          await as(
+            USERS.payments,
+            request(server).delete(
+              `/api/catalog/entities/by-uid/${entity.metadata.uid}`,
+            ),
+          )
+        ).status,
+      ).toBe(403);
     });
   });
 
@@ -261,39 +426,86 @@ describe('the portal permission policy, through the real backend', () => {
     });
 
     it('hides templates the platform team does not own, and templates from a team repository, from users', async () => {
-      expect((await runTask(USERS.payments, 'payments-describe')).status).toBe(404);
-      expect((await runTask(USERS.payments, 'spoofed-describe')).status).toBe(404);
-      const list = await as(USERS.payments, request(server).get('/api/catalog/entities?filter=kind=template'));
-      expect(list.body.map((e: any) => e.metadata.name).sort()).toEqual(['describe-namespace', 'log-hello']);
-      expect((await runTask(USERS.platform, 'spoofed-describe')).task.status).toBe('completed');
+      expect((await runTask(USERS.payments, 'payments-describe')).status).toBe(
+        404,
+      );
+      expect((await runTask(USERS.payments, 'spoofed-describe')).status).toBe(
+        404,
+      );
+      const list = await as(
+        USERS.payments,
+        request(server).get('/api/catalog/entities?filter=kind=template'),
+      );
+      expect(list.body.map((e: any) => e.metadata.name).sort()).toEqual([
+        'describe-namespace',
+        'log-hello',
+      ]);
+      expect(
+        (await runTask(USERS.platform, 'spoofed-describe')).task.status,
+      ).toBe('completed');
     });
 
     it("shows a user their own tasks and not another's", async () => {
       const run = await runTask(USERS.payments, 'describe-namespace');
-      expect((await as(USERS.billing, request(server).get(`/api/scaffolder/v2/tasks/${run.id}`))).status).toBe(403);
+      expect(
+        (
+          await as(
+            USERS.billing,
+            request(server).get(`/api/scaffolder/v2/tasks/${run.id}`),
+          )
+        ).status,
+      ).toBe(403);
     });
 
     it('allows exactly the actions of the provisioning module', async () => {
-      const res = await as(USERS.platform, request(server).get('/api/scaffolder/v2/actions'));
-      const installed = (res.body as Array<{ id: string }>).map(a => a.id).filter(id => id.startsWith('provisioning:'));
+      const res = await as(
+        USERS.platform,
+        request(server).get('/api/scaffolder/v2/actions'),
+      );
+      const installed = (res.body as Array<{ id: string }>)
+        .map(a => a.id)
+        .filter(id => id.startsWith('provisioning:'));
       expect(installed.sort()).toEqual([...PROVISIONING_ACTION_IDS].sort());
     });
   });
 
   describe('unauthenticated callers', () => {
     it('get 401 from the provisioning API, the catalog and the scaffolder', async () => {
-      expect((await request(server).post('/api/provisioning/preview').send({ request: namespaceRequest('payments') })).status).toBe(401);
-      expect((await request(server).get('/api/catalog/entities')).status).toBe(401);
-      expect((await request(server).post('/api/scaffolder/v2/tasks').send({ templateRef: 'template:default/describe-namespace', values: {} })).status).toBe(401);
+      expect(
+        (
+          await request(server)
+            .post('/api/provisioning/preview')
+            .send({ request: namespaceRequest('payments') })
+        ).status,
+      ).toBe(401);
+      expect((await request(server).get('/api/catalog/entities')).status).toBe(
+        401,
+      );
+      expect(
+        (
+          await request(server).post('/api/scaffolder/v2/tasks').send({
+            templateRef: 'template:default/describe-namespace',
+            values: {},
+          })
+        ).status,
+      ).toBe(401);
     });
 
     it('get 401 from the permission backend, and a policy asked without a user denies', async () => {
       const res = await request(server)
         .post('/api/permission/authorize')
-        .send({ items: [{ id: '1', permission: catalogLocationCreatePermission }] });
+        .send({
+          items: [{ id: '1', permission: catalogLocationCreatePermission }],
+        });
       expect(res.status).toBe(401);
-      const policy = new PortalPermissionPolicy({ platformTeam: PLATFORM_TEAM, templateLocations: [], userInfo: mockServices.userInfo() });
-      expect(await policy.handle({ permission: catalogEntityReadPermission })).toEqual({ result: 'DENY' });
+      const policy = new PortalPermissionPolicy({
+        platformTeam: PLATFORM_TEAM,
+        templateLocations: [],
+        userInfo: mockServices.userInfo(),
+      });
+      expect(
+        await policy.handle({ permission: catalogEntityReadPermission }),
+      ).toEqual({ result: 'DENY' });
     });
   });
 });

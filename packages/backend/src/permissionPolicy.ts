@@ -1,13 +1,35 @@
 /*
  * The portal's permission policy: who may do what in the catalog, the scaffolder and the provisioning API.
  */
-import { BackstageCredentials, BackstageUserInfo, coreServices, createBackendModule, UserInfoService } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  BackstageUserInfo,
+  coreServices,
+  createBackendModule,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
 import { ANNOTATION_ORIGIN_LOCATION } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
-import { catalogConditions, createCatalogConditionalDecision } from '@backstage/plugin-catalog-backend/alpha';
-import { catalogEntityReadPermission, catalogLocationReadPermission } from '@backstage/plugin-catalog-common/alpha';
-import { AuthorizeResult, isPermission, PermissionCondition, PermissionCriteria, PolicyDecision } from '@backstage/plugin-permission-common';
-import { PermissionPolicy, PolicyQuery, PolicyQueryUser } from '@backstage/plugin-permission-node';
+import {
+  catalogConditions,
+  createCatalogConditionalDecision,
+} from '@backstage/plugin-catalog-backend/alpha';
+import {
+  catalogEntityReadPermission,
+  catalogLocationReadPermission,
+} from '@backstage/plugin-catalog-common/alpha';
+import {
+  AuthorizeResult,
+  isPermission,
+  PermissionCondition,
+  PermissionCriteria,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import {
+  PermissionPolicy,
+  PolicyQuery,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   createScaffolderActionConditionalDecision,
@@ -23,7 +45,10 @@ import {
   templateParameterReadPermission,
   templateStepReadPermission,
 } from '@backstage/plugin-scaffolder-common/alpha';
-import { createProvisioningConditionalDecision, provisioningConditions } from '@kubeportal/plugin-provisioning-backend';
+import {
+  createProvisioningConditionalDecision,
+  provisioningConditions,
+} from '@kubeportal/plugin-provisioning-backend';
 import {
   provisioningDecommissionPermission,
   provisioningDecommissionRequestPermission,
@@ -66,7 +91,11 @@ export interface PortalPolicyOptions {
  */
 export function trustedTemplateLocations(config: Config): string[] {
   return (config.getOptionalConfigArray('catalog.locations') ?? [])
-    .filter(location => (location.getOptionalConfigArray('rules') ?? []).some(rule => rule.getStringArray('allow').includes('Template')))
+    .filter(location =>
+      (location.getOptionalConfigArray('rules') ?? []).some(rule =>
+        rule.getStringArray('allow').includes('Template'),
+      ),
+    )
     .map(location => {
       const type = location.getString('type');
       const target = location.getString('target');
@@ -90,36 +119,67 @@ const DENY: PolicyDecision = { result: AuthorizeResult.DENY };
  */
 export class PortalPermissionPolicy implements PermissionPolicy {
   // one user lookup per authorization batch: the permission backend passes the same credentials to every item
-  private readonly infos = new WeakMap<BackstageCredentials, Promise<BackstageUserInfo>>();
+  private readonly infos = new WeakMap<
+    BackstageCredentials,
+    Promise<BackstageUserInfo>
+  >();
 
   constructor(private readonly options: PortalPolicyOptions) {}
 
-  async handle(request: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
+  async handle(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
     if (!user) return DENY;
-    const { userEntityRef, ownershipEntityRefs: claims } = await this.userInfo(user.credentials);
+    const { userEntityRef, ownershipEntityRefs: claims } = await this.userInfo(
+      user.credentials,
+    );
     if (claims.includes(this.options.platformTeam)) return ALLOW;
     const { permission } = request;
 
     // catalog
     if (isPermission(permission, catalogEntityReadPermission)) {
-      return createCatalogConditionalDecision(permission, this.readableEntities());
+      return createCatalogConditionalDecision(
+        permission,
+        this.readableEntities(),
+      );
     }
     if (isPermission(permission, catalogLocationReadPermission)) return ALLOW;
 
     // scaffolder: which template may be run is decided by reading it from the catalog (above)
     if (isPermission(permission, taskCreatePermission)) return ALLOW;
-    if (isPermission(permission, templateParameterReadPermission) || isPermission(permission, templateStepReadPermission)) return ALLOW;
+    if (
+      isPermission(permission, templateParameterReadPermission) ||
+      isPermission(permission, templateStepReadPermission)
+    )
+      return ALLOW;
     if (isPermission(permission, actionExecutePermission)) {
-      const [first, ...more] = PROVISIONING_ACTION_IDS.map(actionId => scaffolderActionConditions.hasActionId({ actionId }));
-      return createScaffolderActionConditionalDecision(permission, { anyOf: [first, ...more] });
+      const [first, ...more] = PROVISIONING_ACTION_IDS.map(actionId =>
+        scaffolderActionConditions.hasActionId({ actionId }),
+      );
+      return createScaffolderActionConditionalDecision(permission, {
+        anyOf: [first, ...more],
+      });
     }
-    if (isPermission(permission, taskReadPermission) || isPermission(permission, taskCancelPermission)) {
-      return createScaffolderTaskConditionalDecision(permission, scaffolderTaskConditions.isTaskOwner({ createdBy: [userEntityRef] }));
+    if (
+      isPermission(permission, taskReadPermission) ||
+      isPermission(permission, taskCancelPermission)
+    ) {
+      return createScaffolderTaskConditionalDecision(
+        permission,
+        scaffolderTaskConditions.isTaskOwner({ createdBy: [userEntityRef] }),
+      );
     }
 
     // provisioning: new namespaces for the user's teams; changes only to namespaces their teams own
-    if (isPermission(permission, provisioningNamespaceRequestPermission) || isPermission(permission, provisioningProdRequestPermission)) {
-      return createProvisioningConditionalDecision(permission, provisioningConditions.isTeamMember({ claims }));
+    if (
+      isPermission(permission, provisioningNamespaceRequestPermission) ||
+      isPermission(permission, provisioningProdRequestPermission)
+    ) {
+      return createProvisioningConditionalDecision(
+        permission,
+        provisioningConditions.isTeamMember({ claims }),
+      );
     }
     if (
       isPermission(permission, provisioningVmRequestPermission) ||
@@ -127,23 +187,47 @@ export class PortalPermissionPolicy implements PermissionPolicy {
       isPermission(permission, provisioningDecommissionRequestPermission) ||
       isPermission(permission, provisioningDecommissionPermission)
     ) {
-      return createProvisioningConditionalDecision(permission, provisioningConditions.isNamespaceOwner({ claims }));
+      return createProvisioningConditionalDecision(
+        permission,
+        provisioningConditions.isNamespaceOwner({ claims }),
+      );
     }
 
     return DENY;
   }
 
   /** Every entity but a template, and a template only when the platform team owns it and it came from a trusted location. */
-  private readableEntities(): PermissionCriteria<PermissionCondition<'catalog-entity'>> {
-    const notTemplate = { not: catalogConditions.isEntityKind({ kinds: ['Template'] }) };
-    const [first, ...more] = this.options.templateLocations.map(value => catalogConditions.hasAnnotation({ annotation: ANNOTATION_ORIGIN_LOCATION, value }));
+  private readableEntities(): PermissionCriteria<
+    PermissionCondition<'catalog-entity'>
+  > {
+    const notTemplate = {
+      not: catalogConditions.isEntityKind({ kinds: ['Template'] }),
+    };
+    const [first, ...more] = this.options.templateLocations.map(value =>
+      catalogConditions.hasAnnotation({
+        annotation: ANNOTATION_ORIGIN_LOCATION,
+        value,
+      }),
+    );
     if (!first) return notTemplate;
     return {
-      anyOf: [notTemplate, { allOf: [catalogConditions.isEntityOwner({ claims: [this.options.platformTeam] }), { anyOf: [first, ...more] }] }],
+      anyOf: [
+        notTemplate,
+        {
+          allOf: [
+            catalogConditions.isEntityOwner({
+              claims: [this.options.platformTeam],
+            }),
+            { anyOf: [first, ...more] },
+          ],
+        },
+      ],
     };
   }
 
-  private userInfo(credentials: BackstageCredentials): Promise<BackstageUserInfo> {
+  private userInfo(
+    credentials: BackstageCredentials,
+  ): Promise<BackstageUserInfo> {
     let info = this.infos.get(credentials);
     if (!info) {
       info = this.options.userInfo.getUserInfo(credentials);
@@ -170,7 +254,11 @@ export const portalPermissionPolicyModule = createBackendModule({
       },
       async init({ policy, config, userInfo, provisioning }) {
         policy.setPolicy(
-          new PortalPermissionPolicy({ platformTeam: provisioning.config.platformTeam, templateLocations: trustedTemplateLocations(config), userInfo }),
+          new PortalPermissionPolicy({
+            platformTeam: provisioning.config.platformTeam,
+            templateLocations: trustedTemplateLocations(config),
+            userInfo,
+          }),
         );
       },
     });

@@ -12,7 +12,9 @@ export function describeWithKube(name: string, fn: () => void): void {
   const reason = kubeUnavailableReason();
   if (reason) {
     // eslint-disable-next-line no-console
-    console.warn(`SKIPPED '${name}': the real control plane cannot run here: ${reason}`);
+    console.warn(
+      `SKIPPED '${name}': the real control plane cannot run here: ${reason}`,
+    );
   }
   // A wrapper around describe: the title and body come from the caller; skipping is deliberate and reported.
   const suite = reason ? describe.skip : describe;

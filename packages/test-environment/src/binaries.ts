@@ -29,14 +29,28 @@ export const VERSIONS = {
  */
 export async function ensureBinaries(): Promise<BinaryPaths> {
   const script = path.join(PACKAGE_ROOT, 'scripts/build-binaries.sh');
-  const { stdout } = await run('bash', [script], { maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await run('bash', [script], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
   const cache = stdout.trim().split('\n').pop()!;
   return {
     etcd: path.join(cache, `etcd-${VERSIONS.etcd}`),
     kubeApiserver: path.join(cache, `kube-apiserver-${VERSIONS.kube}`),
-    kubeControllerManager: path.join(cache, `kube-controller-manager-${VERSIONS.kube}`),
-    sourceController: path.join(cache, `source-controller-${VERSIONS.fluxSource}`),
-    kustomizeController: path.join(cache, `kustomize-controller-${VERSIONS.fluxKustomize}`),
-    fluxCrdDir: path.join(cache, `flux-crds-${VERSIONS.fluxSource}-${VERSIONS.fluxKustomize}`),
+    kubeControllerManager: path.join(
+      cache,
+      `kube-controller-manager-${VERSIONS.kube}`,
+    ),
+    sourceController: path.join(
+      cache,
+      `source-controller-${VERSIONS.fluxSource}`,
+    ),
+    kustomizeController: path.join(
+      cache,
+      `kustomize-controller-${VERSIONS.fluxKustomize}`,
+    ),
+    fluxCrdDir: path.join(
+      cache,
+      `flux-crds-${VERSIONS.fluxSource}-${VERSIONS.fluxKustomize}`,
+    ),
   };
 }

@@ -9,15 +9,28 @@ export { freePort, startProcess, waitUntil } from './process';
 export type { ManagedProcess } from './process';
 export { KubeApi, KubeApiError, resourcePath } from './kube/KubeApi';
 export { startControlPlane, kubeconfigFor } from './kube/controlPlane';
-export type { ControlPlane, ControlPlaneOptions, TestUser } from './kube/controlPlane';
+export type {
+  ControlPlane,
+  ControlPlaneOptions,
+  TestUser,
+} from './kube/controlPlane';
 export { installCrds, crdFiles } from './kube/crds';
 export { startKubeTestEnv } from './kube/kubeTestEnv';
 export type { KubeTestEnv, KubeTestEnvOptions } from './kube/kubeTestEnv';
-export { markKustomizationReady, emulateVmRunning, createPodWithRequests } from './kube/emulatedControllers';
+export {
+  markKustomizationReady,
+  emulateVmRunning,
+  createPodWithRequests,
+} from './kube/emulatedControllers';
 export { GitHubEmulator, HttpError } from './github/GitHubEmulator';
 export type { GitHubEmulatorOptions } from './github/GitHubEmulator';
 export { BareRepo } from './github/git';
 export { serveGitHttp } from './github/gitHttp';
-export { startFlux, syncClusterFromGit, requestReconcile, waitForKustomizationReady } from './flux/flux';
+export {
+  startFlux,
+  syncClusterFromGit,
+  requestReconcile,
+  waitForKustomizationReady,
+} from './flux/flux';
 export type { FluxControllers } from './flux/flux';
 export { kubeUnavailableReason, describeWithKube } from './availability';

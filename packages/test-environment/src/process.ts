@@ -40,24 +40,41 @@ export function startProcess(options: {
   cwd?: string;
 }): ManagedProcess {
   const log = fs.openSync(options.logFile, 'a');
-  const child = spawn('bash', [path.join(PACKAGE_ROOT, 'scripts/supervise.sh'), String(process.pid), options.command, ...options.args], {
-    stdio: ['ignore', log, log],
-    env: { ...process.env, ...options.env },
-    cwd: options.cwd,
-  });
+  const child = spawn(
+    'bash',
+    [
+      path.join(PACKAGE_ROOT, 'scripts/supervise.sh'),
+      String(process.pid),
+      options.command,
+      ...options.args,
+    ],
+    {
+      stdio: ['ignore', log, log],
+      env: { ...process.env, ...options.env },
+      cwd: options.cwd,
+    },
+  );
   fs.closeSync(log);
-  const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
+  const exited = new Promise<void>(resolve =>
+    child.once('exit', () => resolve()),
+  );
   return {
     name: options.name,
     logFile: options.logFile,
     child,
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null)
+        child.kill('SIGTERM');
       await exited;
     },
     tail(lines = 20) {
       try {
-        return fs.readFileSync(options.logFile, 'utf8').trim().split('\n').slice(-lines).join('\n');
+        return fs
+          .readFileSync(options.logFile, 'utf8')
+          .trim()
+          .split('\n')
+          .slice(-lines)
+          .join('\n');
       } catch {
         return '';
       }
@@ -74,11 +91,19 @@ export async function waitUntil(
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     if (options.process && options.process.child.exitCode !== null) {
-      throw new Error(`${options.process.name} exited while waiting for ${what}:\n${options.process.tail()}`);
+      throw new Error(
+        `${
+          options.process.name
+        } exited while waiting for ${what}:\n${options.process.tail()}`,
+      );
     }
     if (await check().catch(() => false)) return;
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${options.timeoutMs} ms waiting for ${what}${options.process ? `:\n${options.process.tail()}` : ''}`);
+      throw new Error(
+        `timed out after ${options.timeoutMs} ms waiting for ${what}${
+          options.process ? `:\n${options.process.tail()}` : ''
+        }`,
+      );
     }
     await new Promise(r => setTimeout(r, options.intervalMs ?? 250));
   }

@@ -4,6 +4,13 @@
  * @packageDocumentation
  */
 export { catalogModuleProvisioning as default } from './module';
-export { ClusterEntityProvider, CLUSTER_ENTITY_TYPE } from './providers/ClusterEntityProvider';
-export { RequestEntityProvider, REQUEST_ENTITY_TYPE, statusOf } from './providers/RequestEntityProvider';
+export {
+  ClusterEntityProvider,
+  CLUSTER_ENTITY_TYPE,
+} from './providers/ClusterEntityProvider';
+export {
+  RequestEntityProvider,
+  REQUEST_ENTITY_TYPE,
+  statusOf,
+} from './providers/RequestEntityProvider';
 export type { RequestStatus } from './providers/RequestEntityProvider';

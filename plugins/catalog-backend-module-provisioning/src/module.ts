@@ -1,4 +1,7 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { provisioningServiceRef } from '@kubeportal/plugin-provisioning-node';
 import { ClusterEntityProvider } from './providers/ClusterEntityProvider';
@@ -22,10 +25,21 @@ export const catalogModuleProvisioning = createBackendModule({
         scheduler: coreServices.scheduler,
       },
       async init({ catalog, provisioning, logger, scheduler }) {
-        catalog.addEntityProvider(ClusterEntityProvider.fromConfig(provisioning.config, { logger, scheduler }));
-        const requests = RequestEntityProvider.fromConfig(provisioning, { logger, scheduler });
+        catalog.addEntityProvider(
+          ClusterEntityProvider.fromConfig(provisioning.config, {
+            logger,
+            scheduler,
+          }),
+        );
+        const requests = RequestEntityProvider.fromConfig(provisioning, {
+          logger,
+          scheduler,
+        });
         if (requests) catalog.addEntityProvider(requests);
-        else logger.info('provisioning.gitops is not configured: requests are not shown in the catalog');
+        else
+          logger.info(
+            'provisioning.gitops is not configured: requests are not shown in the catalog',
+          );
       },
     });
   },

@@ -13,4 +13,7 @@ export {
   provisioningNamespaceResourceRef,
   provisioningPermissionRules,
 } from '@kubeportal/plugin-provisioning-node';
-export type { ProvisioningNamespaceQuery, ProvisioningNamespaceResource } from '@kubeportal/plugin-provisioning-node';
+export type {
+  ProvisioningNamespaceQuery,
+  ProvisioningNamespaceResource,
+} from '@kubeportal/plugin-provisioning-node';

@@ -1,14 +1,32 @@
-import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { provisioningPlugin } from './plugin';
 
 const config = {
-  integrations: { github: [{ host: 'github.example', apiBaseUrl: 'https://127.0.0.1:1', token: 't' }] },
+  integrations: {
+    github: [
+      { host: 'github.example', apiBaseUrl: 'https://127.0.0.1:1', token: 't' },
+    ],
+  },
   provisioning: {
     platformTeam: 'group:default/platform',
-    clusters: [{ name: 'down', environment: 'dev', url: 'https://127.0.0.1:1', auth: { type: 'serviceAccountToken', token: 't' } }],
+    clusters: [
+      {
+        name: 'down',
+        environment: 'dev',
+        url: 'https://127.0.0.1:1',
+        auth: { type: 'serviceAccountToken', token: 't' },
+      },
+    ],
     gitops: { host: 'github.example', owner: 'acme', repo: 'gitops' },
   },
 };
@@ -16,7 +34,11 @@ const config = {
 describe('provisioningPlugin', () => {
   async function start(data: object = config) {
     const { server } = await startTestBackend({
-      features: [provisioningPlugin, catalogServiceMock.factory(), mockServices.rootConfig.factory({ data })],
+      features: [
+        provisioningPlugin,
+        catalogServiceMock.factory(),
+        mockServices.rootConfig.factory({ data }),
+      ],
     });
     return server;
   }
@@ -29,10 +51,18 @@ describe('provisioningPlugin', () => {
 
   it('reports a cluster that is down as such, with its own message only to the platform team', async () => {
     const server = await start();
-    const res = await request(server).get('/api/provisioning/clusters').set('Authorization', mockCredentials.user.header());
+    const res = await request(server)
+      .get('/api/provisioning/clusters')
+      .set('Authorization', mockCredentials.user.header());
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual([
-      expect.objectContaining({ name: 'down', environment: 'dev', health: 'unreachable', errorType: 'UNREACHABLE', message: "cluster 'down' cannot be reached right now" }),
+      expect.objectContaining({
+        name: 'down',
+        environment: 'dev',
+        health: 'unreachable',
+        errorType: 'UNREACHABLE',
+        message: "cluster 'down' cannot be reached right now",
+      }),
     ]);
     expect(JSON.stringify(res.body)).not.toContain('127.0.0.1');
   });
@@ -46,17 +76,35 @@ describe('provisioningPlugin', () => {
         createServiceFactory({
           service: coreServices.userInfo,
           deps: {},
-          factory: () => mockServices.userInfo({ userEntityRef: 'user:default/pat', ownershipEntityRefs: ['user:default/pat', 'group:default/platform'] }),
+          factory: () =>
+            mockServices.userInfo({
+              userEntityRef: 'user:default/pat',
+              ownershipEntityRefs: [
+                'user:default/pat',
+                'group:default/platform',
+              ],
+            }),
         }),
       ],
     });
-    const res = await request(server).get('/api/provisioning/clusters').set('Authorization', mockCredentials.user.header('user:default/pat'));
+    const res = await request(server)
+      .get('/api/provisioning/clusters')
+      .set('Authorization', mockCredentials.user.header('user:default/pat'));
     expect(res.body.items[0].message).toBe('fetch failed: bad port');
   });
 
   it('lists the configured tiers with their monthly cost', async () => {
-    const res = await request(await start()).get('/api/provisioning/tiers').set('Authorization', mockCredentials.user.header());
-    expect(res.body.items.map((t: any) => `${t.name}: ${t.monthlyCost}`)).toEqual(['S: 57.00 EUR', 'M: 148.00 EUR', 'L: 306.00 EUR', 'XL: 614.40 EUR']);
+    const res = await request(await start())
+      .get('/api/provisioning/tiers')
+      .set('Authorization', mockCredentials.user.header());
+    expect(
+      res.body.items.map((t: any) => `${t.name}: ${t.monthlyCost}`),
+    ).toEqual([
+      'S: 57.00 EUR',
+      'M: 148.00 EUR',
+      'L: 306.00 EUR',
+      'XL: 614.40 EUR',
+    ]);
   });
 
   it('checks custom quota values as they are typed, with the cost', async () => {
@@ -64,20 +112,68 @@ describe('provisioningPlugin', () => {
     const ok = await request(server)
       .post('/api/provisioning/quota')
       .set('Authorization', mockCredentials.user.header())
-      .send({ quota: { custom: { requestsCpu: '2', limitsCpu: '4', requestsMemory: '4Gi', limitsMemory: '8Gi', requestsStorage: '50Gi', persistentVolumeClaims: 5, pods: 20, services: 5 } } });
+      .send({
+        quota: {
+          custom: {
+            requestsCpu: '2',
+            limitsCpu: '4',
+            requestsMemory: '4Gi',
+            limitsMemory: '8Gi',
+            requestsStorage: '50Gi',
+            persistentVolumeClaims: 5,
+            pods: 20,
+            services: 5,
+          },
+        },
+      });
     expect(ok.body).toEqual({ problems: [], monthlyCost: '57.00 EUR' });
     const bad = await request(server)
       .post('/api/provisioning/quota')
       .set('Authorization', mockCredentials.user.header())
-      .send({ quota: { custom: { requestsCpu: '6', limitsCpu: '4', requestsMemory: 'lots', limitsMemory: '8Gi', requestsStorage: '50Gi', persistentVolumeClaims: 5, pods: 20, services: 5 } } });
-    expect(bad.body.problems.map((p: any) => `${p.path}: ${p.message}`)).toEqual([
+      .send({
+        quota: {
+          custom: {
+            requestsCpu: '6',
+            limitsCpu: '4',
+            requestsMemory: 'lots',
+            limitsMemory: '8Gi',
+            requestsStorage: '50Gi',
+            persistentVolumeClaims: 5,
+            pods: 20,
+            services: 5,
+          },
+        },
+      });
+    expect(
+      bad.body.problems.map((p: any) => `${p.path}: ${p.message}`),
+    ).toEqual([
       "quota.custom.requestsMemory: 'lots' is not a Kubernetes quantity (a number with an optional suffix such as m, k, M, G, Ki, Mi, Gi, Ti, or an exponent like 1e3)",
     ]);
     const rule = await request(server)
       .post('/api/provisioning/quota')
       .set('Authorization', mockCredentials.user.header())
-      .send({ quota: { custom: { requestsCpu: '6', limitsCpu: '4', requestsMemory: '4Gi', limitsMemory: '8Gi', requestsStorage: '50Gi', persistentVolumeClaims: 5, pods: 20, services: 5 } } });
-    expect(rule.body).toEqual({ problems: [{ path: 'quota.requestsCpu', message: 'must not exceed limitsCpu (6 > 4)' }] });
+      .send({
+        quota: {
+          custom: {
+            requestsCpu: '6',
+            limitsCpu: '4',
+            requestsMemory: '4Gi',
+            limitsMemory: '8Gi',
+            requestsStorage: '50Gi',
+            persistentVolumeClaims: 5,
+            pods: 20,
+            services: 5,
+          },
+        },
+      });
+    expect(rule.body).toEqual({
+      problems: [
+        {
+          path: 'quota.requestsCpu',
+          message: 'must not exceed limitsCpu (6 > 4)',
+        },
+      ],
+    });
   });
 
   it('answers a bad preview with 400 naming the field', async () => {
@@ -86,7 +182,9 @@ describe('provisioningPlugin', () => {
       .set('Authorization', mockCredentials.user.header())
       .send({ request: { kind: 'namespace', cluster: 'Dev' } });
     expect(res.status).toBe(400);
-    expect(res.body.error.message).toContain("cluster: must be a DNS-1123 label");
+    expect(res.body.error.message).toContain(
+      'cluster: must be a DNS-1123 label',
+    );
   });
 
   it('needs credentials for everything but health', async () => {
@@ -95,11 +193,17 @@ describe('provisioningPlugin', () => {
         provisioningPlugin,
         catalogServiceMock.factory(),
         mockServices.rootConfig.factory({ data: config }),
-        mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
       ],
     });
-    expect((await request(server).get('/api/provisioning/clusters')).status).toBe(401);
-    expect((await request(server).get('/api/provisioning/health')).status).toBe(200);
+    expect(
+      (await request(server).get('/api/provisioning/clusters')).status,
+    ).toBe(401);
+    expect((await request(server).get('/api/provisioning/health')).status).toBe(
+      200,
+    );
   });
 
   it('accepts only signed-in users for the preview', async () => {
@@ -111,7 +215,15 @@ describe('provisioningPlugin', () => {
   });
 
   it('refuses to start with bad cluster configuration, naming the path', async () => {
-    await expect(start({ provisioning: { clusters: [{ name: 'x', environment: 'qa', auth: { type: 'inCluster' } }] } })).rejects.toThrow(
+    await expect(
+      start({
+        provisioning: {
+          clusters: [
+            { name: 'x', environment: 'qa', auth: { type: 'inCluster' } },
+          ],
+        },
+      }),
+    ).rejects.toThrow(
       "provisioning.clusters[0].environment: Invalid enum value. Expected 'dev' | 'staging' | 'prod', received 'qa'",
     );
   });

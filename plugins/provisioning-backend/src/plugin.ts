@@ -1,8 +1,15 @@
-import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { provisioningPermissions } from '@kubeportal/plugin-provisioning-common';
 import { provisioningServiceRef } from '@kubeportal/plugin-provisioning-node';
-import { getProvisioningNamespaceResources, provisioningNamespaceResourceRef, provisioningPermissionRules } from '@kubeportal/plugin-provisioning-node';
+import {
+  getProvisioningNamespaceResources,
+  provisioningNamespaceResourceRef,
+  provisioningPermissionRules,
+} from '@kubeportal/plugin-provisioning-node';
 import { createRouter } from './service/router';
 
 /**
@@ -25,16 +32,41 @@ export const provisioningPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
       },
-      async init({ provisioning, logger, httpRouter, auth, httpAuth, userInfo, catalog, permissions, permissionsRegistry }) {
+      async init({
+        provisioning,
+        logger,
+        httpRouter,
+        auth,
+        httpAuth,
+        userInfo,
+        catalog,
+        permissions,
+        permissionsRegistry,
+      }) {
         // the portal's permissions, and its rules over team and namespace ownership, for policies to decide with
         permissionsRegistry.addResourceType({
           resourceRef: provisioningNamespaceResourceRef,
-          permissions: provisioningPermissions.filter(p => p.type === 'resource'),
+          permissions: provisioningPermissions.filter(
+            p => p.type === 'resource',
+          ),
           rules: Object.values(provisioningPermissionRules),
           getResources: getProvisioningNamespaceResources,
         });
-        permissionsRegistry.addPermissions(provisioningPermissions.filter(p => p.type === 'basic'));
-        httpRouter.use(await createRouter({ provisioning, logger, auth, httpAuth, userInfo, catalog, permissions, permissionsRegistry }));
+        permissionsRegistry.addPermissions(
+          provisioningPermissions.filter(p => p.type === 'basic'),
+        );
+        httpRouter.use(
+          await createRouter({
+            provisioning,
+            logger,
+            auth,
+            httpAuth,
+            userInfo,
+            catalog,
+            permissions,
+            permissionsRegistry,
+          }),
+        );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });

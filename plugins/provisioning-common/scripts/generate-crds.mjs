@@ -16,23 +16,49 @@ const KEPT_EXTENSIONS = [
   'x-kubernetes-map-type',
   'x-kubernetes-embedded-resource',
 ];
-const INT_OR_STRING = { 'x-kubernetes-int-or-string': true, anyOf: [{ type: 'integer' }, { type: 'string' }] };
+const INT_OR_STRING = {
+  'x-kubernetes-int-or-string': true,
+  anyOf: [{ type: 'integer' }, { type: 'string' }],
+};
 const SPECIAL = {
   'k8s.io.apimachinery.pkg.api.resource.Quantity': () => ({ ...INT_OR_STRING }),
-  'k8s.io.apimachinery.pkg.util.intstr.IntOrString': () => ({ ...INT_OR_STRING }),
-  'k8s.io.apimachinery.pkg.apis.meta.v1.Time': () => ({ type: 'string', format: 'date-time', nullable: true }),
-  'k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime': () => ({ type: 'string', format: 'date-time', nullable: true }),
-  'k8s.io.apimachinery.pkg.runtime.RawExtension': () => ({ type: 'object', 'x-kubernetes-preserve-unknown-fields': true }),
-  [META]: () => ({ type: 'object', 'x-kubernetes-preserve-unknown-fields': true }),
+  'k8s.io.apimachinery.pkg.util.intstr.IntOrString': () => ({
+    ...INT_OR_STRING,
+  }),
+  'k8s.io.apimachinery.pkg.apis.meta.v1.Time': () => ({
+    type: 'string',
+    format: 'date-time',
+    nullable: true,
+  }),
+  'k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime': () => ({
+    type: 'string',
+    format: 'date-time',
+    nullable: true,
+  }),
+  'k8s.io.apimachinery.pkg.runtime.RawExtension': () => ({
+    type: 'object',
+    'x-kubernetes-preserve-unknown-fields': true,
+  }),
+  [META]: () => ({
+    type: 'object',
+    'x-kubernetes-preserve-unknown-fields': true,
+  }),
 };
 
 export function inline(definitions, name, depth = 0, seen = []) {
   if (SPECIAL[name]) return SPECIAL[name]();
-  if (seen.includes(name)) throw new Error(`cycle through ${[...seen, name].join(' -> ')}`);
+  if (seen.includes(name))
+    throw new Error(`cycle through ${[...seen, name].join(' -> ')}`);
   const convert = (schema, stack) => {
     if (Array.isArray(schema)) return schema.map(s => convert(s, stack));
     if (!schema || typeof schema !== 'object') return schema;
-    if (schema.$ref) return inline(definitions, schema.$ref.replace('#/definitions/', ''), depth + 1, stack);
+    if (schema.$ref)
+      return inline(
+        definitions,
+        schema.$ref.replace('#/definitions/', ''),
+        depth + 1,
+        stack,
+      );
     const out = {};
     for (const [key, value] of Object.entries(schema)) {
       if (key === 'description') continue; // keeps the CRDs small; the upstream files keep the text
@@ -52,7 +78,9 @@ export function inline(definitions, name, depth = 0, seen = []) {
         continue;
       }
       if (key === 'properties' || key === 'patternProperties') {
-        out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, convert(v, stack)]));
+        out[key] = Object.fromEntries(
+          Object.entries(value).map(([k, v]) => [k, convert(v, stack)]),
+        );
       } else if (key === 'items' || key === 'additionalProperties') {
         out[key] = typeof value === 'object' ? convert(value, stack) : value;
       } else if (key === 'allOf' || key === 'anyOf' || key === 'oneOf') {
@@ -64,9 +92,16 @@ export function inline(definitions, name, depth = 0, seen = []) {
       }
     }
     if (out['x-kubernetes-int-or-string']) delete out.type;
-    if (!out.type && !out['x-kubernetes-int-or-string'] && !out.anyOf && !out.allOf && !out.oneOf) {
+    if (
+      !out.type &&
+      !out['x-kubernetes-int-or-string'] &&
+      !out.anyOf &&
+      !out.allOf &&
+      !out.oneOf
+    ) {
       out.type = 'object';
-      if (!out.properties && !out.additionalProperties) out['x-kubernetes-preserve-unknown-fields'] = true;
+      if (!out.properties && !out.additionalProperties)
+        out['x-kubernetes-preserve-unknown-fields'] = true;
     }
     return out;
   };
@@ -74,7 +109,16 @@ export function inline(definitions, name, depth = 0, seen = []) {
   return result;
 }
 
-function crd({ group, kind, plural, singular, shortNames, version, definitions, definition }) {
+function crd({
+  group,
+  kind,
+  plural,
+  singular,
+  shortNames,
+  version,
+  definitions,
+  definition,
+}) {
   const schema = inline(definitions, definition);
   schema.properties.metadata = { type: 'object' };
   return {
@@ -99,17 +143,54 @@ function crd({ group, kind, plural, singular, shortNames, version, definitions, 
 }
 
 export function buildCrds() {
-  const kubevirt = JSON.parse(readFileSync(path.join(root, 'schemas/upstream/kubevirt/swagger.json'), 'utf8')).definitions;
-  const cdi = JSON.parse(readFileSync(path.join(root, 'schemas/upstream/cdi/swagger.json'), 'utf8')).definitions;
+  const kubevirt = JSON.parse(
+    readFileSync(
+      path.join(root, 'schemas/upstream/kubevirt/swagger.json'),
+      'utf8',
+    ),
+  ).definitions;
+  const cdi = JSON.parse(
+    readFileSync(path.join(root, 'schemas/upstream/cdi/swagger.json'), 'utf8'),
+  ).definitions;
   return {
-    'kubevirt.io_virtualmachines.yaml': crd({ group: 'kubevirt.io', kind: 'VirtualMachine', plural: 'virtualmachines', singular: 'virtualmachine', shortNames: ['vm', 'vms'], version: 'v1', definitions: kubevirt, definition: 'v1.VirtualMachine' }),
-    'kubevirt.io_virtualmachineinstances.yaml': crd({ group: 'kubevirt.io', kind: 'VirtualMachineInstance', plural: 'virtualmachineinstances', singular: 'virtualmachineinstance', shortNames: ['vmi', 'vmis'], version: 'v1', definitions: kubevirt, definition: 'v1.VirtualMachineInstance' }),
-    'cdi.kubevirt.io_datavolumes.yaml': crd({ group: 'cdi.kubevirt.io', kind: 'DataVolume', plural: 'datavolumes', singular: 'datavolume', shortNames: ['dv', 'dvs'], version: 'v1beta1', definitions: cdi, definition: 'v1beta1.DataVolume' }),
+    'kubevirt.io_virtualmachines.yaml': crd({
+      group: 'kubevirt.io',
+      kind: 'VirtualMachine',
+      plural: 'virtualmachines',
+      singular: 'virtualmachine',
+      shortNames: ['vm', 'vms'],
+      version: 'v1',
+      definitions: kubevirt,
+      definition: 'v1.VirtualMachine',
+    }),
+    'kubevirt.io_virtualmachineinstances.yaml': crd({
+      group: 'kubevirt.io',
+      kind: 'VirtualMachineInstance',
+      plural: 'virtualmachineinstances',
+      singular: 'virtualmachineinstance',
+      shortNames: ['vmi', 'vmis'],
+      version: 'v1',
+      definitions: kubevirt,
+      definition: 'v1.VirtualMachineInstance',
+    }),
+    'cdi.kubevirt.io_datavolumes.yaml': crd({
+      group: 'cdi.kubevirt.io',
+      kind: 'DataVolume',
+      plural: 'datavolumes',
+      singular: 'datavolume',
+      shortNames: ['dv', 'dvs'],
+      version: 'v1beta1',
+      definitions: cdi,
+      definition: 'v1beta1.DataVolume',
+    }),
   };
 }
 
 export function serialize(object) {
-  return `# Generated by scripts/generate-crds.mjs from schemas/upstream (see schemas/SOURCES.md). Do not edit.\n${YAML.stringify(object, { lineWidth: 0 })}`;
+  return `# Generated by scripts/generate-crds.mjs from schemas/upstream (see schemas/SOURCES.md). Do not edit.\n${YAML.stringify(
+    object,
+    { lineWidth: 0 },
+  )}`;
 }
 
 // `--check` compares instead of writing, and exits 1 when a committed CRD differs from what the sources give.
@@ -129,7 +210,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       }
       if (current !== text) {
         stale++;
-        process.stderr.write(`schemas/crds/${file} is stale: run node scripts/generate-crds.mjs\n`);
+        process.stderr.write(
+          `schemas/crds/${file} is stale: run node scripts/generate-crds.mjs\n`,
+        );
       }
     } else {
       writeFileSync(target, text);

@@ -14,33 +14,78 @@ const quota = parsePlatformSettings().tiers.S; // 4Gi requests.memory, 8Gi limit
 describe('VM capacity', () => {
   it('estimates virt-launcher overhead like KubeVirt', () => {
     // 220Mi static + 2 x 8Mi + 2Gi / 512 (4Mi) + 32Mi graphics = 272Mi
-    expect(describeQuantity(vmMemoryOverhead(2, '2Gi', settings.vmOverhead), 'bytes')).toBe('272 MiB');
+    expect(
+      describeQuantity(
+        vmMemoryOverhead(2, '2Gi', settings.vmOverhead),
+        'bytes',
+      ),
+    ).toBe('272 MiB');
   });
 
   it('says by how much VMs do not fit the quota', () => {
     const vms = [
       { name: 'a', cpu: 2, memory: '2Gi', disks: [{ size: '20Gi' }] },
-      { name: 'b', cpu: 2, memory: '2Gi', disks: [{ size: '20Gi' }, { size: '20Gi', storageClass: 'fast' }] },
+      {
+        name: 'b',
+        cpu: 2,
+        memory: '2Gi',
+        disks: [{ size: '20Gi' }, { size: '20Gi', storageClass: 'fast' }],
+      },
     ];
-    expect(vmQuotaShortfalls(vms, quota, settings.vmOverhead).map(s => s.message)).toEqual([
+    expect(
+      vmQuotaShortfalls(vms, quota, settings.vmOverhead).map(s => s.message),
+    ).toEqual([
       'requests.memory: the VMs need 4.53 GiB (guest memory plus virt-launcher overhead) but the quota allows 4 GiB: 544 MiB short',
       'requests.storage: the VMs need 60 GiB (all VM disks) but the quota allows 50 GiB: 10 GiB short',
     ]);
-    expect(vmQuotaShortfalls(vms.slice(0, 1), quota, settings.vmOverhead)).toEqual([]);
+    expect(
+      vmQuotaShortfalls(vms.slice(0, 1), quota, settings.vmOverhead),
+    ).toEqual([]);
   });
 
   it('refuses to render a VM that does not fit, with the numbers', () => {
-    const repo = applyChanges(new Map(), renderRequest(parseRequest(namespaceInput), { settings, repo: new Map() }).changes);
-    expect(() => renderRequest(parseRequest({ ...vmInput, memory: '4Gi' }), { settings, repo })).toThrow(
+    const repo = applyChanges(
+      new Map(),
+      renderRequest(parseRequest(namespaceInput), { settings, repo: new Map() })
+        .changes,
+    );
+    expect(() =>
+      renderRequest(parseRequest({ ...vmInput, memory: '4Gi' }), {
+        settings,
+        repo,
+      }),
+    ).toThrow(
       'Invalid request: memory: requests.memory: the VMs need 4.27 GiB (guest memory plus virt-launcher overhead) but the quota allows 4 GiB: 276 MiB short',
     );
   });
 
   it('refuses a quota change that leaves running VMs without room', () => {
-    let repo: RepoSnapshot = applyChanges(new Map(), renderRequest(parseRequest({ ...namespaceInput, quota: { tier: 'M' } }), { settings, repo: new Map() }).changes);
-    repo = applyChanges(repo, renderRequest(parseRequest({ ...vmInput, memory: '8Gi' }), { settings, repo }).changes);
+    let repo: RepoSnapshot = applyChanges(
+      new Map(),
+      renderRequest(parseRequest({ ...namespaceInput, quota: { tier: 'M' } }), {
+        settings,
+        repo: new Map(),
+      }).changes,
+    );
+    repo = applyChanges(
+      repo,
+      renderRequest(parseRequest({ ...vmInput, memory: '8Gi' }), {
+        settings,
+        repo,
+      }).changes,
+    );
     expect(() =>
-      renderRequest(parseRequest({ kind: 'quota-change', cluster: 'dev', namespace: 'payments-dev', requester: 'jdoe', purpose: 'shrink', quota: { tier: 'S' } }), { settings, repo }),
+      renderRequest(
+        parseRequest({
+          kind: 'quota-change',
+          cluster: 'dev',
+          namespace: 'payments-dev',
+          requester: 'jdoe',
+          purpose: 'shrink',
+          quota: { tier: 'S' },
+        }),
+        { settings, repo },
+      ),
     ).toThrow(
       'quota: requests.memory: the VMs need 8.28 GiB (guest memory plus virt-launcher overhead) but the quota allows 4 GiB: 4.28 GiB short; quota: limits.memory: the VMs need 8.28 GiB (guest memory plus virt-launcher overhead) but the quota allows 8 GiB: 284 MiB short',
     );
@@ -50,7 +95,11 @@ describe('VM capacity', () => {
 describe('cost', () => {
   it('prices a quota exactly, storage per class', () => {
     const cost = quotaCost(
-      { ...quota, requestsStorage: '100Gi', storageClasses: { fast: { requestsStorage: '40Gi' } } },
+      {
+        ...quota,
+        requestsStorage: '100Gi',
+        storageClasses: { fast: { requestsStorage: '40Gi' } },
+      },
       2,
       { ...settings.prices, storageGiBMonth: { fast: 0.35 } },
     );
@@ -63,7 +112,12 @@ describe('cost', () => {
   });
 
   it('rounds only when shown', () => {
-    const third = { ...quota, requestsCpu: '333m', requestsMemory: '0', requestsStorage: '0' };
+    const third = {
+      ...quota,
+      requestsCpu: '333m',
+      requestsMemory: '0',
+      requestsStorage: '0',
+    };
     const cost = quotaCost(third, 0, { ...settings.prices, cpuCoreMonth: 10 });
     expect(formatMoney(cost.total, 'EUR')).toBe('3.33 EUR');
     expect(formatMoney(cost.total * 3n, 'EUR')).toBe('9.99 EUR');
@@ -75,13 +129,34 @@ describe('cost', () => {
     for (const input of [
       namespaceInput,
       { ...namespaceInput, name: 'billing', team: 'billing' },
-      { ...namespaceInput, cluster: 'prod', environment: 'prod', name: 'payments', expires: undefined, networkPolicy: { preset: 'isolated' } },
+      {
+        ...namespaceInput,
+        cluster: 'prod',
+        environment: 'prod',
+        name: 'payments',
+        expires: undefined,
+        networkPolicy: { preset: 'isolated' },
+      },
     ]) {
-      repo = applyChanges(repo, renderRequest(parseRequest(input), { settings, repo }).changes);
+      repo = applyChanges(
+        repo,
+        renderRequest(parseRequest(input), { settings, repo }).changes,
+      );
     }
-    repo = applyChanges(repo, renderRequest(parseRequest({ ...vmInput, memory: '1Gi' }), { settings, repo }).changes);
-    const teams = costPerTeam(readAllNamespaces(repo, ['dev', 'prod']), settings.prices);
-    expect(teams.map(t => ({ ...t, monthly: formatMoney(t.monthly, 'EUR') }))).toEqual([
+    repo = applyChanges(
+      repo,
+      renderRequest(parseRequest({ ...vmInput, memory: '1Gi' }), {
+        settings,
+        repo,
+      }).changes,
+    );
+    const teams = costPerTeam(
+      readAllNamespaces(repo, ['dev', 'prod']),
+      settings.prices,
+    );
+    expect(
+      teams.map(t => ({ ...t, monthly: formatMoney(t.monthly, 'EUR') })),
+    ).toEqual([
       { team: 'billing', monthly: '57.00 EUR', namespaces: 1, vms: 0 },
       { team: 'payments', monthly: '129.00 EUR', namespaces: 2, vms: 1 },
     ]);

@@ -1,7 +1,18 @@
 import { QuotaValues, VmOverheadSettings } from './config';
 import { VM_CPU_REQUEST_PER_VCPU, vmMemoryOverhead } from './manifests/vm';
-import { describeQuantity, NANOS_PER_UNIT, parseQuantity, QuantityKind } from './quantity';
-import { QuotaFieldName, quotaAmount, quotaField, STORAGE_CLASS_QUOTA_FIELDS, storageClassQuotaKey } from './quotaFields';
+import {
+  describeQuantity,
+  NANOS_PER_UNIT,
+  parseQuantity,
+  QuantityKind,
+} from './quantity';
+import {
+  QuotaFieldName,
+  quotaAmount,
+  quotaField,
+  STORAGE_CLASS_QUOTA_FIELDS,
+  storageClassQuotaKey,
+} from './quotaFields';
 import { ownValue } from './validation';
 
 /** What VMs need from their namespace's quota. */
@@ -28,7 +39,11 @@ export interface QuotaShortfall {
  * requests.memory and limits.memory, CPU requests, storage in total and per class, PVC and pod counts. Returns
  * what does not fit, and by how much; an empty list when everything fits.
  */
-export function vmQuotaShortfalls(vms: VmFootprint[], quota: QuotaValues, overhead: VmOverheadSettings): QuotaShortfall[] {
+export function vmQuotaShortfalls(
+  vms: VmFootprint[],
+  quota: QuotaValues,
+  overhead: VmOverheadSettings,
+): QuotaShortfall[] {
   let memory = 0n;
   let cpu = 0n;
   let cpuLimit = 0n;
@@ -36,7 +51,8 @@ export function vmQuotaShortfalls(vms: VmFootprint[], quota: QuotaValues, overhe
   let pvcs = 0n;
   const perClass = new Map<string, { storage: bigint; pvcs: bigint }>();
   for (const vm of vms) {
-    memory += parseQuantity(vm.memory) + vmMemoryOverhead(vm.cpu, vm.memory, overhead);
+    memory +=
+      parseQuantity(vm.memory) + vmMemoryOverhead(vm.cpu, vm.memory, overhead);
     cpu += parseQuantity(VM_CPU_REQUEST_PER_VCPU) * BigInt(vm.cpu);
     cpuLimit += NANOS_PER_UNIT * BigInt(vm.cpu);
     for (const disk of vm.disks) {
@@ -44,33 +60,60 @@ export function vmQuotaShortfalls(vms: VmFootprint[], quota: QuotaValues, overhe
       storage += size;
       pvcs += NANOS_PER_UNIT;
       if (disk.storageClass) {
-        const entry = perClass.get(disk.storageClass) ?? { storage: 0n, pvcs: 0n };
+        const entry = perClass.get(disk.storageClass) ?? {
+          storage: 0n,
+          pvcs: 0n,
+        };
         entry.storage += size;
         entry.pvcs += NANOS_PER_UNIT;
         perClass.set(disk.storageClass, entry);
       }
     }
   }
-  const quotaCheck = (field: QuotaFieldName, needed: bigint, what: string): [string, bigint, bigint, QuantityKind, string] => {
+  const quotaCheck = (
+    field: QuotaFieldName,
+    needed: bigint,
+    what: string,
+  ): [string, bigint, bigint, QuantityKind, string] => {
     const { hardKey, unit } = quotaField(field);
     return [hardKey, needed, quotaAmount(quota[field]), unit, what];
   };
   const checks: Array<[string, bigint, bigint, QuantityKind, string]> = [
-    quotaCheck('requestsMemory', memory, 'guest memory plus virt-launcher overhead'),
-    quotaCheck('limitsMemory', memory, 'guest memory plus virt-launcher overhead'),
+    quotaCheck(
+      'requestsMemory',
+      memory,
+      'guest memory plus virt-launcher overhead',
+    ),
+    quotaCheck(
+      'limitsMemory',
+      memory,
+      'guest memory plus virt-launcher overhead',
+    ),
     quotaCheck('requestsCpu', cpu, `${VM_CPU_REQUEST_PER_VCPU} per vCPU`),
-    quotaCheck('limitsCpu', cpuLimit, 'one core per vCPU, the VM\'s CPU limit'),
+    quotaCheck('limitsCpu', cpuLimit, "one core per vCPU, the VM's CPU limit"),
     quotaCheck('requestsStorage', storage, 'all VM disks'),
     quotaCheck('persistentVolumeClaims', pvcs, 'one per VM disk'),
-    quotaCheck('pods', BigInt(vms.length) * NANOS_PER_UNIT, 'one virt-launcher pod per VM'),
+    quotaCheck(
+      'pods',
+      BigInt(vms.length) * NANOS_PER_UNIT,
+      'one virt-launcher pod per VM',
+    ),
   ];
-  for (const [storageClass, used] of [...perClass].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [storageClass, used] of [...perClass].sort(([a], [b]) =>
+    a.localeCompare(b),
+  )) {
     const limits = ownValue(quota.storageClasses, storageClass);
     for (const field of STORAGE_CLASS_QUOTA_FIELDS) {
       const limit = limits?.[field];
       if (limit === undefined) continue;
       const needed = field === 'requestsStorage' ? used.storage : used.pvcs;
-      checks.push([storageClassQuotaKey(storageClass, field), needed, quotaAmount(limit), quotaField(field).unit, `VM disks of class ${storageClass}`]);
+      checks.push([
+        storageClassQuotaKey(storageClass, field),
+        needed,
+        quotaAmount(limit),
+        quotaField(field).unit,
+        `VM disks of class ${storageClass}`,
+      ]);
     }
   }
   return checks
@@ -80,6 +123,12 @@ export function vmQuotaShortfalls(vms: VmFootprint[], quota: QuotaValues, overhe
       needed,
       allowed,
       kind,
-      message: `${resource}: the VMs need ${describeQuantity(needed, kind)} (${what}) but the quota allows ${describeQuantity(allowed, kind)}: ${describeQuantity(needed - allowed, kind)} short`,
+      message: `${resource}: the VMs need ${describeQuantity(
+        needed,
+        kind,
+      )} (${what}) but the quota allows ${describeQuantity(
+        allowed,
+        kind,
+      )}: ${describeQuantity(needed - allowed, kind)} short`,
     }));
 }

@@ -13,11 +13,17 @@ export const MAX_QUOTA_STORAGE_CLASSES = 16;
 /** Explicit quota values. Every field is a Kubernetes quantity or count. */
 export const quotaValuesSchema = z
   .object({
-    requestsCpu: quantity().describe('Sum of CPU requests of all pods (requests.cpu)'),
+    requestsCpu: quantity().describe(
+      'Sum of CPU requests of all pods (requests.cpu)',
+    ),
     limitsCpu: quantity().describe('Sum of CPU limits (limits.cpu)'),
-    requestsMemory: quantity().describe('Sum of memory requests (requests.memory)'),
+    requestsMemory: quantity().describe(
+      'Sum of memory requests (requests.memory)',
+    ),
     limitsMemory: quantity().describe('Sum of memory limits (limits.memory)'),
-    requestsStorage: quantity().describe('Total storage requested by PVCs (requests.storage)'),
+    requestsStorage: quantity().describe(
+      'Total storage requested by PVCs (requests.storage)',
+    ),
     storageClasses: z
       .record(
         storageClassName(),
@@ -28,29 +34,55 @@ export const quotaValuesSchema = z
           })
           .strict(),
       )
-      .refine(classes => Object.keys(classes).length <= MAX_QUOTA_STORAGE_CLASSES, {
-        message: `must name at most ${MAX_QUOTA_STORAGE_CLASSES} storage classes`,
-      })
+      .refine(
+        classes => Object.keys(classes).length <= MAX_QUOTA_STORAGE_CLASSES,
+        {
+          message: `must name at most ${MAX_QUOTA_STORAGE_CLASSES} storage classes`,
+        },
+      )
       .default({})
       .describe('Storage per storage class'),
-    persistentVolumeClaims: z.number().int().nonnegative().describe('Number of PVCs'),
+    persistentVolumeClaims: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe('Number of PVCs'),
     pods: z.number().int().positive().describe('Number of pods'),
     services: z.number().int().nonnegative().describe('Number of services'),
-    loadBalancers: z.number().int().nonnegative().default(0).describe('Services of type LoadBalancer'),
-    nodePorts: z.number().int().nonnegative().default(0).describe('Services of type NodePort'),
+    loadBalancers: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(0)
+      .describe('Services of type LoadBalancer'),
+    nodePorts: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(0)
+      .describe('Services of type NodePort'),
   })
   .strict();
 /** Explicit quota values, parsed. */
 export type QuotaValues = z.infer<typeof quotaValuesSchema>;
 
-const limitPairSchema = z.object({ cpu: quantity(), memory: quantity() }).strict();
+const limitPairSchema = z
+  .object({ cpu: quantity(), memory: quantity() })
+  .strict();
 
 /** Limit-range values: default request and limit per container, maximum per pod. */
 export const limitRangeValuesSchema = z
   .object({
-    defaultRequest: limitPairSchema.describe('Request given to a container that sets none'),
-    default: limitPairSchema.describe('Limit given to a container that sets none'),
-    maxPerPod: limitPairSchema.partial().optional().describe('Largest total limit a pod may have'),
+    defaultRequest: limitPairSchema.describe(
+      'Request given to a container that sets none',
+    ),
+    default: limitPairSchema.describe(
+      'Limit given to a container that sets none',
+    ),
+    maxPerPod: limitPairSchema
+      .partial()
+      .optional()
+      .describe('Largest total limit a pod may have'),
   })
   .strict();
 /** Limit-range values, parsed. */
@@ -75,7 +107,10 @@ export const priceTableSchema = z
     currency: z.string().min(1).default('EUR'),
     cpuCoreMonth: z.number().nonnegative(),
     memoryGiBMonth: z.number().nonnegative(),
-    storageGiBMonth: z.record(storageClassName(), z.number().nonnegative()).default({}).describe('Price per GiB and month, per storage class name'),
+    storageGiBMonth: z
+      .record(storageClassName(), z.number().nonnegative())
+      .default({})
+      .describe('Price per GiB and month, per storage class name'),
     defaultStorageGiBMonth: z.number().nonnegative(),
     vmMonth: z.number().nonnegative().describe('Surcharge per virtual machine'),
   })
@@ -90,11 +125,25 @@ export const policySchema = z
       .record(z.enum(ENVIRONMENTS), quotaValuesSchema.partial())
       .default({})
       .describe('Per environment, the largest quota one namespace may have'),
-    teamBudgets: z.record(dnsLabel(), z.number().nonnegative()).default({}).describe('Monthly budget per team name (a DNS-1123 label)'),
-    defaultTeamBudget: z.number().nonnegative().optional().describe('Budget of a team not listed in teamBudgets'),
+    teamBudgets: z
+      .record(dnsLabel(), z.number().nonnegative())
+      .default({})
+      .describe('Monthly budget per team name (a DNS-1123 label)'),
+    defaultTeamBudget: z
+      .number()
+      .nonnegative()
+      .optional()
+      .describe('Budget of a team not listed in teamBudgets'),
     prodMinApprovers: z.number().int().min(1).default(2),
-    maxExpiryDays: z.number().int().positive().optional().describe('Longest expiry allowed outside prod'),
-    vmImages: vmImageSourcesSchema.default({}).describe('Where VM root disks may be cloned or imported from'),
+    maxExpiryDays: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Longest expiry allowed outside prod'),
+    vmImages: vmImageSourcesSchema
+      .default({})
+      .describe('Where VM root disks may be cloned or imported from'),
   })
   .strict();
 /** Policy settings. */
@@ -143,20 +192,52 @@ export type PlatformSettingsInput = z.input<typeof platformSettingsSchema>;
 export const DEFAULT_PLATFORM_SETTINGS: PlatformSettingsInput = {
   tiers: {
     S: {
-      requestsCpu: '2', limitsCpu: '4', requestsMemory: '4Gi', limitsMemory: '8Gi', requestsStorage: '50Gi',
-      persistentVolumeClaims: 5, pods: 20, services: 5, loadBalancers: 0, nodePorts: 0,
+      requestsCpu: '2',
+      limitsCpu: '4',
+      requestsMemory: '4Gi',
+      limitsMemory: '8Gi',
+      requestsStorage: '50Gi',
+      persistentVolumeClaims: 5,
+      pods: 20,
+      services: 5,
+      loadBalancers: 0,
+      nodePorts: 0,
     },
     M: {
-      requestsCpu: '4', limitsCpu: '8', requestsMemory: '16Gi', limitsMemory: '32Gi', requestsStorage: '200Gi',
-      persistentVolumeClaims: 10, pods: 50, services: 10, loadBalancers: 1, nodePorts: 2,
+      requestsCpu: '4',
+      limitsCpu: '8',
+      requestsMemory: '16Gi',
+      limitsMemory: '32Gi',
+      requestsStorage: '200Gi',
+      persistentVolumeClaims: 10,
+      pods: 50,
+      services: 10,
+      loadBalancers: 1,
+      nodePorts: 2,
     },
     L: {
-      requestsCpu: '8', limitsCpu: '16', requestsMemory: '32Gi', limitsMemory: '64Gi', requestsStorage: '500Gi',
-      persistentVolumeClaims: 20, pods: 100, services: 20, loadBalancers: 2, nodePorts: 4,
+      requestsCpu: '8',
+      limitsCpu: '16',
+      requestsMemory: '32Gi',
+      limitsMemory: '64Gi',
+      requestsStorage: '500Gi',
+      persistentVolumeClaims: 20,
+      pods: 100,
+      services: 20,
+      loadBalancers: 2,
+      nodePorts: 4,
     },
     XL: {
-      requestsCpu: '16', limitsCpu: '32', requestsMemory: '64Gi', limitsMemory: '128Gi', requestsStorage: '1Ti',
-      persistentVolumeClaims: 40, pods: 200, services: 40, loadBalancers: 4, nodePorts: 8,
+      requestsCpu: '16',
+      limitsCpu: '32',
+      requestsMemory: '64Gi',
+      limitsMemory: '128Gi',
+      requestsStorage: '1Ti',
+      persistentVolumeClaims: 40,
+      pods: 200,
+      services: 40,
+      loadBalancers: 4,
+      nodePorts: 8,
     },
   },
   prices: {
@@ -179,9 +260,13 @@ export const DEFAULT_PLATFORM_SETTINGS: PlatformSettingsInput = {
  * Parses platform settings, filling every setting not given from `DEFAULT_PLATFORM_SETTINGS`. Throws the zod
  * error; callers turn it into field problems.
  */
-export function parsePlatformSettings(input: Partial<PlatformSettingsInput> = {}): PlatformSettings {
+export function parsePlatformSettings(
+  input: Partial<PlatformSettingsInput> = {},
+): PlatformSettings {
   return platformSettingsSchema.parse({
     ...DEFAULT_PLATFORM_SETTINGS,
-    ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)),
+    ...Object.fromEntries(
+      Object.entries(input).filter(([, v]) => v !== undefined),
+    ),
   });
 }

@@ -34,9 +34,17 @@ export const toMicro = micro;
  * Monthly cost of a quota plus VMs: reserved CPU (requests.cpu) and memory (requests.memory), storage per class
  * at its price (what no class claims at the default price), and the VM surcharge.
  */
-export function quotaCost(quota: QuotaValues, vmCount: number, prices: PriceTable): CostBreakdown {
-  const cpu = (parseQuantity(quota.requestsCpu) * micro(prices.cpuCoreMonth)) / NANOS_PER_UNIT;
-  const memory = (parseQuantity(quota.requestsMemory) * micro(prices.memoryGiBMonth)) / GIB_NANOS;
+export function quotaCost(
+  quota: QuotaValues,
+  vmCount: number,
+  prices: PriceTable,
+): CostBreakdown {
+  const cpu =
+    (parseQuantity(quota.requestsCpu) * micro(prices.cpuCoreMonth)) /
+    NANOS_PER_UNIT;
+  const memory =
+    (parseQuantity(quota.requestsMemory) * micro(prices.memoryGiBMonth)) /
+    GIB_NANOS;
   let storage = 0n;
   let claimed = 0n;
   for (const storageClass of Object.keys(quota.storageClasses).sort()) {
@@ -44,27 +52,42 @@ export function quotaCost(quota: QuotaValues, vmCount: number, prices: PriceTabl
     if (size === undefined) continue;
     const bytes = parseQuantity(size);
     claimed += bytes;
-    const price = ownValue(prices.storageGiBMonth, storageClass) ?? prices.defaultStorageGiBMonth;
+    const price =
+      ownValue(prices.storageGiBMonth, storageClass) ??
+      prices.defaultStorageGiBMonth;
     storage += (bytes * micro(price)) / GIB_NANOS;
   }
   const rest = parseQuantity(quota.requestsStorage) - claimed;
-  if (rest > 0n) storage += (rest * micro(prices.defaultStorageGiBMonth)) / GIB_NANOS;
+  if (rest > 0n)
+    storage += (rest * micro(prices.defaultStorageGiBMonth)) / GIB_NANOS;
   const vms = BigInt(vmCount) * micro(prices.vmMonth);
   return { cpu, memory, storage, vms, total: cpu + memory + storage + vms };
 }
 
 /** Monthly cost of one namespace as it stands in the repository. */
-export function namespaceCost(ns: NamespaceState, prices: PriceTable): CostBreakdown {
+export function namespaceCost(
+  ns: NamespaceState,
+  prices: PriceTable,
+): CostBreakdown {
   return quotaCost(ns.quota, ns.vms.length, prices);
 }
 
 /** A team's monthly cost across every cluster: sum over its namespaces. */
-export function teamCost(namespaces: NamespaceState[], team: string, prices: PriceTable): bigint {
-  return namespaces.filter(ns => ns.team === team).reduce((sum, ns) => sum + namespaceCost(ns, prices).total, 0n);
+export function teamCost(
+  namespaces: NamespaceState[],
+  team: string,
+  prices: PriceTable,
+): bigint {
+  return namespaces
+    .filter(ns => ns.team === team)
+    .reduce((sum, ns) => sum + namespaceCost(ns, prices).total, 0n);
 }
 
 /** Monthly cost per team, sorted by team name. */
-export function costPerTeam(namespaces: NamespaceState[], prices: PriceTable): Array<{ team: string; monthly: bigint; namespaces: number; vms: number }> {
+export function costPerTeam(
+  namespaces: NamespaceState[],
+  prices: PriceTable,
+): Array<{ team: string; monthly: bigint; namespaces: number; vms: number }> {
   const teams = [...new Set(namespaces.map(ns => ns.team))].sort();
   return teams.map(team => {
     const own = namespaces.filter(ns => ns.team === team);

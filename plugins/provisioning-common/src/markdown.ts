@@ -19,7 +19,13 @@ const INLINE_SPECIAL = /[\\`*_[\]<>&|~#$]/g;
 function normalizedLines(text: string): string[] {
   return String(text)
     .split(LINE_BREAK)
-    .map(line => line.replace(/\t/g, ' ').replace(INVISIBLE, '').replace(/ {2,}/g, ' ').trim());
+    .map(line =>
+      line
+        .replace(/\t/g, ' ')
+        .replace(INVISIBLE, '')
+        .replace(/ {2,}/g, ' ')
+        .trim(),
+    );
 }
 
 /** One line of text: every line break becomes a space. */
@@ -45,7 +51,9 @@ function neutralizeReferences(line: string): string {
 
 /** Escapes what only means something at the start of a line: list markers, setext underlines, thematic breaks. */
 function escapeLineStart(line: string): string {
-  return line.replace(/^([-+=])(?=[\s\-+=]|$)/, '\\$1').replace(/^(\p{N}{1,9})([.)])(?=\s|$)/u, '$1\\$2');
+  return line
+    .replace(/^([-+=])(?=[\s\-+=]|$)/, '\\$1')
+    .replace(/^(\p{N}{1,9})([.)])(?=\s|$)/u, '$1\\$2');
 }
 
 /**
@@ -56,7 +64,9 @@ function escapeLineStart(line: string): string {
  * neutralised (see above). Rendered, it reads as the text given.
  */
 export function escapeMarkdown(text: string): string {
-  return escapeLineStart(neutralizeReferences(normalizedLine(text)).replace(INLINE_SPECIAL, '\\$&'));
+  return escapeLineStart(
+    neutralizeReferences(normalizedLine(text)).replace(INLINE_SPECIAL, '\\$&'),
+  );
 }
 
 /**
@@ -65,11 +75,18 @@ export function escapeMarkdown(text: string): string {
  * code. In a table cell (`tableCell`), text with a pipe is escaped as by `escapeMarkdown` instead, since GitHub
  * splits cells on pipes even inside code.
  */
-export function markdownCode(text: string, options: { tableCell?: boolean } = {}): string {
+export function markdownCode(
+  text: string,
+  options: { tableCell?: boolean } = {},
+): string {
   const content = normalizedLine(text);
-  if (options.tableCell && content.includes('|')) return escapeMarkdown(content);
+  if (options.tableCell && content.includes('|'))
+    return escapeMarkdown(content);
   if (content === '') return '` `';
-  const longestRun = Math.max(0, ...(content.match(/`+/g) ?? []).map(run => run.length));
+  const longestRun = Math.max(
+    0,
+    ...(content.match(/`+/g) ?? []).map(run => run.length),
+  );
   const fence = '`'.repeat(longestRun + 1);
   const pad = /^[` ]|[` ]$/.test(content) ? ' ' : '';
   return `${fence}${pad}${content}${pad}${fence}`;
@@ -82,7 +99,8 @@ export function markdownCode(text: string, options: { tableCell?: boolean } = {}
 export function markdownQuote(text: string): string {
   const lines: string[] = [];
   for (const line of normalizedLines(text)) {
-    if (line === '' && (lines.length === 0 || lines[lines.length - 1] === '>')) continue;
+    if (line === '' && (lines.length === 0 || lines[lines.length - 1] === '>'))
+      continue;
     lines.push(line === '' ? '>' : `> ${escapeMarkdown(line)}`);
   }
   while (lines.length > 0 && lines[lines.length - 1] === '>') lines.pop();
@@ -97,5 +115,10 @@ export function markdownQuote(text: string): string {
 export function plainText(text: string, maxLength = 256): string {
   const line = neutralizeReferences(normalizedLine(text)).replace(/`/g, "'");
   const chars = Array.from(line);
-  return chars.length <= maxLength ? line : `${chars.slice(0, maxLength - 1).join('').trimEnd()}…`;
+  return chars.length <= maxLength
+    ? line
+    : `${chars
+        .slice(0, maxLength - 1)
+        .join('')
+        .trimEnd()}…`;
 }

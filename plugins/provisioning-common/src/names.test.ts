@@ -24,9 +24,15 @@ describe('names', () => {
   });
 
   it('refuses reserved and system namespaces', () => {
-    expect(namespaceNameProblem('kube-system')).toBe("is reserved for system namespaces (prefix 'kube-')");
-    expect(namespaceNameProblem('default')).toBe("'default' is a reserved namespace");
-    expect(namespaceNameProblem('flux-system')).toBe("'flux-system' is a reserved namespace");
+    expect(namespaceNameProblem('kube-system')).toBe(
+      "is reserved for system namespaces (prefix 'kube-')",
+    );
+    expect(namespaceNameProblem('default')).toBe(
+      "'default' is a reserved namespace",
+    );
+    expect(namespaceNameProblem('flux-system')).toBe(
+      "'flux-system' is a reserved namespace",
+    );
     expect(namespaceNameProblem('payments-dev')).toBeUndefined();
   });
 
@@ -41,12 +47,18 @@ describe('names', () => {
 
   it('derives stable request ids and branches', () => {
     expect(requestId('dev', 'namespace', 'payments')).toBe('dev.ns.payments');
-    expect(requestId('prod', 'vm', 'payments', 'legacy-db')).toBe('prod.vm.payments.legacy-db');
+    expect(requestId('prod', 'vm', 'payments', 'legacy-db')).toBe(
+      'prod.vm.payments.legacy-db',
+    );
     const long = requestId('dev', 'vm', 'n'.repeat(63), 'v'.repeat(63));
     expect(long.length).toBeLessThanOrEqual(63);
     expect(labelValueProblem(long)).toBeUndefined();
-    expect(requestBranch('dev.ns.payments', 'create')).toBe('provisioning/create/dev.ns.payments');
-    expect(() => requestId('dev', 'vm', 'payments')).toThrow('needs the VM name');
+    expect(requestBranch('dev.ns.payments', 'create')).toBe(
+      'provisioning/create/dev.ns.payments',
+    );
+    expect(() => requestId('dev', 'vm', 'payments')).toThrow(
+      'needs the VM name',
+    );
   });
 });
 
@@ -54,9 +66,15 @@ describe('names (properties)', () => {
   const label = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
 
   it('accepts every DNS-1123 label and refuses anything with other characters', () => {
-    fc.assert(fc.property(label, value => dns1123LabelProblem(value) === undefined));
     fc.assert(
-      fc.property(label, fc.constantFrom('_', '.', 'A', ' ', '/'), (value, bad) => dns1123LabelProblem(`${value}${bad}x`) !== undefined),
+      fc.property(label, value => dns1123LabelProblem(value) === undefined),
+    );
+    fc.assert(
+      fc.property(
+        label,
+        fc.constantFrom('_', '.', 'A', ' ', '/'),
+        (value, bad) => dns1123LabelProblem(`${value}${bad}x`) !== undefined,
+      ),
     );
   });
 
@@ -65,13 +83,22 @@ describe('names (properties)', () => {
       fc.property(label, label, label, (cluster, ns, vm) => {
         const a = requestId(cluster, 'namespace', ns);
         const b = requestId(cluster, 'vm', ns, vm);
-        return labelValueProblem(a) === undefined && labelValueProblem(b) === undefined && a !== b;
+        return (
+          labelValueProblem(a) === undefined &&
+          labelValueProblem(b) === undefined &&
+          a !== b
+        );
       }),
     );
   });
 
   it('makes a valid label value of any text', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 200 }), text => labelValueProblem(toLabelValue(text)) === undefined));
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 200 }),
+        text => labelValueProblem(toLabelValue(text)) === undefined,
+      ),
+    );
   });
 });
 

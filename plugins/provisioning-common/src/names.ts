@@ -7,7 +7,8 @@
 export type NameProblem = string | undefined;
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1123_SUBDOMAIN =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /** Namespaces that no request may create, modify or remove. */
@@ -23,7 +24,8 @@ export const RESERVED_NAMESPACES: readonly string[] = [
 /** Checks a DNS-1123 label (namespace, VM, cluster, team names): lower case, digits, `-`, at most 63. */
 export function dns1123LabelProblem(value: string): NameProblem {
   if (value.length === 0) return 'must not be empty';
-  if (value.length > 63) return `must be at most 63 characters (has ${value.length})`;
+  if (value.length > 63)
+    return `must be at most 63 characters (has ${value.length})`;
   if (!DNS1123_LABEL.test(value)) {
     return "must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit";
   }
@@ -36,7 +38,8 @@ export function dns1123LabelProblem(value: string): NameProblem {
  */
 export function dns1123SubdomainProblem(value: string): NameProblem {
   if (value.length === 0) return 'must not be empty';
-  if (value.length > 253) return `must be at most 253 characters (has ${value.length})`;
+  if (value.length > 253)
+    return `must be at most 253 characters (has ${value.length})`;
   if (!DNS1123_SUBDOMAIN.test(value)) {
     return "must be a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit";
   }
@@ -48,15 +51,19 @@ export function namespaceNameProblem(value: string): NameProblem {
   const problem = dns1123LabelProblem(value);
   if (problem) return problem;
   if (value.startsWith('kube-') || value.startsWith('openshift-')) {
-    return `is reserved for system namespaces (prefix '${value.split('-')[0]}-')`;
+    return `is reserved for system namespaces (prefix '${
+      value.split('-')[0]
+    }-')`;
   }
-  if (RESERVED_NAMESPACES.includes(value)) return `'${value}' is a reserved namespace`;
+  if (RESERVED_NAMESPACES.includes(value))
+    return `'${value}' is a reserved namespace`;
   return undefined;
 }
 
 /** Checks a label value: at most 63 characters of letters, digits, `-`, `_`, `.`, alphanumeric at both ends. */
 export function labelValueProblem(value: string): NameProblem {
-  if (value.length > 63) return `must be at most 63 characters (has ${value.length})`;
+  if (value.length > 63)
+    return `must be at most 63 characters (has ${value.length})`;
   if (!LABEL_VALUE.test(value)) {
     return "must be a label value: letters, digits, '-', '_' and '.', starting and ending with a letter or digit";
   }
@@ -83,7 +90,9 @@ export function toLabelValue(value: string): string {
     .replace(/[^a-z0-9_.-]+/g, '-')
     .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
   if (clean.length > 63) {
-    clean = `${clean.slice(0, 54).replace(/[^a-z0-9]+$/, '')}-${shortHash(value)}`;
+    clean = `${clean.slice(0, 54).replace(/[^a-z0-9]+$/, '')}-${shortHash(
+      value,
+    )}`;
   }
   return clean;
 }
@@ -103,15 +112,22 @@ export function requestId(
 ): string {
   const parts = [cluster, target === 'vm' ? 'vm' : 'ns', namespace];
   if (target === 'vm') {
-    if (!vmName) throw new TypeError('requestId: a vm request id needs the VM name');
+    if (!vmName)
+      throw new TypeError('requestId: a vm request id needs the VM name');
     parts.push(vmName);
   }
   const id = parts.join('.');
-  return id.length <= 63 ? id : `${id.slice(0, 54).replace(/[^a-z0-9]+$/, '')}-${shortHash(id)}`;
+  return id.length <= 63
+    ? id
+    : `${id.slice(0, 54).replace(/[^a-z0-9]+$/, '')}-${shortHash(id)}`;
 }
 
 /** What a request does to its object; names its branch. */
-export const REQUEST_ACTIONS = ['create', 'change-quota', 'decommission'] as const;
+export const REQUEST_ACTIONS = [
+  'create',
+  'change-quota',
+  'decommission',
+] as const;
 /** One of `REQUEST_ACTIONS`. */
 export type RequestAction = (typeof REQUEST_ACTIONS)[number];
 
@@ -127,7 +143,9 @@ export function requestBranch(id: string, action: RequestAction): string {
  * Parses a request branch back into action and request id; `undefined` for any other branch (a known action and
  * an id that is a valid label value are required, so a hand-made branch under `provisioning/` is not a request).
  */
-export function parseRequestBranch(branch: string): { action: RequestAction; id: string } | undefined {
+export function parseRequestBranch(
+  branch: string,
+): { action: RequestAction; id: string } | undefined {
   if (!branch.startsWith(REQUEST_BRANCH_PREFIX)) return undefined;
   const rest = branch.slice(REQUEST_BRANCH_PREFIX.length);
   const slash = rest.indexOf('/');

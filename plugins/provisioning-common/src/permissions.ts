@@ -1,4 +1,8 @@
-import { BasicPermission, createPermission, ResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  BasicPermission,
+  createPermission,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
 import { ProvisioningRequestKind } from './requests/schemas';
 
 /**
@@ -10,9 +14,13 @@ import { ProvisioningRequestKind } from './requests/schemas';
 export const RESOURCE_TYPE_PROVISIONING_NAMESPACE = 'provisioning-namespace';
 
 /** A resource permission of the portal's resource type. */
-export type ProvisioningNamespacePermission = ResourcePermission<typeof RESOURCE_TYPE_PROVISIONING_NAMESPACE>;
+export type ProvisioningNamespacePermission = ResourcePermission<
+  typeof RESOURCE_TYPE_PROVISIONING_NAMESPACE
+>;
 
-const requestPermission = (kind: ProvisioningRequestKind): ProvisioningNamespacePermission =>
+const requestPermission = (
+  kind: ProvisioningRequestKind,
+): ProvisioningNamespacePermission =>
   createPermission({
     name: `provisioning.request.${kind}.create`,
     attributes: { action: 'create' },
@@ -20,16 +28,22 @@ const requestPermission = (kind: ProvisioningRequestKind): ProvisioningNamespace
   });
 
 /** Asking for a new namespace for a team. */
-export const provisioningNamespaceRequestPermission = requestPermission('namespace');
+export const provisioningNamespaceRequestPermission =
+  requestPermission('namespace');
 /** Asking for a virtual machine in a team's namespace. */
 export const provisioningVmRequestPermission = requestPermission('vm');
 /** Asking to change the quota of a team's namespace. */
-export const provisioningQuotaChangeRequestPermission = requestPermission('quota-change');
+export const provisioningQuotaChangeRequestPermission =
+  requestPermission('quota-change');
 /** Asking to remove a team's namespace or one of its virtual machines. */
-export const provisioningDecommissionRequestPermission = requestPermission('decommission');
+export const provisioningDecommissionRequestPermission =
+  requestPermission('decommission');
 
 /** The permission a request of each kind needs, besides the prod and decommission permissions. */
-export const provisioningRequestPermissions: Record<ProvisioningRequestKind, ProvisioningNamespacePermission> = {
+export const provisioningRequestPermissions: Record<
+  ProvisioningRequestKind,
+  ProvisioningNamespacePermission
+> = {
   namespace: provisioningNamespaceRequestPermission,
   vm: provisioningVmRequestPermission,
   'quota-change': provisioningQuotaChangeRequestPermission,
@@ -41,22 +55,24 @@ export const provisioningRequestPermissions: Record<ProvisioningRequestKind, Pro
  * anything on a cluster configured as `prod`), needed on top of the kind's permission.
 
  */
-export const provisioningProdRequestPermission: ProvisioningNamespacePermission = createPermission({
-  name: 'provisioning.request.prod',
-  attributes: { action: 'update' },
-  resourceType: RESOURCE_TYPE_PROVISIONING_NAMESPACE,
-});
+export const provisioningProdRequestPermission: ProvisioningNamespacePermission =
+  createPermission({
+    name: 'provisioning.request.prod',
+    attributes: { action: 'update' },
+    resourceType: RESOURCE_TYPE_PROVISIONING_NAMESPACE,
+  });
 
 /**
  * Removing a namespace or a virtual machine of a team, needed on top of the decommission request permission, so
  * a policy can let a team ask for things while keeping removal to fewer people.
 
  */
-export const provisioningDecommissionPermission: ProvisioningNamespacePermission = createPermission({
-  name: 'provisioning.namespace.decommission',
-  attributes: { action: 'delete' },
-  resourceType: RESOURCE_TYPE_PROVISIONING_NAMESPACE,
-});
+export const provisioningDecommissionPermission: ProvisioningNamespacePermission =
+  createPermission({
+    name: 'provisioning.namespace.decommission',
+    attributes: { action: 'delete' },
+    resourceType: RESOURCE_TYPE_PROVISIONING_NAMESPACE,
+  });
 
 /**
  * Platform administration: acting for every team and seeing the clusters' own error messages.
@@ -80,7 +96,10 @@ export const provisioningPermissions = [
  * prod's when it touches prod, and the decommission permission when it removes something.
 
  */
-export function permissionsForRequest(kind: ProvisioningRequestKind, options: { prod: boolean }): ProvisioningNamespacePermission[] {
+export function permissionsForRequest(
+  kind: ProvisioningRequestKind,
+  options: { prod: boolean },
+): ProvisioningNamespacePermission[] {
   return [
     provisioningRequestPermissions[kind],
     ...(options.prod ? [provisioningProdRequestPermission] : []),

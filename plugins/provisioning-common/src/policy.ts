@@ -28,7 +28,11 @@ export interface PolicyResult {
   teamBudget?: bigint;
 }
 
-function maxQuotaViolations(quota: QuotaValues, max: Partial<QuotaValues> | undefined, environment: Environment): PolicyViolation[] {
+function maxQuotaViolations(
+  quota: QuotaValues,
+  max: Partial<QuotaValues> | undefined,
+  environment: Environment,
+): PolicyViolation[] {
   return quotaFieldsAbove(quota, max).map(({ field, value, limit }) => ({
     path: `quota.${field.field}`,
     rule: 'max-quota',
@@ -60,37 +64,78 @@ export function evaluatePolicy(
   const violations: PolicyViolation[] = [];
   const facts = settings.clusters.find(c => c.name === request.cluster);
   const after = applyChanges(repo, result.changes);
-  const ns = readNamespace(after, result.cluster, result.namespace) ?? readNamespace(repo, result.cluster, result.namespace);
-  const environment: Environment = request.kind === 'namespace' ? request.environment : ns?.environment ?? facts?.environment ?? 'dev';
+  const ns =
+    readNamespace(after, result.cluster, result.namespace) ??
+    readNamespace(repo, result.cluster, result.namespace);
+  const environment: Environment =
+    request.kind === 'namespace'
+      ? request.environment
+      : ns?.environment ?? facts?.environment ?? 'dev';
 
-  if (facts && request.kind === 'namespace' && facts.environment !== request.environment) {
+  if (
+    facts &&
+    request.kind === 'namespace' &&
+    facts.environment !== request.environment
+  ) {
     violations.push({
       path: 'environment',
       rule: 'environment',
       message: `${request.environment} namespaces do not belong on cluster '${facts.name}', which is ${facts.environment}`,
     });
   }
-  if ((request.kind === 'namespace' || request.kind === 'quota-change') && result.quota) {
-    violations.push(...maxQuotaViolations(result.quota, ownValue(settings.policy.maxQuota, environment), environment));
+  if (
+    (request.kind === 'namespace' || request.kind === 'quota-change') &&
+    result.quota
+  ) {
+    violations.push(
+      ...maxQuotaViolations(
+        result.quota,
+        ownValue(settings.policy.maxQuota, environment),
+        environment,
+      ),
+    );
   }
 
   const allowedClasses = facts?.storageClasses ?? [];
   const classUse: Array<[string, string]> = [];
-  if ((request.kind === 'namespace' || request.kind === 'quota-change') && 'custom' in request.quota) {
-    for (const storageClass of Object.keys(request.quota.custom.storageClasses)) classUse.push([`quota.custom.storageClasses.${storageClass}`, storageClass]);
+  if (
+    (request.kind === 'namespace' || request.kind === 'quota-change') &&
+    'custom' in request.quota
+  ) {
+    for (const storageClass of Object.keys(request.quota.custom.storageClasses))
+      classUse.push([
+        `quota.custom.storageClasses.${storageClass}`,
+        storageClass,
+      ]);
   }
   if (request.kind === 'vm') {
-    if (request.rootDisk.storageClass) classUse.push(['rootDisk.storageClass', request.rootDisk.storageClass]);
-    request.dataDisks.forEach((d, i) => d.storageClass && classUse.push([`dataDisks[${i}].storageClass`, d.storageClass]));
-    if (request.network.type === 'multus' && !(facts?.networks ?? []).includes(request.network.name)) {
+    if (request.rootDisk.storageClass)
+      classUse.push(['rootDisk.storageClass', request.rootDisk.storageClass]);
+    request.dataDisks.forEach(
+      (d, i) =>
+        d.storageClass &&
+        classUse.push([`dataDisks[${i}].storageClass`, d.storageClass]),
+    );
+    if (
+      request.network.type === 'multus' &&
+      !(facts?.networks ?? []).includes(request.network.name)
+    ) {
       violations.push({
         path: 'network.name',
         rule: 'network',
-        message: `network '${request.network.name}' is not offered on cluster '${request.cluster}' (offered: ${(facts?.networks ?? []).join(', ') || 'none'})`,
+        message: `network '${
+          request.network.name
+        }' is not offered on cluster '${request.cluster}' (offered: ${
+          (facts?.networks ?? []).join(', ') || 'none'
+        })`,
       });
     }
     // the root disk's source follows the allow-list: another team's namespace or an unknown host is refused
-    for (const problem of vmImageSourceProblems(request.namespace, request.rootDisk.source, settings.policy.vmImages)) {
+    for (const problem of vmImageSourceProblems(
+      request.namespace,
+      request.rootDisk.source,
+      settings.policy.vmImages,
+    )) {
       violations.push({ ...problem, rule: 'vm-image-source' });
     }
   }
@@ -99,32 +144,56 @@ export function evaluatePolicy(
       violations.push({
         path,
         rule: 'storage-class',
-        message: `storage class '${storageClass}' is not offered on cluster '${request.cluster}' (offered: ${allowedClasses.join(', ') || 'none'})`,
+        message: `storage class '${storageClass}' is not offered on cluster '${
+          request.cluster
+        }' (offered: ${allowedClasses.join(', ') || 'none'})`,
       });
     }
   }
 
   if (request.kind === 'namespace' && request.expires) {
     if (environment === 'prod') {
-      violations.push({ path: 'expires', rule: 'prod-expiry', message: 'prod namespaces must not expire: leave the expiry date empty' });
+      violations.push({
+        path: 'expires',
+        rule: 'prod-expiry',
+        message: 'prod namespaces must not expire: leave the expiry date empty',
+      });
     } else if (request.expires <= today) {
-      violations.push({ path: 'expires', rule: 'max-expiry', message: `must be after today (${today})` });
+      violations.push({
+        path: 'expires',
+        rule: 'max-expiry',
+        message: `must be after today (${today})`,
+      });
     } else if (settings.policy.maxExpiryDays !== undefined) {
-      const days = Math.round((Date.parse(`${request.expires}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / DAY_MS);
+      const days = Math.round(
+        (Date.parse(`${request.expires}T00:00:00Z`) -
+          Date.parse(`${today}T00:00:00Z`)) /
+          DAY_MS,
+      );
       if (days > settings.policy.maxExpiryDays) {
-        violations.push({ path: 'expires', rule: 'max-expiry', message: `is ${days} days away; at most ${settings.policy.maxExpiryDays} are allowed` });
+        violations.push({
+          path: 'expires',
+          rule: 'max-expiry',
+          message: `is ${days} days away; at most ${settings.policy.maxExpiryDays} are allowed`,
+        });
       }
     }
   }
   if (environment === 'prod' && request.kind !== 'decommission') {
     const approvers = team
       ? new Set(team.projectLeads).size
-      : readCodeowners(repo.get(CODEOWNERS_PATH)).get(namespaceDir(result.cluster, result.namespace))?.length ?? 0;
+      : readCodeowners(repo.get(CODEOWNERS_PATH)).get(
+          namespaceDir(result.cluster, result.namespace),
+        )?.length ?? 0;
     if (approvers < settings.policy.prodMinApprovers) {
       violations.push({
         path: request.kind === 'namespace' ? 'team' : 'namespace',
         rule: 'prod-approvers',
-        message: `prod changes need at least ${settings.policy.prodMinApprovers} project leads to approve; team '${result.team}' has ${approvers} ${team ? 'in the catalog' : 'in CODEOWNERS'}`,
+        message: `prod changes need at least ${
+          settings.policy.prodMinApprovers
+        } project leads to approve; team '${result.team}' has ${approvers} ${
+          team ? 'in the catalog' : 'in CODEOWNERS'
+        }`,
       });
     }
   }
@@ -133,15 +202,24 @@ export function evaluatePolicy(
   // read, and an unreadable entry leaves the spend unknown, which a change that costs more must not pass unchecked.
   const spend = teamSpend(after, result.team);
   const teamMonthlyAfter = spend.total;
-  const budgetSetting = ownValue(settings.policy.teamBudgets, result.team) ?? settings.policy.defaultTeamBudget;
-  const teamBudget = budgetSetting === undefined ? undefined : toMicro(budgetSetting);
+  const budgetSetting =
+    ownValue(settings.policy.teamBudgets, result.team) ??
+    settings.policy.defaultTeamBudget;
+  const teamBudget =
+    budgetSetting === undefined ? undefined : toMicro(budgetSetting);
   const costsMore = result.cost.after.total > result.cost.before.total;
   const budgetPath = request.kind === 'vm' ? 'name' : 'quota';
   if (teamBudget !== undefined && teamMonthlyAfter > teamBudget && costsMore) {
     violations.push({
       path: budgetPath,
       rule: 'team-budget',
-      message: `team '${result.team}' would spend ${formatMoney(teamMonthlyAfter, settings.prices.currency)} a month, above its budget of ${formatMoney(teamBudget, settings.prices.currency)}`,
+      message: `team '${result.team}' would spend ${formatMoney(
+        teamMonthlyAfter,
+        settings.prices.currency,
+      )} a month, above its budget of ${formatMoney(
+        teamBudget,
+        settings.prices.currency,
+      )}`,
     });
   }
   if (teamBudget !== undefined && costsMore) {

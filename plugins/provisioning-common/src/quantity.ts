@@ -34,14 +34,26 @@ const DECIMAL_EXP: Record<string, number> = {
   E: 18,
 };
 
-const QUANTITY = /^(\d+(?:\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/;
+const QUANTITY =
+  /^(\d+(?:\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/;
 const NANO = 1_000_000_000n;
 const MILLI = 1_000_000n;
 /** 2^63-1: where quantity.go caps binary quantities and where its int64 accessors overflow. */
 const MAX_UNITS = (1n << 63n) - 1n;
 
 const BINARY_SUFFIX_BY_POWER = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
-const DECIMAL_SUFFIX_BY_EXP: Record<number, string> = { [-9]: 'n', [-6]: 'u', [-3]: 'm', 0: '', 3: 'k', 6: 'M', 9: 'G', 12: 'T', 15: 'P', 18: 'E' };
+const DECIMAL_SUFFIX_BY_EXP: Record<number, string> = {
+  [-9]: 'n',
+  [-6]: 'u',
+  [-3]: 'm',
+  0: '',
+  3: 'k',
+  6: 'M',
+  9: 'G',
+  12: 'T',
+  15: 'P',
+  18: 'E',
+};
 
 /**
  * How a quantity was written, which Kubernetes keeps when it stores the value: `BinarySI` (`Ki`..`Ei`),
@@ -71,14 +83,16 @@ const pow10 = (n: number): bigint => 10n ** BigInt(n);
  * or more than 2^63-1 (the API server would cap it).
  */
 export function parseQuantityWithFormat(value: string): ParsedQuantity {
-  if (typeof value !== 'string') throw new QuantityError(String(value), 'must be a string');
+  if (typeof value !== 'string')
+    throw new QuantityError(String(value), 'must be a string');
   const text = value.trim();
-  if (text.startsWith('-')) throw new QuantityError(value, 'must not be negative');
+  if (text.startsWith('-'))
+    throw new QuantityError(value, 'must not be negative');
   const match = QUANTITY.exec(text.replace(/^\+/, ''));
   if (!match) {
     throw new QuantityError(
       value,
-      "is not a Kubernetes quantity (a number with an optional suffix such as m, k, M, G, Ki, Mi, Gi, Ti, or an exponent like 1e3)",
+      'is not a Kubernetes quantity (a number with an optional suffix such as m, k, M, G, Ki, Mi, Gi, Ti, or an exponent like 1e3)',
     );
   }
   const [, number, suffix = ''] = match;
@@ -96,7 +110,8 @@ export function parseQuantityWithFormat(value: string): ParsedQuantity {
     format = 'DecimalSI';
   } else {
     const e = Number(suffix.slice(1));
-    if (!Number.isSafeInteger(e) || Math.abs(e) > 30) throw new QuantityError(value, 'has an exponent out of range');
+    if (!Number.isSafeInteger(e) || Math.abs(e) > 30)
+      throw new QuantityError(value, 'has an exponent out of range');
     exponent += e;
     format = 'DecimalExponent';
   }
@@ -109,12 +124,18 @@ export function parseQuantityWithFormat(value: string): ParsedQuantity {
   } else {
     const divisor = pow10(-shift);
     if (mantissa % divisor !== 0n) {
-      throw new QuantityError(value, 'is more precise than 1n (one nano-unit): Kubernetes would round it up');
+      throw new QuantityError(
+        value,
+        'is more precise than 1n (one nano-unit): Kubernetes would round it up',
+      );
     }
     nanos = mantissa / divisor;
   }
   if (nanos > MAX_UNITS * NANO) {
-    throw new QuantityError(value, `is more than Kubernetes can hold (at most ${MAX_UNITS}, just under 8Ei)`);
+    throw new QuantityError(
+      value,
+      `is more than Kubernetes can hold (at most ${MAX_UNITS}, just under 8Ei)`,
+    );
   }
   return { nanos, format };
 }
@@ -146,13 +167,20 @@ export type QuantityKind = 'cpu' | 'bytes' | 'count';
  * to `DecimalSI` below 1024 or for a fractional amount; `DecimalSI` and `DecimalExponent` strip trailing zeros into
  * an exponent that is a multiple of 3 (`1500m`, `1k`, `1e3`).
  */
-export function kubernetesSpelling(nanos: bigint, format: QuantityFormat): string {
+export function kubernetesSpelling(
+  nanos: bigint,
+  format: QuantityFormat,
+): string {
   if (nanos === 0n) return '0';
   if (nanos < 0n) return `-${kubernetesSpelling(-nanos, format)}`;
   if (format === 'BinarySI' && nanos >= 1024n * NANO && nanos % NANO === 0n) {
     let units = nanos / NANO;
     let power = 0;
-    while (units >= 1024n && units % 1024n === 0n && power < BINARY_SUFFIX_BY_POWER.length - 1) {
+    while (
+      units >= 1024n &&
+      units % 1024n === 0n &&
+      power < BINARY_SUFFIX_BY_POWER.length - 1
+    ) {
       units /= 1024n;
       power++;
     }
@@ -167,19 +195,28 @@ export function kubernetesSpelling(nanos: bigint, format: QuantityFormat): strin
   const down = ((exponent % 3) + 3) % 3;
   mantissa *= pow10(down);
   exponent -= down;
-  if (format === 'DecimalExponent') return exponent === 0 ? `${mantissa}` : `${mantissa}e${exponent}`;
+  if (format === 'DecimalExponent')
+    return exponent === 0 ? `${mantissa}` : `${mantissa}e${exponent}`;
   const suffix = DECIMAL_SUFFIX_BY_EXP[exponent];
-  return suffix === undefined ? `${mantissa}e${exponent}` : `${mantissa}${suffix}`;
+  return suffix === undefined
+    ? `${mantissa}e${exponent}`
+    : `${mantissa}${suffix}`;
 }
 
 function kindRule(nanos: bigint, kind: QuantityKind): string | undefined {
   if (kind === 'cpu') {
     if (nanos % MILLI === 0n) return undefined;
-    const used = kubernetesSpelling(((nanos + MILLI - 1n) / MILLI) * MILLI, 'DecimalSI');
+    const used = kubernetesSpelling(
+      ((nanos + MILLI - 1n) / MILLI) * MILLI,
+      'DecimalSI',
+    );
     return `is finer than a millicore: Kubernetes counts CPU in millicores and would use ${used}; write ${used}`;
   }
   if (nanos % NANO === 0n) return undefined;
-  const whole = kubernetesSpelling(((nanos + NANO - 1n) / NANO) * NANO, 'DecimalSI');
+  const whole = kubernetesSpelling(
+    ((nanos + NANO - 1n) / NANO) * NANO,
+    'DecimalSI',
+  );
   return kind === 'bytes'
     ? `is not a whole number of bytes: Kubernetes would round it up to ${whole}; write ${whole}`
     : `is not a whole number: Kubernetes would round it up to ${whole}; write ${whole}`;
@@ -190,7 +227,10 @@ function kindRule(nanos: bigint, kind: QuantityKind): string | undefined {
  * CPU finer than a millicore, or bytes or a count that is not whole. Kubernetes would not refuse these; it would
  * round them up when it uses them (`MilliValue()`, `Value()`), so the portal refuses them instead.
  */
-export function quantityKindProblem(value: string, kind: QuantityKind): string | undefined {
+export function quantityKindProblem(
+  value: string,
+  kind: QuantityKind,
+): string | undefined {
   try {
     return kindRule(parseQuantity(value), kind);
   } catch (error) {
@@ -236,9 +276,17 @@ export function describeQuantity(nanos: bigint, kind: QuantityKind): string {
   if (kind === 'cpu') return `${decimal(nanos, NANO, 3)} cores`;
   if (kind === 'bytes') {
     const units = ['EiB', 'PiB', 'TiB', 'GiB', 'MiB', 'KiB'];
-    const sizes = [BINARY.Ei, BINARY.Pi, BINARY.Ti, BINARY.Gi, BINARY.Mi, BINARY.Ki];
+    const sizes = [
+      BINARY.Ei,
+      BINARY.Pi,
+      BINARY.Ti,
+      BINARY.Gi,
+      BINARY.Mi,
+      BINARY.Ki,
+    ];
     for (let i = 0; i < units.length; i++) {
-      if (nanos >= sizes[i] * NANO) return `${decimal(nanos, sizes[i] * NANO, 2)} ${units[i]}`;
+      if (nanos >= sizes[i] * NANO)
+        return `${decimal(nanos, sizes[i] * NANO, 2)} ${units[i]}`;
     }
     return `${decimal(nanos, NANO, 0)} B`;
   }
@@ -246,10 +294,16 @@ export function describeQuantity(nanos: bigint, kind: QuantityKind): string {
 }
 
 /** `numerator / denominator` with at most `digits` decimals, trailing zeros dropped, rounded half up. */
-export function decimal(numerator: bigint, denominator: bigint, digits: number): string {
+export function decimal(
+  numerator: bigint,
+  denominator: bigint,
+  digits: number,
+): string {
   const negative = numerator < 0n;
   const scale = pow10(digits);
-  let scaled = ((negative ? -numerator : numerator) * scale * 2n + denominator) / (denominator * 2n);
+  let scaled =
+    ((negative ? -numerator : numerator) * scale * 2n + denominator) /
+    (denominator * 2n);
   const whole = scaled / scale;
   scaled %= scale;
   let text = String(whole);

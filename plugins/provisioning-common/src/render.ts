@@ -2,27 +2,70 @@ import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { ClusterFacts, PlatformSettings, QuotaValues } from './config';
 import { vmQuotaShortfalls, VmFootprint } from './capacity';
 import { CostBreakdown, formatMoney, quotaCost } from './cost';
-import { CODEOWNERS_PATH, clusterKustomizationPath, namespaceDir, namespaceKustomizationPath, NAMESPACE_FILES, namespacePlatformPath, namespacesIn, platformKustomizationPath, TEAM_FILES, teamDir, vmFileName, vmPath } from './gitops/layout';
-import { formatKustomization, KustomizationFile, parseKustomization, updateClusterKustomization, updateList, updatePlatformKustomization } from './gitops/kustomization';
+import {
+  CODEOWNERS_PATH,
+  clusterKustomizationPath,
+  namespaceDir,
+  namespaceKustomizationPath,
+  NAMESPACE_FILES,
+  namespacePlatformPath,
+  namespacesIn,
+  platformKustomizationPath,
+  TEAM_FILES,
+  teamDir,
+  vmFileName,
+  vmPath,
+} from './gitops/layout';
+import {
+  formatKustomization,
+  KustomizationFile,
+  parseKustomization,
+  updateClusterKustomization,
+  updateList,
+  updatePlatformKustomization,
+} from './gitops/kustomization';
 import { readCodeowners, updateCodeowners } from './gitops/codeowners';
 import { RepositoryFileError } from './gitops/errors';
 import { NamespaceState, readNamespace, VmState } from './gitops/state';
 import { spendChange, spendDir, spendEntryPath } from './gitops/spend';
 import { ANNOTATIONS, LABELS, MANAGED_BY } from './labels';
-import { accessRoleBindings, baselineNetworkPolicies, limitRangeObject, LIMIT_RANGE_NAME, namespaceNetworkPolicies, REQUEST_RECORD, requestRecordGenerator, resourceQuotaObject } from './manifests/namespace';
+import {
+  accessRoleBindings,
+  baselineNetworkPolicies,
+  limitRangeObject,
+  LIMIT_RANGE_NAME,
+  namespaceNetworkPolicies,
+  REQUEST_RECORD,
+  requestRecordGenerator,
+  resourceQuotaObject,
+} from './manifests/namespace';
 import { toYamlDocuments } from './manifests/serialize';
 import { namespacePlatformObjects } from './manifests/tenancy';
 import { FileChange, KubeObject, RepoSnapshot } from './manifests/types';
 import { vmObjects } from './manifests/vm';
 import { requestId, toLabelValue } from './names';
-import { limitRangeProblems, quotaProblems, resolveQuota } from './requests/rules';
-import { DecommissionRequest, NamespaceRequest, ProvisioningRequest, QuotaChangeRequest, QuotaChoice, VmRequest } from './requests/schemas';
+import {
+  limitRangeProblems,
+  quotaProblems,
+  resolveQuota,
+} from './requests/rules';
+import {
+  DecommissionRequest,
+  NamespaceRequest,
+  ProvisioningRequest,
+  QuotaChangeRequest,
+  QuotaChoice,
+  VmRequest,
+} from './requests/schemas';
 import { describeQuantity, parseQuantity } from './quantity';
 import { describeQuotaValue, QuotaFieldName, quotaField } from './quotaFields';
 import { FieldProblem, formatProblems, ownValue } from './validation';
 
 /** Access an AD group gets in every namespace of a team (from the team's catalog entry). */
-export type TeamAccess = Array<{ group: string; role: 'admin' | 'edit' | 'view' }>;
+export type TeamAccess = Array<{
+  group: string;
+  role: 'admin' | 'edit' | 'view';
+}>;
 
 /** What the renderer needs beside the request: settings, the repository as it is, and team facts. */
 export interface RenderContext {
@@ -63,7 +106,13 @@ export interface RenderResult {
   cost: { before: CostBreakdown; after: CostBreakdown; currency: string };
 }
 
-const EMPTY_COST: CostBreakdown = { cpu: 0n, memory: 0n, storage: 0n, vms: 0n, total: 0n };
+const EMPTY_COST: CostBreakdown = {
+  cpu: 0n,
+  memory: 0n,
+  storage: 0n,
+  vms: 0n,
+  total: 0n,
+};
 
 const header = (id: string, what: string) =>
   ` ${what}. Rendered by the provisioning portal for request ${id}; change it through the portal.`;
@@ -77,17 +126,29 @@ function failOnProblems(problems: FieldProblem[]) {
 }
 
 /** The cluster's facts; an unknown cluster adds its problem to `problems` and gives `undefined`. */
-function clusterFacts(settings: PlatformSettings, cluster: string, problems: FieldProblem[]): ClusterFacts | undefined {
+function clusterFacts(
+  settings: PlatformSettings,
+  cluster: string,
+  problems: FieldProblem[],
+): ClusterFacts | undefined {
   const facts = settings.clusters.find(c => c.name === cluster);
   if (!facts) {
-    const known = settings.clusters.map(c => c.name).join(', ') || 'none configured';
-    problems.push({ path: 'cluster', message: `unknown cluster '${cluster}' (known: ${known})` });
+    const known =
+      settings.clusters.map(c => c.name).join(', ') || 'none configured';
+    problems.push({
+      path: 'cluster',
+      message: `unknown cluster '${cluster}' (known: ${known})`,
+    });
   }
   return facts;
 }
 
 /** The quota a request chooses, with every rule it breaks: an unknown tier, or values that contradict each other. */
-function chosenQuota(choice: QuotaChoice, settings: PlatformSettings, problems: FieldProblem[]): QuotaValues | undefined {
+function chosenQuota(
+  choice: QuotaChoice,
+  settings: PlatformSettings,
+  problems: FieldProblem[],
+): QuotaValues | undefined {
   const { quota, problems: tierProblems } = resolveQuota(choice, settings);
   problems.push(...tierProblems);
   if (quota) problems.push(...quotaProblems(quota));
@@ -103,26 +164,51 @@ function writingFile<T>(path: string, write: () => T): T {
     return write();
   } catch (error) {
     const message = (error as Error).message;
-    if (RepositoryFileError.is(error) || !message?.startsWith(`${path}: `)) throw error;
-    throw new RepositoryFileError(path, { rule: message.slice(path.length + 2) });
+    if (RepositoryFileError.is(error) || !message?.startsWith(`${path}: `))
+      throw error;
+    throw new RepositoryFileError(path, {
+      rule: message.slice(path.length + 2),
+    });
   }
 }
 
 /** The cluster kustomization with namespace folders added or removed. */
-function clusterKustomizationChange(repo: RepoSnapshot, cluster: string, change: { add?: string[]; remove?: string[] }): FileChange {
+function clusterKustomizationChange(
+  repo: RepoSnapshot,
+  cluster: string,
+  change: { add?: string[]; remove?: string[] },
+): FileChange {
   const path = clusterKustomizationPath(cluster);
-  return { path, content: writingFile(path, () => updateClusterKustomization(repo.get(path), path, cluster, change)) };
+  return {
+    path,
+    content: writingFile(path, () =>
+      updateClusterKustomization(repo.get(path), path, cluster, change),
+    ),
+  };
 }
 
 /** The platform kustomization with namespace files added or removed. */
-function platformKustomizationChange(repo: RepoSnapshot, cluster: string, change: { add?: string[]; remove?: string[] }): FileChange {
+function platformKustomizationChange(
+  repo: RepoSnapshot,
+  cluster: string,
+  change: { add?: string[]; remove?: string[] },
+): FileChange {
   const path = platformKustomizationPath(cluster);
-  return { path, content: writingFile(path, () => updatePlatformKustomization(repo.get(path), path, cluster, change)) };
+  return {
+    path,
+    content: writingFile(path, () =>
+      updatePlatformKustomization(repo.get(path), path, cluster, change),
+    ),
+  };
 }
 
 const nameOf = (ref: string) => ref.slice(ref.indexOf('/') + 1);
 
-function existingNamespace(repo: RepoSnapshot, cluster: string, namespace: string): NamespaceState {
+function existingNamespace(
+  repo: RepoSnapshot,
+  cluster: string,
+  namespace: string,
+): NamespaceState {
   const state = readNamespace(repo, cluster, namespace);
   if (!state) {
     throw new NotFoundError(
@@ -133,31 +219,65 @@ function existingNamespace(repo: RepoSnapshot, cluster: string, namespace: strin
 }
 
 function vmFootprints(vms: VmState[]): VmFootprint[] {
-  return vms.map(vm => ({ name: vm.name, cpu: vm.cpu, memory: vm.memory, disks: vm.disks }));
+  return vms.map(vm => ({
+    name: vm.name,
+    cpu: vm.cpu,
+    memory: vm.memory,
+    disks: vm.disks,
+  }));
 }
 
 /** What does not fit when `vms` run inside `quota`, as problems of the field at `path`. */
-function fitProblems(vms: VmState[], quota: QuotaValues, settings: PlatformSettings, path: string): FieldProblem[] {
-  return vmQuotaShortfalls(vmFootprints(vms), quota, settings.vmOverhead).map(s => ({ path, message: s.message }));
+function fitProblems(
+  vms: VmState[],
+  quota: QuotaValues,
+  settings: PlatformSettings,
+  path: string,
+): FieldProblem[] {
+  return vmQuotaShortfalls(vmFootprints(vms), quota, settings.vmOverhead).map(
+    s => ({ path, message: s.message }),
+  );
 }
 
 /** How the summary groups the quota fields into rows; per-class storage rows follow `requestsStorage`'s row. */
 const QUOTA_SUMMARY_ROWS: Array<{ label: string; fields: QuotaFieldName[] }> = [
   { label: 'CPU requests / limits', fields: ['requestsCpu', 'limitsCpu'] },
-  { label: 'Memory requests / limits', fields: ['requestsMemory', 'limitsMemory'] },
+  {
+    label: 'Memory requests / limits',
+    fields: ['requestsMemory', 'limitsMemory'],
+  },
   { label: 'Storage', fields: ['requestsStorage'] },
-  { label: 'PVCs / pods / services', fields: ['persistentVolumeClaims', 'pods', 'services'] },
-  { label: 'Load balancers / node ports', fields: ['loadBalancers', 'nodePorts'] },
+  {
+    label: 'PVCs / pods / services',
+    fields: ['persistentVolumeClaims', 'pods', 'services'],
+  },
+  {
+    label: 'Load balancers / node ports',
+    fields: ['loadBalancers', 'nodePorts'],
+  },
 ];
 
 function quotaRows(quota: QuotaValues): SummaryRow[] {
   const rows: SummaryRow[] = [];
   for (const { label, fields } of QUOTA_SUMMARY_ROWS) {
-    rows.push({ label, value: fields.map(field => describeQuotaValue(quotaField(field).unit, quota[field])).join(' / ') });
+    rows.push({
+      label,
+      value: fields
+        .map(field => describeQuotaValue(quotaField(field).unit, quota[field]))
+        .join(' / '),
+    });
     if (!fields.includes('requestsStorage')) continue;
-    for (const [storageClass, perClass] of Object.entries(quota.storageClasses).sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [storageClass, perClass] of Object.entries(
+      quota.storageClasses,
+    ).sort(([a], [b]) => a.localeCompare(b))) {
       if (perClass.requestsStorage !== undefined) {
-        rows.push({ label: `Storage (${storageClass})`, value: describeQuotaValue(quotaField('requestsStorage').unit, perClass.requestsStorage) });
+        rows.push({
+          label: `Storage (${storageClass})`,
+          value: describeQuotaValue(
+            quotaField('requestsStorage').unit,
+            perClass.requestsStorage,
+          ),
+        });
       }
     }
   }
@@ -165,7 +285,12 @@ function quotaRows(quota: QuotaValues): SummaryRow[] {
 }
 
 /** The team defaults component: baseline network policy, default limit range, team access. */
-function teamComponentFiles(cluster: string, team: string, context: RenderContext, id: string): FileChange[] {
+function teamComponentFiles(
+  cluster: string,
+  team: string,
+  context: RenderContext,
+  id: string,
+): FileChange[] {
   const dir = teamDir(cluster, team);
   const labels = { [LABELS.teamDefault]: team };
   const access = ownValue(context.teamAccess, team) ?? [];
@@ -173,23 +298,41 @@ function teamComponentFiles(cluster: string, team: string, context: RenderContex
     {
       path: `${dir}/${TEAM_FILES.networkPolicies}`,
       content: toYamlDocuments(
-        baselineNetworkPolicies(context.settings.teamDefaults.dnsNamespace, labels),
+        baselineNetworkPolicies(
+          context.settings.teamDefaults.dnsNamespace,
+          labels,
+        ),
         header(id, `Network policy baseline of team ${team}`),
       ),
     },
     {
       path: `${dir}/${TEAM_FILES.limitRange}`,
-      content: toYamlDocuments([limitRangeObject(context.settings.teamDefaults.limitRange, labels)], header(id, `Default limit range of team ${team}`)),
+      content: toYamlDocuments(
+        [limitRangeObject(context.settings.teamDefaults.limitRange, labels)],
+        header(id, `Default limit range of team ${team}`),
+      ),
     },
   ];
   const bindings = accessRoleBindings(access, labels, { namePrefix: 'team' });
   if (bindings.length > 0) {
-    files.push({ path: `${dir}/${TEAM_FILES.roleBindings}`, content: toYamlDocuments(bindings, header(id, `Access of team ${team}`)) });
+    files.push({
+      path: `${dir}/${TEAM_FILES.roleBindings}`,
+      content: toYamlDocuments(bindings, header(id, `Access of team ${team}`)),
+    });
   }
   // Team objects take request id and requester from the namespace that includes them: from its request record
   // (the Namespace object itself is the platform's, outside the folder).
-  const replacements = ([['requestId', LABELS.requestId], ['requester', LABELS.requester]] as const).map(([field, key]) => ({
-    source: { kind: 'ConfigMap', name: REQUEST_RECORD.name, fieldPath: `data.${REQUEST_RECORD.keys[field]}` },
+  const replacements = (
+    [
+      ['requestId', LABELS.requestId],
+      ['requester', LABELS.requester],
+    ] as const
+  ).map(([field, key]) => ({
+    source: {
+      kind: 'ConfigMap',
+      name: REQUEST_RECORD.name,
+      fieldPath: `data.${REQUEST_RECORD.keys[field]}`,
+    },
     targets: [
       {
         select: { labelSelector: `${LABELS.teamDefault}=${team}` },
@@ -206,20 +349,34 @@ function teamComponentFiles(cluster: string, team: string, context: RenderContex
   };
   files.unshift({
     path: `${dir}/${TEAM_FILES.kustomization}`,
-    content: formatKustomization(component, ` Defaults every namespace of team ${team} on cluster ${cluster} inherits. Maintained by the provisioning portal.`),
+    content: formatKustomization(
+      component,
+      ` Defaults every namespace of team ${team} on cluster ${cluster} inherits. Maintained by the provisioning portal.`,
+    ),
   });
   return files;
 }
 
-function renderNamespace(request: NamespaceRequest, context: RenderContext): RenderResult {
+function renderNamespace(
+  request: NamespaceRequest,
+  context: RenderContext,
+): RenderResult {
   const { settings, repo } = context;
   // Every rule the request breaks is collected and reported at once.
   const problems: FieldProblem[] = [];
   const facts = clusterFacts(settings, request.cluster, problems);
   const chosen = chosenQuota(request.quota, settings, problems);
-  if (request.limitRange) problems.push(...limitRangeProblems(request.limitRange, chosen));
-  if (facts && request.networkPolicy.preset === 'ingress' && !facts.ingressNamespace) {
-    problems.push({ path: 'networkPolicy.preset', message: `'ingress' needs an ingress namespace, and cluster '${facts.name}' has none configured` });
+  if (request.limitRange)
+    problems.push(...limitRangeProblems(request.limitRange, chosen));
+  if (
+    facts &&
+    request.networkPolicy.preset === 'ingress' &&
+    !facts.ingressNamespace
+  ) {
+    problems.push({
+      path: 'networkPolicy.preset',
+      message: `'ingress' needs an ingress namespace, and cluster '${facts.name}' has none configured`,
+    });
   }
 
   const team = nameOf(request.team);
@@ -227,38 +384,76 @@ function renderNamespace(request: NamespaceRequest, context: RenderContext): Ren
   const existing = readNamespace(repo, request.cluster, request.name);
   if (existing && existing.team !== team) {
     failOnProblems(problems);
-    throw new ConflictError(`name: namespace '${request.name}' already exists on cluster '${request.cluster}' and belongs to team '${existing.team}'`);
+    throw new ConflictError(
+      `name: namespace '${request.name}' already exists on cluster '${request.cluster}' and belongs to team '${existing.team}'`,
+    );
   }
-  if (existing && chosen) problems.push(...fitProblems(existing.vms, chosen, settings, 'quota'));
+  if (existing && chosen)
+    problems.push(...fitProblems(existing.vms, chosen, settings, 'quota'));
   if (!facts || !chosen || problems.length > 0) fail(problems);
   const quota = chosen;
 
   const dir = namespaceDir(request.cluster, request.name);
-  const objectLabels = { [LABELS.requestId]: id, [LABELS.requester]: toLabelValue(nameOf(request.requester)) };
+  const objectLabels = {
+    [LABELS.requestId]: id,
+    [LABELS.requester]: toLabelValue(nameOf(request.requester)),
+  };
   const annotations = {
     [ANNOTATIONS.ownerRef]: request.team,
     [ANNOTATIONS.requesterRef]: request.requester,
     [ANNOTATIONS.purpose]: request.purpose,
   };
   const files = new Map<string, string>();
-  files.set(NAMESPACE_FILES.quota, toYamlDocuments([resourceQuotaObject(request.name, quota, objectLabels)], header(id, `Quota of namespace ${request.name}`)));
+  files.set(
+    NAMESPACE_FILES.quota,
+    toYamlDocuments(
+      [resourceQuotaObject(request.name, quota, objectLabels)],
+      header(id, `Quota of namespace ${request.name}`),
+    ),
+  );
   if (request.limitRange) {
     files.set(
       NAMESPACE_FILES.limitRangePatch,
-      toYamlDocuments([limitRangeObject(request.limitRange, objectLabels)], header(id, `Limit range of namespace ${request.name}, replacing the team default`)),
+      toYamlDocuments(
+        [limitRangeObject(request.limitRange, objectLabels)],
+        header(
+          id,
+          `Limit range of namespace ${request.name}, replacing the team default`,
+        ),
+      ),
     );
   }
   const policies = namespaceNetworkPolicies(
     request.name,
     {
-      ingressNamespace: request.networkPolicy.preset === 'ingress' ? facts.ingressNamespace : undefined,
+      ingressNamespace:
+        request.networkPolicy.preset === 'ingress'
+          ? facts.ingressNamespace
+          : undefined,
       allowEgressTo: request.networkPolicy.allowEgressTo,
     },
     objectLabels,
   );
-  if (policies.length > 0) files.set(NAMESPACE_FILES.networkPolicies, toYamlDocuments(policies, header(id, `Network policy of namespace ${request.name}`)));
-  const bindings = accessRoleBindings(request.access, objectLabels, { namePrefix: 'access', namespace: request.name });
-  if (bindings.length > 0) files.set(NAMESPACE_FILES.roleBindings, toYamlDocuments(bindings, header(id, `Access to namespace ${request.name}`)));
+  if (policies.length > 0)
+    files.set(
+      NAMESPACE_FILES.networkPolicies,
+      toYamlDocuments(
+        policies,
+        header(id, `Network policy of namespace ${request.name}`),
+      ),
+    );
+  const bindings = accessRoleBindings(request.access, objectLabels, {
+    namePrefix: 'access',
+    namespace: request.name,
+  });
+  if (bindings.length > 0)
+    files.set(
+      NAMESPACE_FILES.roleBindings,
+      toYamlDocuments(
+        bindings,
+        header(id, `Access to namespace ${request.name}`),
+      ),
+    );
 
   // VM files stay: they belong to their own requests.
   const vmEntries = (existing?.vms ?? []).map(vm => vmFileName(vm.name));
@@ -273,37 +468,98 @@ function renderNamespace(request: NamespaceRequest, context: RenderContext): Ren
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
     namespace: request.name,
-    labels: [{ pairs: Object.fromEntries(Object.entries(namespaceLabels).sort(([a], [b]) => a.localeCompare(b))) }],
-    resources: updateList([], [...[...files.keys()].filter(f => f !== NAMESPACE_FILES.limitRangePatch), ...vmEntries]),
+    labels: [
+      {
+        pairs: Object.fromEntries(
+          Object.entries(namespaceLabels).sort(([a], [b]) =>
+            a.localeCompare(b),
+          ),
+        ),
+      },
+    ],
+    resources: updateList(
+      [],
+      [
+        ...[...files.keys()].filter(f => f !== NAMESPACE_FILES.limitRangePatch),
+        ...vmEntries,
+      ],
+    ),
     components: [`../../teams/${team}`],
-    configMapGenerator: [requestRecordGenerator(objectLabels[LABELS.requestId], objectLabels[LABELS.requester])],
+    configMapGenerator: [
+      requestRecordGenerator(
+        objectLabels[LABELS.requestId],
+        objectLabels[LABELS.requester],
+      ),
+    ],
     ...(request.limitRange
-      ? { patches: [{ path: NAMESPACE_FILES.limitRangePatch, target: { kind: 'LimitRange', name: LIMIT_RANGE_NAME } }] }
+      ? {
+          patches: [
+            {
+              path: NAMESPACE_FILES.limitRangePatch,
+              target: { kind: 'LimitRange', name: LIMIT_RANGE_NAME },
+            },
+          ],
+        }
       : {}),
   };
-  files.set(NAMESPACE_FILES.kustomization, formatKustomization(kustomization, header(id, `Namespace ${request.name} of team ${team}`)));
+  files.set(
+    NAMESPACE_FILES.kustomization,
+    formatKustomization(
+      kustomization,
+      header(id, `Namespace ${request.name} of team ${team}`),
+    ),
+  );
 
   const changes: FileChange[] = [];
-  for (const [file, content] of [...files].sort(([a], [b]) => a.localeCompare(b))) changes.push({ path: `${dir}/${file}`, content });
+  for (const [file, content] of [...files].sort(([a], [b]) =>
+    a.localeCompare(b),
+  ))
+    changes.push({ path: `${dir}/${file}`, content });
   // Files of an earlier rendering that this one no longer has (e.g. the access was removed).
   for (const file of Object.values(NAMESPACE_FILES)) {
-    if (!files.has(file) && repo.has(`${dir}/${file}`)) changes.push({ path: `${dir}/${file}`, content: null });
+    if (!files.has(file) && repo.has(`${dir}/${file}`))
+      changes.push({ path: `${dir}/${file}`, content: null });
   }
-  if (!repo.has(`${teamDir(request.cluster, team)}/${TEAM_FILES.kustomization}`)) {
+  if (
+    !repo.has(`${teamDir(request.cluster, team)}/${TEAM_FILES.kustomization}`)
+  ) {
     changes.push(...teamComponentFiles(request.cluster, team, context, id));
   }
   // the Namespace and the account that applies the folder are the platform's: Flux applies them with its own account
   changes.push({
     path: namespacePlatformPath(request.cluster, request.name),
     content: toYamlDocuments(
-      namespacePlatformObjects(request.cluster, request.name, { ...namespaceLabels, ...objectLabels }, annotations),
-      header(id, `Namespace ${request.name}, and the account Flux applies its folder with`),
+      namespacePlatformObjects(
+        request.cluster,
+        request.name,
+        { ...namespaceLabels, ...objectLabels },
+        annotations,
+      ),
+      header(
+        id,
+        `Namespace ${request.name}, and the account Flux applies its folder with`,
+      ),
     ),
   });
-  changes.push(platformKustomizationChange(repo, request.cluster, { add: [`namespaces/${request.name}.yaml`] }));
-  changes.push(clusterKustomizationChange(repo, request.cluster, { add: [`namespaces/${request.name}`, 'platform'] }));
+  changes.push(
+    platformKustomizationChange(repo, request.cluster, {
+      add: [`namespaces/${request.name}.yaml`],
+    }),
+  );
+  changes.push(
+    clusterKustomizationChange(repo, request.cluster, {
+      add: [`namespaces/${request.name}`, 'platform'],
+    }),
+  );
   const owners = context.codeowners ?? [];
-  changes.push({ path: CODEOWNERS_PATH, content: updateCodeowners(updateCodeowners(repo.get(CODEOWNERS_PATH), dir, owners), spendDir(team), owners) });
+  changes.push({
+    path: CODEOWNERS_PATH,
+    content: updateCodeowners(
+      updateCodeowners(repo.get(CODEOWNERS_PATH), dir, owners),
+      spendDir(team),
+      owners,
+    ),
+  });
 
   const vmCount = existing?.vms.length ?? 0;
   return {
@@ -317,19 +573,44 @@ function renderNamespace(request: NamespaceRequest, context: RenderContext): Ren
     quota,
     summary: [
       { label: 'Request', value: id },
-      { label: 'Namespace', value: `${request.name} on ${request.cluster} (${request.environment})` },
+      {
+        label: 'Namespace',
+        value: `${request.name} on ${request.cluster} (${request.environment})`,
+      },
       { label: 'Team', value: request.team },
       { label: 'Requester', value: request.requester },
       { label: 'Cost centre', value: request.costCentre },
-      { label: 'Quota', value: 'tier' in request.quota ? `tier ${request.quota.tier}` : 'custom' },
+      {
+        label: 'Quota',
+        value:
+          'tier' in request.quota ? `tier ${request.quota.tier}` : 'custom',
+      },
       ...quotaRows(quota),
-      { label: 'Network policy', value: [request.networkPolicy.preset, ...request.networkPolicy.allowEgressTo.map(n => `egress to ${n}`)].join(', ') },
-      { label: 'Access', value: request.access.map(a => `${a.group}: ${a.role}`).join(', ') || 'team defaults only' },
+      {
+        label: 'Network policy',
+        value: [
+          request.networkPolicy.preset,
+          ...request.networkPolicy.allowEgressTo.map(n => `egress to ${n}`),
+        ].join(', '),
+      },
+      {
+        label: 'Access',
+        value:
+          request.access.map(a => `${a.group}: ${a.role}`).join(', ') ||
+          'team defaults only',
+      },
       { label: 'Expires', value: request.expires ?? 'never' },
-      { label: 'Approvers', value: (context.codeowners ?? []).map(login => `@${login}`).join(', ') || 'none in the catalog' },
+      {
+        label: 'Approvers',
+        value:
+          (context.codeowners ?? []).map(login => `@${login}`).join(', ') ||
+          'none in the catalog',
+      },
     ],
     cost: {
-      before: existing ? quotaCost(existing.quota, vmCount, settings.prices) : EMPTY_COST,
+      before: existing
+        ? quotaCost(existing.quota, vmCount, settings.prices)
+        : EMPTY_COST,
       after: quotaCost(quota, vmCount, settings.prices),
       currency: settings.prices.currency,
     },
@@ -337,14 +618,30 @@ function renderNamespace(request: NamespaceRequest, context: RenderContext): Ren
 }
 
 /** The namespace kustomization with VM files added to or removed from its resources (sorted, no duplicates). */
-function namespaceResourcesChange(repo: RepoSnapshot, cluster: string, namespace: string, team: string, change: { add?: string[]; remove?: string[] }): FileChange {
+function namespaceResourcesChange(
+  repo: RepoSnapshot,
+  cluster: string,
+  namespace: string,
+  team: string,
+  change: { add?: string[]; remove?: string[] },
+): FileChange {
   const path = namespaceKustomizationPath(cluster, namespace);
   const kustomization = parseKustomization(repo.get(path)!, path);
   return {
     path,
     content: formatKustomization(
-      { ...kustomization, resources: updateList(kustomization.resources, change.add ?? [], change.remove ?? []) },
-      header(requestId(cluster, 'namespace', namespace), `Namespace ${namespace} of team ${team}`),
+      {
+        ...kustomization,
+        resources: updateList(
+          kustomization.resources,
+          change.add ?? [],
+          change.remove ?? [],
+        ),
+      },
+      header(
+        requestId(cluster, 'namespace', namespace),
+        `Namespace ${namespace} of team ${team}`,
+      ),
     ),
   };
 }
@@ -354,30 +651,53 @@ function renderVm(request: VmRequest, context: RenderContext): RenderResult {
   const problems: FieldProblem[] = [];
   const facts = clusterFacts(settings, request.cluster, problems);
   const id = requestId(request.cluster, 'vm', request.namespace, request.name);
-  const labels = { [LABELS.requestId]: id, [LABELS.requester]: toLabelValue(nameOf(request.requester)) };
-  const annotations = { [ANNOTATIONS.requesterRef]: request.requester, [ANNOTATIONS.purpose]: request.purpose };
+  const labels = {
+    [LABELS.requestId]: id,
+    [LABELS.requester]: toLabelValue(nameOf(request.requester)),
+  };
+  const annotations = {
+    [ANNOTATIONS.requesterRef]: request.requester,
+    [ANNOTATIONS.purpose]: request.purpose,
+  };
   let objects: KubeObject[] = [];
   try {
     objects = vmObjects(request, labels, annotations);
   } catch (error) {
-    problems.push({ path: 'cloudInit.userData', message: (error as Error).message.replace(/^cloudInit\.userData /, '') });
+    problems.push({
+      path: 'cloudInit.userData',
+      message: (error as Error).message.replace(/^cloudInit\.userData /, ''),
+    });
   }
   // an unknown cluster has no namespace to check the VM against
   if (!facts) fail(problems);
   const ns = existingNamespace(repo, request.cluster, request.namespace);
   const path = vmPath(request.cluster, request.namespace, request.name);
   const previous = ns.vms.find(vm => vm.name === request.name);
-  if (previous && previous.requestId !== undefined && previous.requestId !== id) {
+  if (
+    previous &&
+    previous.requestId !== undefined &&
+    previous.requestId !== id
+  ) {
     failOnProblems(problems);
-    throw new ConflictError(`name: VM '${request.name}' already exists in namespace '${request.namespace}' (request ${previous.requestId})`);
+    throw new ConflictError(
+      `name: VM '${request.name}' already exists in namespace '${request.namespace}' (request ${previous.requestId})`,
+    );
   }
   const footprint: VmState = {
     name: request.name,
     cpu: request.cpu,
     memory: request.memory,
     disks: [
-      { name: 'rootdisk', size: request.rootDisk.size, storageClass: request.rootDisk.storageClass },
-      ...request.dataDisks.map(d => ({ name: d.name, size: d.size, storageClass: d.storageClass })),
+      {
+        name: 'rootdisk',
+        size: request.rootDisk.size,
+        storageClass: request.rootDisk.storageClass,
+      },
+      ...request.dataDisks.map(d => ({
+        name: d.name,
+        size: d.size,
+        storageClass: d.storageClass,
+      })),
     ],
   };
   const vms = [...ns.vms.filter(vm => vm.name !== request.name), footprint];
@@ -385,10 +705,29 @@ function renderVm(request: VmRequest, context: RenderContext): RenderResult {
   failOnProblems(problems);
 
   const changes: FileChange[] = [
-    { path, content: toYamlDocuments(objects, header(id, `Virtual machine ${request.name} in namespace ${request.namespace}`)) },
-    namespaceResourcesChange(repo, request.cluster, request.namespace, ns.team, { add: [vmFileName(request.name)] }),
+    {
+      path,
+      content: toYamlDocuments(
+        objects,
+        header(
+          id,
+          `Virtual machine ${request.name} in namespace ${request.namespace}`,
+        ),
+      ),
+    },
+    namespaceResourcesChange(
+      repo,
+      request.cluster,
+      request.namespace,
+      ns.team,
+      { add: [vmFileName(request.name)] },
+    ),
   ];
-  const disks = footprint.disks.map(d => `${d.name} ${d.size}${d.storageClass ? ` (${d.storageClass})` : ''}`).join(', ');
+  const disks = footprint.disks
+    .map(
+      d => `${d.name} ${d.size}${d.storageClass ? ` (${d.storageClass})` : ''}`,
+    )
+    .join(', ');
   return {
     requestId: id,
     action: 'create',
@@ -400,16 +739,42 @@ function renderVm(request: VmRequest, context: RenderContext): RenderResult {
     quota: ns.quota,
     summary: [
       { label: 'Request', value: id },
-      { label: 'Virtual machine', value: `${request.name} in ${request.namespace} on ${request.cluster}` },
+      {
+        label: 'Virtual machine',
+        value: `${request.name} in ${request.namespace} on ${request.cluster}`,
+      },
       { label: 'Team', value: ns.team },
       { label: 'Requester', value: request.requester },
-      { label: 'vCPU / memory', value: `${request.cpu} / ${describeQuantity(parseQuantity(request.memory), 'bytes')}` },
+      {
+        label: 'vCPU / memory',
+        value: `${request.cpu} / ${describeQuantity(
+          parseQuantity(request.memory),
+          'bytes',
+        )}`,
+      },
       { label: 'Run strategy', value: request.runStrategy },
       { label: 'Root disk source', value: describeSource(request) },
       { label: 'Disks', value: disks },
-      { label: 'Network', value: request.network.type === 'pod' ? 'pod network' : `Multus network ${request.network.name}` },
-      { label: 'Exposure', value: request.exposure.type === 'none' ? 'none' : `${request.exposure.type} ${request.exposure.ports.map(p => `${p.name}:${p.port}`).join(', ')}` },
-      { label: 'SSH keys', value: String(request.cloudInit.sshPublicKeys.length) },
+      {
+        label: 'Network',
+        value:
+          request.network.type === 'pod'
+            ? 'pod network'
+            : `Multus network ${request.network.name}`,
+      },
+      {
+        label: 'Exposure',
+        value:
+          request.exposure.type === 'none'
+            ? 'none'
+            : `${request.exposure.type} ${request.exposure.ports
+                .map(p => `${p.name}:${p.port}`)
+                .join(', ')}`,
+      },
+      {
+        label: 'SSH keys',
+        value: String(request.cloudInit.sshPublicKeys.length),
+      },
     ],
     cost: {
       before: quotaCost(ns.quota, ns.vms.length, settings.prices),
@@ -421,11 +786,15 @@ function renderVm(request: VmRequest, context: RenderContext): RenderResult {
 
 function describeSource(request: VmRequest): string {
   const source = request.rootDisk.source;
-  if (source.type === 'pvc') return `clone of PVC ${source.namespace}/${source.name}`;
+  if (source.type === 'pvc')
+    return `clone of PVC ${source.namespace}/${source.name}`;
   return `${source.type} import from ${source.url}`;
 }
 
-function renderQuotaChange(request: QuotaChangeRequest, context: RenderContext): RenderResult {
+function renderQuotaChange(
+  request: QuotaChangeRequest,
+  context: RenderContext,
+): RenderResult {
   const { settings, repo } = context;
   const problems: FieldProblem[] = [];
   const facts = clusterFacts(settings, request.cluster, problems);
@@ -437,8 +806,13 @@ function renderQuotaChange(request: QuotaChangeRequest, context: RenderContext):
   if (!chosen || problems.length > 0) fail(problems);
   const quota = chosen;
   const id = requestId(request.cluster, 'namespace', request.namespace);
-  const labels = { [LABELS.requestId]: id, [LABELS.requester]: toLabelValue(nameOf(request.requester)) };
-  const path = `${namespaceDir(request.cluster, request.namespace)}/${NAMESPACE_FILES.quota}`;
+  const labels = {
+    [LABELS.requestId]: id,
+    [LABELS.requester]: toLabelValue(nameOf(request.requester)),
+  };
+  const path = `${namespaceDir(request.cluster, request.namespace)}/${
+    NAMESPACE_FILES.quota
+  }`;
   return {
     requestId: id,
     action: 'change-quota',
@@ -446,15 +820,30 @@ function renderQuotaChange(request: QuotaChangeRequest, context: RenderContext):
     cluster: request.cluster,
     namespace: request.namespace,
     team: ns.team,
-    changes: [{ path, content: toYamlDocuments([resourceQuotaObject(request.namespace, quota, labels)], header(id, `Quota of namespace ${request.namespace}`)) }],
+    changes: [
+      {
+        path,
+        content: toYamlDocuments(
+          [resourceQuotaObject(request.namespace, quota, labels)],
+          header(id, `Quota of namespace ${request.namespace}`),
+        ),
+      },
+    ],
     quota,
     summary: [
       { label: 'Request', value: id },
-      { label: 'Namespace', value: `${request.namespace} on ${request.cluster}` },
+      {
+        label: 'Namespace',
+        value: `${request.namespace} on ${request.cluster}`,
+      },
       { label: 'Team', value: ns.team },
       { label: 'Requester', value: request.requester },
       { label: 'Reason', value: request.purpose },
-      { label: 'Quota', value: 'tier' in request.quota ? `tier ${request.quota.tier}` : 'custom' },
+      {
+        label: 'Quota',
+        value:
+          'tier' in request.quota ? `tier ${request.quota.tier}` : 'custom',
+      },
       ...quotaRows(quota),
     ],
     cost: {
@@ -465,7 +854,10 @@ function renderQuotaChange(request: QuotaChangeRequest, context: RenderContext):
   };
 }
 
-function renderDecommission(request: DecommissionRequest, context: RenderContext): RenderResult {
+function renderDecommission(
+  request: DecommissionRequest,
+  context: RenderContext,
+): RenderResult {
   const { settings, repo } = context;
   const ns = existingNamespace(repo, request.cluster, request.namespace);
   const dir = namespaceDir(request.cluster, request.namespace);
@@ -473,7 +865,9 @@ function renderDecommission(request: DecommissionRequest, context: RenderContext
   if (request.vmName) {
     const vmName = request.vmName;
     if (!ns.vms.some(vm => vm.name === vmName)) {
-      throw new NotFoundError(`vmName: VM '${vmName}' does not exist in namespace '${request.namespace}' on cluster '${request.cluster}'`);
+      throw new NotFoundError(
+        `vmName: VM '${vmName}' does not exist in namespace '${request.namespace}' on cluster '${request.cluster}'`,
+      );
     }
     const id = requestId(request.cluster, 'vm', request.namespace, vmName);
     return {
@@ -484,34 +878,70 @@ function renderDecommission(request: DecommissionRequest, context: RenderContext
       namespace: request.namespace,
       team: ns.team,
       changes: sortChanges([
-        { path: vmPath(request.cluster, request.namespace, vmName), content: null },
-        namespaceResourcesChange(repo, request.cluster, request.namespace, ns.team, { remove: [vmFileName(vmName)] }),
+        {
+          path: vmPath(request.cluster, request.namespace, vmName),
+          content: null,
+        },
+        namespaceResourcesChange(
+          repo,
+          request.cluster,
+          request.namespace,
+          ns.team,
+          { remove: [vmFileName(vmName)] },
+        ),
       ]),
       quota: ns.quota,
       summary: [
         { label: 'Request', value: id },
-        { label: 'Remove', value: `VM ${vmName} and its disks, in ${request.namespace} on ${request.cluster}` },
+        {
+          label: 'Remove',
+          value: `VM ${vmName} and its disks, in ${request.namespace} on ${request.cluster}`,
+        },
         { label: 'Team', value: ns.team },
         { label: 'Requester', value: request.requester },
         { label: 'Reason', value: request.purpose },
       ],
-      cost: { before, after: quotaCost(ns.quota, ns.vms.length - 1, settings.prices), currency: settings.prices.currency },
+      cost: {
+        before,
+        after: quotaCost(ns.quota, ns.vms.length - 1, settings.prices),
+        currency: settings.prices.currency,
+      },
     };
   }
   const id = requestId(request.cluster, 'namespace', request.namespace);
-  const changes: FileChange[] = [...repo.keys()].filter(p => p.startsWith(`${dir}/`)).map(path => ({ path, content: null }));
+  const changes: FileChange[] = [...repo.keys()]
+    .filter(p => p.startsWith(`${dir}/`))
+    .map(path => ({ path, content: null }));
   // Flux's platform Kustomization then prunes the Namespace, its account and the Kustomization of its folder
-  const platformFile = namespacePlatformPath(request.cluster, request.namespace);
-  if (repo.has(platformFile)) changes.push({ path: platformFile, content: null });
-  changes.push(platformKustomizationChange(repo, request.cluster, { remove: [`namespaces/${request.namespace}.yaml`] }));
-  changes.push(clusterKustomizationChange(repo, request.cluster, { remove: [`namespaces/${request.namespace}`] }));
+  const platformFile = namespacePlatformPath(
+    request.cluster,
+    request.namespace,
+  );
+  if (repo.has(platformFile))
+    changes.push({ path: platformFile, content: null });
+  changes.push(
+    platformKustomizationChange(repo, request.cluster, {
+      remove: [`namespaces/${request.namespace}.yaml`],
+    }),
+  );
+  changes.push(
+    clusterKustomizationChange(repo, request.cluster, {
+      remove: [`namespaces/${request.namespace}`],
+    }),
+  );
   const ownEntry = spendEntryPath(ns.team, request.cluster, request.namespace);
-  const lastOfTeam = ![...repo.keys()].some(p => p.startsWith(`${spendDir(ns.team)}/`) && p !== ownEntry);
+  const lastOfTeam = ![...repo.keys()].some(
+    p => p.startsWith(`${spendDir(ns.team)}/`) && p !== ownEntry,
+  );
   const owners = readCodeowners(repo.get(CODEOWNERS_PATH));
   if (owners.has(dir) || (lastOfTeam && owners.has(spendDir(ns.team)))) {
     let codeowners = updateCodeowners(repo.get(CODEOWNERS_PATH), dir, []);
-    if (lastOfTeam) codeowners = updateCodeowners(codeowners, spendDir(ns.team), []);
-    changes.push({ path: CODEOWNERS_PATH, content: codeowners === '' ? null : codeowners });
+    if (lastOfTeam)
+      codeowners = updateCodeowners(codeowners, spendDir(ns.team), []);
+    changes.push({
+      path: CODEOWNERS_PATH,
+      content: codeowners === '' ? null : codeowners,
+    });
   }
   // The team's defaults go when no other namespace of the cluster includes them. Another namespace whose
   // kustomization cannot be read might: its defaults stay (validateRepository reports the file).
@@ -520,14 +950,20 @@ function renderDecommission(request: DecommissionRequest, context: RenderContext
     if (other === request.namespace) return false;
     const path = namespaceKustomizationPath(request.cluster, other);
     try {
-      return (parseKustomization(repo.get(path)!, path).components ?? []).includes(component);
+      return (
+        parseKustomization(repo.get(path)!, path).components ?? []
+      ).includes(component);
     } catch {
       return true;
     }
   });
   if (!stillUsed) {
     const tDir = teamDir(request.cluster, ns.team);
-    changes.push(...[...repo.keys()].filter(p => p.startsWith(`${tDir}/`)).map(path => ({ path, content: null })));
+    changes.push(
+      ...[...repo.keys()]
+        .filter(p => p.startsWith(`${tDir}/`))
+        .map(path => ({ path, content: null })),
+    );
   }
   return {
     requestId: id,
@@ -539,7 +975,10 @@ function renderDecommission(request: DecommissionRequest, context: RenderContext
     changes: sortChanges(changes),
     summary: [
       { label: 'Request', value: id },
-      { label: 'Remove', value: `namespace ${request.namespace} on ${request.cluster}, with ${ns.vms.length} VM(s) and all its data` },
+      {
+        label: 'Remove',
+        value: `namespace ${request.namespace} on ${request.cluster}, with ${ns.vms.length} VM(s) and all its data`,
+      },
       { label: 'Team', value: ns.team },
       { label: 'Requester', value: request.requester },
       { label: 'Reason', value: request.purpose },
@@ -566,7 +1005,10 @@ function sortChanges(changes: FileChange[]): FileChange[] {
  * (a rule broken, with the field), `NotFoundError` (the namespace or VM is not there) or `ConflictError` (the
  * name belongs to someone else).
  */
-export function renderRequest(request: ProvisioningRequest, context: RenderContext): RenderResult {
+export function renderRequest(
+  request: ProvisioningRequest,
+  context: RenderContext,
+): RenderResult {
   let result: RenderResult;
   switch (request.kind) {
     case 'namespace':
@@ -585,8 +1027,15 @@ export function renderRequest(request: ProvisioningRequest, context: RenderConte
       throw new InputError(`kind: unknown request kind`);
   }
   // the team's cost summary follows every change of the namespace (see gitops/spend.ts)
-  const removed = request.kind === 'decommission' && request.vmName === undefined;
-  const spend = spendChange(result.team, result.cluster, result.namespace, removed ? undefined : result.cost.after, result.cost.currency);
+  const removed =
+    request.kind === 'decommission' && request.vmName === undefined;
+  const spend = spendChange(
+    result.team,
+    result.cluster,
+    result.namespace,
+    removed ? undefined : result.cost.after,
+    result.cost.currency,
+  );
   if (spend.content === null && !context.repo.has(spend.path)) return result;
   return { ...result, changes: sortChanges([...result.changes, spend]) };
 }
@@ -595,5 +1044,8 @@ export function renderRequest(request: ProvisioningRequest, context: RenderConte
 export function describeCostChange(result: RenderResult): string {
   const { before, after, currency } = result.cost;
   const delta = after.total - before.total;
-  return `${formatMoney(before.total, currency)} -> ${formatMoney(after.total, currency)} (${delta >= 0n ? '+' : ''}${formatMoney(delta, currency)})`;
+  return `${formatMoney(before.total, currency)} -> ${formatMoney(
+    after.total,
+    currency,
+  )} (${delta >= 0n ? '+' : ''}${formatMoney(delta, currency)})`;
 }

@@ -19,7 +19,10 @@ export function formatPath(path: ReadonlyArray<string | number>): string {
 }
 
 /** Turns zod issues into field problems, one per issue, in order. */
-export function zodProblems(error: z.ZodError, prefix: string[] = []): FieldProblem[] {
+export function zodProblems(
+  error: z.ZodError,
+  prefix: string[] = [],
+): FieldProblem[] {
   return error.issues.map(issue => ({
     path: formatPath([...prefix, ...issue.path]) || '(root)',
     message: issue.message,
@@ -36,22 +39,33 @@ export function formatProblems(problems: FieldProblem[]): string {
  * from a request, the configuration or a repository file goes through here: `record[key]` would answer
  * `constructor`, `toString` or `__proto__` with what every object inherits.
  */
-export function ownValue<T>(record: Readonly<Partial<Record<string, T>>> | undefined, key: string): T | undefined {
-  return record !== undefined && Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+export function ownValue<T>(
+  record: Readonly<Partial<Record<string, T>>> | undefined,
+  key: string,
+): T | undefined {
+  return record !== undefined &&
+    Object.prototype.hasOwnProperty.call(record, key)
+    ? record[key]
+    : undefined;
 }
 
 /** A DNS-1123 label field. */
 export const dnsLabel = () =>
   z.string().superRefine((value, ctx) => {
     const problem = dns1123LabelProblem(value);
-    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+    if (problem)
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
   });
 
 /** A storage class name field or record key: a DNS-1123 subdomain, as Kubernetes requires. */
 export const storageClassName = () =>
   z.string().superRefine((value, ctx) => {
     const problem = dns1123SubdomainProblem(value);
-    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `storage class name ${problem}` });
+    if (problem)
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `storage class name ${problem}`,
+      });
   });
 
 /** A Kubernetes quantity field (string; numbers are accepted and turned into strings). */
@@ -61,7 +75,11 @@ export const quantity = () =>
     .transform(v => String(v))
     .superRefine((value, ctx) => {
       const problem = quantityProblem(value);
-      if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: value === '' ? 'must not be empty' : `'${value}' ${problem}` });
+      if (problem)
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: value === '' ? 'must not be empty' : `'${value}' ${problem}`,
+        });
     });
 
 /** Longest entity ref accepted: a kind, a namespace and a name of at most 63 characters each, with room to spare. */
@@ -77,8 +95,13 @@ export const entityRef = (kind: 'group' | 'user') =>
   z
     .string()
     .min(1)
-    .max(MAX_ENTITY_REF_LENGTH, `must be at most ${MAX_ENTITY_REF_LENGTH} characters`)
-    .transform(value => (value.includes(':') ? value : `${kind}:default/${value}`))
+    .max(
+      MAX_ENTITY_REF_LENGTH,
+      `must be at most ${MAX_ENTITY_REF_LENGTH} characters`,
+    )
+    .transform(value =>
+      value.includes(':') ? value : `${kind}:default/${value}`,
+    )
     .superRefine((value, ctx) => {
       const match = /^([a-z]+):([a-z0-9-_.]+)\/([A-Za-z0-9-_.]+)$/.exec(value);
       if (!match || match[1] !== kind) {
@@ -88,9 +111,13 @@ export const entityRef = (kind: 'group' | 'user') =>
         });
         return;
       }
-      const problem = kind === 'group' ? dns1123LabelProblem(match[3]) : undefined;
+      const problem =
+        kind === 'group' ? dns1123LabelProblem(match[3]) : undefined;
       if (problem) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `team name '${match[3]}' ${problem}` });
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `team name '${match[3]}' ${problem}`,
+        });
       }
     });
 
@@ -99,7 +126,15 @@ export const isoDate = () =>
   z.string().superRefine((value, ctx) => {
     const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
     const date = match ? new Date(`${value}T00:00:00Z`) : undefined;
-    if (!match || !date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a date written YYYY-MM-DD' });
+    if (
+      !match ||
+      !date ||
+      Number.isNaN(date.getTime()) ||
+      date.toISOString().slice(0, 10) !== value
+    ) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: 'must be a date written YYYY-MM-DD',
+      });
     }
   });

@@ -14,7 +14,11 @@
  */
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
-import { applyChanges, parseRequest, renderRequest } from '@kubeportal/plugin-provisioning-common';
+import {
+  applyChanges,
+  parseRequest,
+  renderRequest,
+} from '@kubeportal/plugin-provisioning-common';
 import { GitHubEmulator } from '@kubeportal/test-environment';
 import {
   createGitHubClient,
@@ -29,7 +33,10 @@ import {
 } from '../src';
 
 const SIZES = [10, 100, 1000, 2000];
-const CLUSTERS = Array.from({ length: 20 }, (_, i) => ({ name: `cluster-${String(i + 1).padStart(2, '0')}`, environment: i % 2 === 0 ? 'dev' : 'staging' }));
+const CLUSTERS = Array.from({ length: 20 }, (_, i) => ({
+  name: `cluster-${String(i + 1).padStart(2, '0')}`,
+  environment: i % 2 === 0 ? 'dev' : 'staging',
+}));
 const NAMESPACES_PER_TEAM = 10;
 const TOKEN = 'bench-token';
 const TODAY = '2026-11-25';
@@ -37,7 +44,8 @@ const TARGETS = { warmReadCalls: 5, coldMsAt2000: 2000 };
 /** Open pull requests of the portal when the live checks are measured apart, on the largest repository. */
 const OPEN_PULL_REQUESTS = 10;
 
-const teamName = (index: number) => `team-${String(Math.floor(index / NAMESPACES_PER_TEAM)).padStart(3, '0')}`;
+const teamName = (index: number) =>
+  `team-${String(Math.floor(index / NAMESPACES_PER_TEAM)).padStart(3, '0')}`;
 const namespaceName = (index: number) => `ns-${String(index).padStart(4, '0')}`;
 const clusterOf = (index: number) => CLUSTERS[index % CLUSTERS.length];
 const leadOf = (team: string) => `lead-${team}`;
@@ -47,19 +55,39 @@ function config(repo: string) {
     provisioning: {
       gitops: { host: 'github.bench', owner: 'acme', repo, branch: 'main' },
       // nothing listens on port 1: the live check gets "connection refused" at once
-      clusters: CLUSTERS.map(c => ({ ...c, url: 'https://127.0.0.1:1', auth: { type: 'serviceAccountToken', token: 'unused' }, storageClasses: ['fast'], ingressNamespace: 'ingress-nginx' })),
+      clusters: CLUSTERS.map(c => ({
+        ...c,
+        url: 'https://127.0.0.1:1',
+        auth: { type: 'serviceAccountToken', token: 'unused' },
+        storageClasses: ['fast'],
+        ingressNamespace: 'ingress-nginx',
+      })),
     },
   });
 }
 
-const teamFacts = (team: string): TeamFacts => ({ ref: `group:default/${team}`, projectLeads: [leadOf(team)], adGroups: [`sg-${team}`], costCentre: 'CC-1000' });
+const teamFacts = (team: string): TeamFacts => ({
+  ref: `group:default/${team}`,
+  projectLeads: [leadOf(team)],
+  adGroups: [`sg-${team}`],
+  costCentre: 'CC-1000',
+});
 const teams: TeamDirectory = {
-  getTeam: async ref => (ref === 'group:default/platform' ? { ...teamFacts('platform'), projectLeads: ['platform-lead'] } : teamFacts(ref.replace(/^group:default\//, ''))),
+  getTeam: async ref =>
+    ref === 'group:default/platform'
+      ? { ...teamFacts('platform'), projectLeads: ['platform-lead'] }
+      : teamFacts(ref.replace(/^group:default\//, '')),
   getGitHubLogin: async () => 'bench',
 };
 /** Every request kind allowed (the permission policy is not what is measured here). */
-const access: RequestAuthorizer = { precheck: () => undefined, check: () => undefined };
-const requesterOf = (team: string): Requester => ({ userEntityRef: 'user:default/bench', ownershipEntityRefs: ['user:default/bench', `group:default/${team}`] });
+const access: RequestAuthorizer = {
+  precheck: () => undefined,
+  check: () => undefined,
+};
+const requesterOf = (team: string): Requester => ({
+  userEntityRef: 'user:default/bench',
+  ownershipEntityRefs: ['user:default/bench', `group:default/${team}`],
+});
 
 const namespaceInput = (index: number, name: string) => {
   const cluster = clusterOf(index);
@@ -84,19 +112,31 @@ const vmInput = (index: number, name: string) => ({
   purpose: `Benchmark VM ${name}`,
   cpu: 1,
   memory: '1Gi',
-  rootDisk: { size: '10Gi', storageClass: 'fast', source: { type: 'http', url: 'https://images.example.com/rhel9.qcow2' } },
+  rootDisk: {
+    size: '10Gi',
+    storageClass: 'fast',
+    source: { type: 'http', url: 'https://images.example.com/rhel9.qcow2' },
+  },
 });
 
 /** The repositories of every size, rendered namespace by namespace as the portal would have, as file maps. */
 function renderRepositories(): Map<number, Map<string, string>> {
   const settings = readProvisioningConfig(config('render')).settings;
   let repo = new Map<string, string>([['README.md', '# GitOps\n']]);
-  for (const c of CLUSTERS) repo.set(`clusters/${c.name}/kustomization.yaml`, 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n');
+  for (const c of CLUSTERS)
+    repo.set(
+      `clusters/${c.name}/kustomization.yaml`,
+      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n',
+    );
   const out = new Map<number, Map<string, string>>();
   const largest = Math.max(...SIZES);
   for (let i = 0; i < largest; i++) {
     const team = teamName(i);
-    const request = parseRequest({ ...namespaceInput(i, namespaceName(i)), requester: 'user:default/bench', costCentre: 'CC-1000' });
+    const request = parseRequest({
+      ...namespaceInput(i, namespaceName(i)),
+      requester: 'user:default/bench',
+      costCentre: 'CC-1000',
+    });
     const result = renderRequest(request, {
       settings,
       repo,
@@ -136,20 +176,30 @@ interface Measure {
 const timings: Array<{ route: string; ms: number }> = [];
 
 function timedClient(baseUrl: string) {
-  const client = createGitHubClient({ baseUrl, token: TOKEN, writeIntervalMs: 0, retryBaseMs: 1 });
+  const client = createGitHubClient({
+    baseUrl,
+    token: TOKEN,
+    writeIntervalMs: 0,
+    retryBaseMs: 1,
+  });
   client.hook.wrap('request', async (request, options) => {
     const started = process.hrtime.bigint();
     try {
       return await request(options);
     } finally {
-      timings.push({ route: `${options.method} ${options.url}`, ms: Number(process.hrtime.bigint() - started) / 1e6 });
+      timings.push({
+        route: `${options.method} ${options.url}`,
+        ms: Number(process.hrtime.bigint() - started) / 1e6,
+      });
     }
   });
   return client;
 }
 
-const isLiveCheck = (key: string) => key.startsWith('GET /repos/{owner}/{repo}/pulls');
-const isRepositoryRead = (key: string) => key.startsWith('GET /repos/{owner}/{repo}/git/');
+const isLiveCheck = (key: string) =>
+  key.startsWith('GET /repos/{owner}/{repo}/pulls');
+const isRepositoryRead = (key: string) =>
+  key.startsWith('GET /repos/{owner}/{repo}/git/');
 
 async function measure(
   github: GitHubEmulator,
@@ -162,16 +212,26 @@ async function measure(
   github.resetCalls();
   timings.length = 0;
   const started = process.hrtime.bigint();
-  const plan = await gitops.planner.plan(input, { requester: requesterOf(team), teams, access }, { today: TODAY });
+  const plan = await gitops.planner.plan(
+    input,
+    { requester: requesterOf(team), teams, access },
+    { today: TODAY },
+  );
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const after = gitops.repository.cacheStats();
   const calls = Object.entries(github.calls());
-  const count = (match: (key: string) => boolean) => calls.reduce((n, [key, value]) => n + (match(key) ? value : 0), 0);
+  const count = (match: (key: string) => boolean) =>
+    calls.reduce((n, [key, value]) => n + (match(key) ? value : 0), 0);
   return {
     reads: count(isRepositoryRead),
     live: count(isLiveCheck),
-    liveDetail: calls.filter(([key]) => isLiveCheck(key)).map(([key, value]) => `${value} ${key}`).join(', '),
-    other: calls.filter(([key]) => !isRepositoryRead(key) && !isLiveCheck(key)).map(([key, value]) => `${value} ${key}`),
+    liveDetail: calls
+      .filter(([key]) => isLiveCheck(key))
+      .map(([key, value]) => `${value} ${key}`)
+      .join(', '),
+    other: calls
+      .filter(([key]) => !isRepositoryRead(key) && !isLiveCheck(key))
+      .map(([key, value]) => `${value} ${key}`),
     ms,
     treeMs: timings.find(t => t.route.includes('/git/trees/'))?.ms,
     hits: after.hits - before.hits,
@@ -198,37 +258,103 @@ async function main() {
     let started = process.hrtime.bigint();
     const repositories = renderRepositories();
     const renderMs = Number(process.hrtime.bigint() - started) / 1e6;
-    process.stdout.write(`Rendered the repositories with the portal's renderer in ${(renderMs / 1000).toFixed(1)} s.\n`);
+    process.stdout.write(
+      `Rendered the repositories with the portal's renderer in ${(
+        renderMs / 1000
+      ).toFixed(1)} s.\n`,
+    );
     // the first round (10 namespaces) warms up the modules and the JIT and is not reported
     for (const [round, size] of [SIZES[0], ...SIZES].entries()) {
       const files = repositories.get(size)!;
       const repo = `gitops-${round}-${size}`;
       started = process.hrtime.bigint();
-      await github.createRepo(`acme/${repo}`, { files: Object.fromEntries(files), collaborators: ['platform-lead', leadOf(teamName(0))] });
-      if (round > 0) process.stdout.write(`Created acme/${repo} (${files.size} files) in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s.\n`);
+      await github.createRepo(`acme/${repo}`, {
+        files: Object.fromEntries(files),
+        collaborators: ['platform-lead', leadOf(teamName(0))],
+      });
+      if (round > 0)
+        process.stdout.write(
+          `Created acme/${repo} (${files.size} files) in ${(
+            Number(process.hrtime.bigint() - started) / 1e9
+          ).toFixed(1)} s.\n`,
+        );
       // the requests of team-000 (its first namespace's cluster), and of the last team on another cluster (none
       // when the repository has one team)
       const own = 0;
-      const other = size > NAMESPACES_PER_TEAM ? Math.floor((size - 1) / NAMESPACES_PER_TEAM) * NAMESPACES_PER_TEAM + 1 : undefined;
+      const other =
+        size > NAMESPACES_PER_TEAM
+          ? Math.floor((size - 1) / NAMESPACES_PER_TEAM) * NAMESPACES_PER_TEAM +
+            1
+          : undefined;
       const cases = [
-        { kind: 'namespace', first: namespaceInput(own, 'bench-ns-a'), second: namespaceInput(own, 'bench-ns-b'), third: other === undefined ? undefined : namespaceInput(other, 'bench-ns-c') },
-        { kind: 'vm', first: vmInput(own, 'bench-vm-a'), second: vmInput(own, 'bench-vm-b'), third: other === undefined ? undefined : vmInput(other, 'bench-vm-c') },
+        {
+          kind: 'namespace',
+          first: namespaceInput(own, 'bench-ns-a'),
+          second: namespaceInput(own, 'bench-ns-b'),
+          third:
+            other === undefined
+              ? undefined
+              : namespaceInput(other, 'bench-ns-c'),
+        },
+        {
+          kind: 'vm',
+          first: vmInput(own, 'bench-vm-a'),
+          second: vmInput(own, 'bench-vm-b'),
+          third: other === undefined ? undefined : vmInput(other, 'bench-vm-c'),
+        },
       ];
       for (const c of cases) {
         // a new service: empty tree and blob caches, no plans
-        const service = createProvisioningService(config(repo), { logger: silentLogger, octokit: timedClient(github.url), clusterTimeoutMs: 1000 });
+        const service = createProvisioningService(config(repo), {
+          logger: silentLogger,
+          octokit: timedClient(github.url),
+          clusterTimeoutMs: 1000,
+        });
         const cold = await measure(github, service, c.first, teamName(own));
         const warm = await measure(github, service, c.second, teamName(own));
-        const otherTeam = c.third && other !== undefined ? await measure(github, service, c.third, teamName(other)) : undefined;
-        if (round > 0) rows.push({ size, files: files.size, kind: c.kind, cold, warm, otherTeam });
+        const otherTeam =
+          c.third && other !== undefined
+            ? await measure(github, service, c.third, teamName(other))
+            : undefined;
+        if (round > 0)
+          rows.push({
+            size,
+            files: files.size,
+            kind: c.kind,
+            cold,
+            warm,
+            otherTeam,
+          });
       }
       if (round > 0 && size === Math.max(...SIZES)) {
         // the live checks read every open pull request of the portal: open some, then plan once more
-        const service = createProvisioningService(config(repo), { logger: silentLogger, octokit: timedClient(github.url), clusterTimeoutMs: 1000 });
+        const service = createProvisioningService(config(repo), {
+          logger: silentLogger,
+          octokit: timedClient(github.url),
+          clusterTimeoutMs: 1000,
+        });
         const who = { requester: requesterOf(teamName(own)), teams };
-        for (let k = 0; k < OPEN_PULL_REQUESTS; k++) await service.gitops!.planner.openPullRequest(vmInput(own, `bench-pr-${k}`), who);
-        await measure(github, service, vmInput(own, 'bench-vm-d'), teamName(own));
-        withOpenPulls = { size, open: OPEN_PULL_REQUESTS, warm: await measure(github, service, vmInput(own, 'bench-vm-e'), teamName(own)) };
+        for (let k = 0; k < OPEN_PULL_REQUESTS; k++)
+          await service.gitops!.planner.openPullRequest(
+            vmInput(own, `bench-pr-${k}`),
+            who,
+          );
+        await measure(
+          github,
+          service,
+          vmInput(own, 'bench-vm-d'),
+          teamName(own),
+        );
+        withOpenPulls = {
+          size,
+          open: OPEN_PULL_REQUESTS,
+          warm: await measure(
+            github,
+            service,
+            vmInput(own, 'bench-vm-e'),
+            teamName(own),
+          ),
+        };
       }
     }
   } finally {
@@ -242,34 +368,64 @@ async function main() {
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map(
       r =>
-        `| ${r.size} (${r.files}) | ${r.kind} | ${cell(r.cold)} | ${cell(r.warm)} | ${cache(r.cold)}, ${cache(r.warm)} | ${r.cold.live}, ${r.warm.live} | ${r.otherTeam ? `${cell(r.otherTeam)}, ${cache(r.otherTeam)}` : 'one team only'} |`,
+        `| ${r.size} (${r.files}) | ${r.kind} | ${cell(r.cold)} | ${cell(
+          r.warm,
+        )} | ${cache(r.cold)}, ${cache(r.warm)} | ${r.cold.live}, ${
+          r.warm.live
+        } | ${
+          r.otherTeam
+            ? `${cell(r.otherTeam)}, ${cache(r.otherTeam)}`
+            : 'one team only'
+        } |`,
     ),
   ];
   process.stdout.write(`\n${table.join('\n')}\n\n`);
   process.stdout.write(
     'Read calls: GET on git/ref, git/trees and git/blobs. Live-check calls: GET on pulls (the open pull requests of the portal and their files), counted apart.\n',
   );
-  const others = [...new Set(rows.flatMap(r => [r.cold, r.warm, r.otherTeam].flatMap(m => m?.other ?? [])))];
-  if (others.length > 0) process.stdout.write(`Other calls made: ${others.join(', ')}\n`);
+  const others = [
+    ...new Set(
+      rows.flatMap(r =>
+        [r.cold, r.warm, r.otherTeam].flatMap(m => m?.other ?? []),
+      ),
+    ),
+  ];
+  if (others.length > 0)
+    process.stdout.write(`Other calls made: ${others.join(', ')}\n`);
   for (const r of rows.filter(x => x.size === Math.max(...SIZES))) {
     const m = r.cold;
     process.stdout.write(
-      `Cold ${r.kind} plan on ${r.size} namespaces: ${m.ms.toFixed(0)} ms, of which the recursive tree call ${m.treeMs?.toFixed(0) ?? '-'} ms; ` +
-        `${m.plan.result.changes.length} files changed; problems: ${m.plan.problems.map(p => `${p.path}: ${p.message}`).join('; ') || 'none'}\n`,
+      `Cold ${r.kind} plan on ${r.size} namespaces: ${m.ms.toFixed(
+        0,
+      )} ms, of which the recursive tree call ${
+        m.treeMs?.toFixed(0) ?? '-'
+      } ms; ` +
+        `${m.plan.result.changes.length} files changed; problems: ${
+          m.plan.problems.map(p => `${p.path}: ${p.message}`).join('; ') ||
+          'none'
+        }\n`,
     );
   }
 
   if (withOpenPulls) {
     const { size, open, warm } = withOpenPulls;
     process.stdout.write(
-      `With ${open} open pull requests of the portal (${size} namespaces), a warm vm plan: ${warm.reads} read calls, ${warm.live} live-check calls (${warm.liveDetail}), ${warm.ms.toFixed(0)} ms\n`,
+      `With ${open} open pull requests of the portal (${size} namespaces), a warm vm plan: ${
+        warm.reads
+      } read calls, ${warm.live} live-check calls (${
+        warm.liveDetail
+      }), ${warm.ms.toFixed(0)} ms\n`,
     );
   }
 
   const worstWarm = Math.max(...rows.map(r => r.warm.reads));
   const cold2000 = rows.filter(r => r.size === 2000).map(r => r.cold.ms);
   const results = [
-    { name: `warm request at most ${TARGETS.warmReadCalls} read calls whatever the size`, pass: worstWarm <= TARGETS.warmReadCalls, seen: `worst ${worstWarm}` },
+    {
+      name: `warm request at most ${TARGETS.warmReadCalls} read calls whatever the size`,
+      pass: worstWarm <= TARGETS.warmReadCalls,
+      seen: `worst ${worstWarm}`,
+    },
     {
       name: `cold plan on 2,000 namespaces under ${TARGETS.coldMsAt2000} ms against the emulator`,
       pass: cold2000.every(ms => ms < TARGETS.coldMsAt2000),
@@ -277,7 +433,10 @@ async function main() {
     },
   ];
   process.stdout.write('\n');
-  for (const r of results) process.stdout.write(`${r.pass ? 'PASS' : 'FAIL'}: ${r.name} (${r.seen})\n`);
+  for (const r of results)
+    process.stdout.write(
+      `${r.pass ? 'PASS' : 'FAIL'}: ${r.name} (${r.seen})\n`,
+    );
   if (results.some(r => !r.pass)) process.exitCode = 1;
 }
 

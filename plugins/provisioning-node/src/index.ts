@@ -9,17 +9,52 @@ export * from './config/provisioningConfig';
 export * from './schemas/ObjectSchemaValidator';
 export { BlobCache } from './github/BlobCache';
 export { GitOpsRepository, GitOpsReadError } from './github/GitOpsRepository';
-export type { GitOpsLocation, RepositorySnapshot, RepositoryTree } from './github/GitOpsRepository';
-export { BaseMovedError, GitOpsPullRequestWriter, GitHubPullRequestError, ownerFromTrailers, withOwnerTrailers } from './github/GitOpsPullRequests';
-export type { BranchOwner, PullRequestSpec, PullRequestResult, RequestPullRequest } from './github/GitOpsPullRequests';
+export type {
+  GitOpsLocation,
+  RepositorySnapshot,
+  RepositoryTree,
+} from './github/GitOpsRepository';
+export {
+  BaseMovedError,
+  GitOpsPullRequestWriter,
+  GitHubPullRequestError,
+  ownerFromTrailers,
+  withOwnerTrailers,
+} from './github/GitOpsPullRequests';
+export type {
+  BranchOwner,
+  PullRequestSpec,
+  PullRequestResult,
+  RequestPullRequest,
+} from './github/GitOpsPullRequests';
 export { createGitHubClient } from './github/githubClient';
 export type { GitHubClientOptions } from './github/githubClient';
-export { ClusterClients, clusterErrorOf, kubeConfigFor, loadClientNode, publicMessage } from './kubernetes/ClusterClients';
-export type { ClusterError, NamespaceLookup } from './kubernetes/ClusterClients';
+export {
+  ClusterClients,
+  clusterErrorOf,
+  kubeConfigFor,
+  loadClientNode,
+  publicMessage,
+} from './kubernetes/ClusterClients';
+export type {
+  ClusterError,
+  NamespaceLookup,
+} from './kubernetes/ClusterClients';
 export { describeProblems, RequestPlanner } from './requests/RequestPlanner';
-export type { RequestAuthorizer, RequestPlan, RequestPlannerOptions, Requester, TeamDirectory, TeamFacts, Who } from './requests/RequestPlanner';
+export type {
+  RequestAuthorizer,
+  RequestPlan,
+  RequestPlannerOptions,
+  Requester,
+  TeamDirectory,
+  TeamFacts,
+  Who,
+} from './requests/RequestPlanner';
 export { catalogTeams, requesterOf } from './catalog/catalogTeams';
-export { createProvisioningService, provisioningServiceRef } from './service/provisioningService';
+export {
+  createProvisioningService,
+  provisioningServiceRef,
+} from './service/provisioningService';
 export type { ProvisioningService } from './service/provisioningService';
 export { main as runProvisioningCli } from './cli/main';
 export * from './permissions';

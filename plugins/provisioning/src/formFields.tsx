@@ -1,11 +1,19 @@
-import { FormFieldBlueprint, createFormField } from '@backstage/plugin-scaffolder-react/alpha';
+import {
+  FormFieldBlueprint,
+  createFormField,
+} from '@backstage/plugin-scaffolder-react/alpha';
 
 /** `ui:field: ProvisioningClusterPicker` */
 export const clusterPickerField = FormFieldBlueprint.make({
   name: 'cluster-picker',
   params: {
     field: () =>
-      import('./components/ClusterPicker').then(m => createFormField({ name: 'ProvisioningClusterPicker', component: m.ClusterPicker })),
+      import('./components/ClusterPicker').then(m =>
+        createFormField({
+          name: 'ProvisioningClusterPicker',
+          component: m.ClusterPicker,
+        }),
+      ),
   },
 });
 
@@ -14,7 +22,12 @@ export const quotaTierPickerField = FormFieldBlueprint.make({
   name: 'quota-tier-picker',
   params: {
     field: () =>
-      import('./components/QuotaTierPicker').then(m => createFormField({ name: 'ProvisioningQuotaPicker', component: m.QuotaTierPicker })),
+      import('./components/QuotaTierPicker').then(m =>
+        createFormField({
+          name: 'ProvisioningQuotaPicker',
+          component: m.QuotaTierPicker,
+        }),
+      ),
   },
 });
 
@@ -23,7 +36,12 @@ export const requestPreviewField = FormFieldBlueprint.make({
   name: 'request-preview',
   params: {
     field: () =>
-      import('./components/RequestPreview').then(m => createFormField({ name: 'ProvisioningRequestPreview', component: m.RequestPreview })),
+      import('./components/RequestPreview').then(m =>
+        createFormField({
+          name: 'ProvisioningRequestPreview',
+          component: m.RequestPreview,
+        }),
+      ),
   },
 });
 
@@ -32,6 +50,11 @@ export const adGroupPickerField = FormFieldBlueprint.make({
   name: 'ad-group-picker',
   params: {
     field: () =>
-      import('./components/AdGroupPicker').then(m => createFormField({ name: 'ProvisioningAdGroupPicker', component: m.AdGroupPicker })),
+      import('./components/AdGroupPicker').then(m =>
+        createFormField({
+          name: 'ProvisioningAdGroupPicker',
+          component: m.AdGroupPicker,
+        }),
+      ),
   },
 });

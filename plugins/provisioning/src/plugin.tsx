@@ -8,7 +8,12 @@ import {
 import CloudQueueIcon from '@mui/icons-material/CloudQueue';
 import { provisioningApiRef, ProvisioningClient } from './api';
 import { rootRouteRef } from './routes';
-import { adGroupPickerField, clusterPickerField, quotaTierPickerField, requestPreviewField } from './formFields';
+import {
+  adGroupPickerField,
+  clusterPickerField,
+  quotaTierPickerField,
+  requestPreviewField,
+} from './formFields';
 
 const provisioningApi = ApiBlueprint.make({
   params: defineParams =>
@@ -41,5 +46,12 @@ export const provisioningPlugin = createFrontendPlugin({
   title: 'Provisioning',
   icon: <CloudQueueIcon fontSize="inherit" />,
   routes: { root: rootRouteRef },
-  extensions: [provisioningApi, provisioningPage, clusterPickerField, quotaTierPickerField, requestPreviewField, adGroupPickerField],
+  extensions: [
+    provisioningApi,
+    provisioningPage,
+    clusterPickerField,
+    quotaTierPickerField,
+    requestPreviewField,
+    adGroupPickerField,
+  ],
 });

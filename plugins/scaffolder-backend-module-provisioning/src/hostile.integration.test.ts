@@ -1,10 +1,28 @@
-import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-import { applyChanges, parsePlatformSettings, parseRequest, renderRequest, RepoSnapshot } from '@kubeportal/plugin-provisioning-common';
-import { describeWithKube, GitHubEmulator, KubeTestEnv, startKubeTestEnv } from '@kubeportal/test-environment';
+import {
+  applyChanges,
+  parsePlatformSettings,
+  parseRequest,
+  renderRequest,
+  RepoSnapshot,
+} from '@kubeportal/plugin-provisioning-common';
+import {
+  describeWithKube,
+  GitHubEmulator,
+  KubeTestEnv,
+  startKubeTestEnv,
+} from '@kubeportal/test-environment';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
@@ -22,7 +40,15 @@ const templatesDir = path.resolve(__dirname, '../../../templates');
 const templates = fs
   .readdirSync(templatesDir, { withFileTypes: true })
   .filter(d => d.isDirectory())
-  .map(d => YAML.parse(fs.readFileSync(path.join(templatesDir, d.name, 'template.yaml'), 'utf8')) as Entity)
+  .map(
+    d =>
+      YAML.parse(
+        fs.readFileSync(
+          path.join(templatesDir, d.name, 'template.yaml'),
+          'utf8',
+        ),
+      ) as Entity,
+  )
   .map(t => ({ ...t, metadata: { ...t.metadata, namespace: 'default' } }));
 
 const group = (name: string, leads: string, costCentre: string): Entity => ({
@@ -39,7 +65,11 @@ const group = (name: string, leads: string, costCentre: string): Entity => ({
   },
   spec: { type: 'team', children: [] },
 });
-const memberships: Record<string, string[]> = { jdoe: ['payments'], alice: ['payments'], mallory: ['billing'] };
+const memberships: Record<string, string[]> = {
+  jdoe: ['payments'],
+  alice: ['payments'],
+  mallory: ['billing'],
+};
 
 /** A template that tries to use the portal's GitHub token for a generic GitHub action. */
 const hostileTemplate: Entity = {
@@ -51,194 +81,408 @@ const hostileTemplate: Entity = {
     type: 'service',
     parameters: [],
     steps: [
-      { id: 'push', name: 'Push', action: 'github:repo:push', input: { repoUrl: 'github.example?owner=acme&repo=gitops' } },
-      { id: 'pr', name: 'PR', action: 'publish:github:pull-request', input: { repoUrl: 'github.example?owner=acme&repo=gitops', branchName: 'evil', title: 'x', description: 'x' } },
+      {
+        id: 'push',
+        name: 'Push',
+        action: 'github:repo:push',
+        input: { repoUrl: 'github.example?owner=acme&repo=gitops' },
+      },
+      {
+        id: 'pr',
+        name: 'PR',
+        action: 'publish:github:pull-request',
+        input: {
+          repoUrl: 'github.example?owner=acme&repo=gitops',
+          branchName: 'evil',
+          title: 'x',
+          description: 'x',
+        },
+      },
     ],
   },
 };
 
-describeWithKube('templates and hostile users through the real scaffolder backend', () => {
-  let github: GitHubEmulator;
-  let env: KubeTestEnv;
-  let server: any;
-  const FULL = 'acme/gitops';
+describeWithKube(
+  'templates and hostile users through the real scaffolder backend',
+  () => {
+    let github: GitHubEmulator;
+    let env: KubeTestEnv;
+    let server: any;
+    const FULL = 'acme/gitops';
 
-  beforeAll(async () => {
-    github = new GitHubEmulator({ tokens: { 'portal-token': 'portal-bot' } });
-    await github.start();
-    // the GitOps repository as the portal left it: a payments namespace and a billing namespace on dev
-    const settings = parsePlatformSettings({ clusters: [{ name: 'dev', environment: 'dev', storageClasses: ['fast'], ingressNamespace: 'ingress-nginx' }] });
-    let repo: RepoSnapshot = new Map([['clusters/dev/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n']]);
-    for (const [team, name, lead] of [['payments', 'payments-dev', 'alice'], ['payments', 'payments-old', 'alice'], ['billing', 'billing-dev', 'bob']]) {
-      const input = { kind: 'namespace', cluster: 'dev', name, team, requester: 'user:default/seed', environment: 'dev', costCentre: 'CC-1', purpose: 'seed', quota: { tier: 'M' } };
-      repo = applyChanges(repo, renderRequest(parseRequest(input), { settings, repo, codeowners: [lead] }).changes);
-    }
-    await github.createRepo(FULL, { files: Object.fromEntries(repo), collaborators: ['alice', 'bob', 'platform-lead'] });
-    env = await startKubeTestEnv({ clusters: ['dev'], controllerManager: false });
-    const dev = env.clusters.dev;
-    const host = new URL(github.url).host;
-    const backend = await startTestBackend({
-      features: [
-        scaffolderPlugin,
-        scaffolderModuleProvisioning,
-        catalogServiceMock.factory({
-          entities: [
-            ...templates,
-            hostileTemplate,
-            group('payments', 'alice', 'CC-1234'),
-            group('billing', 'bob', 'CC-9'),
-            group('platform', 'platform-lead', 'CC-0'),
-            // alice leads payments and asks herself: she must not be her own reviewer
-            { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'alice', namespace: 'default', annotations: { 'github.com/user-login': 'alice' } }, spec: { memberOf: ['payments'] } },
-          ],
-        }),
-        createServiceFactory({
-          service: coreServices.userInfo,
-          deps: {},
-          factory: () => ({
-            getUserInfo: async (credentials: any) => {
-              const user = credentials.principal.userEntityRef as string;
-              const name = user.split('/')[1];
-              return { userEntityRef: user, ownershipEntityRefs: [user, ...(memberships[name] ?? []).map(t => `group:default/${t}`)] };
+    beforeAll(async () => {
+      github = new GitHubEmulator({ tokens: { 'portal-token': 'portal-bot' } });
+      await github.start();
+      // the GitOps repository as the portal left it: a payments namespace and a billing namespace on dev
+      const settings = parsePlatformSettings({
+        clusters: [
+          {
+            name: 'dev',
+            environment: 'dev',
+            storageClasses: ['fast'],
+            ingressNamespace: 'ingress-nginx',
+          },
+        ],
+      });
+      let repo: RepoSnapshot = new Map([
+        [
+          'clusters/dev/kustomization.yaml',
+          'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n',
+        ],
+      ]);
+      for (const [team, name, lead] of [
+        ['payments', 'payments-dev', 'alice'],
+        ['payments', 'payments-old', 'alice'],
+        ['billing', 'billing-dev', 'bob'],
+      ]) {
+        const input = {
+          kind: 'namespace',
+          cluster: 'dev',
+          name,
+          team,
+          requester: 'user:default/seed',
+          environment: 'dev',
+          costCentre: 'CC-1',
+          purpose: 'seed',
+          quota: { tier: 'M' },
+        };
+        repo = applyChanges(
+          repo,
+          renderRequest(parseRequest(input), {
+            settings,
+            repo,
+            codeowners: [lead],
+          }).changes,
+        );
+      }
+      await github.createRepo(FULL, {
+        files: Object.fromEntries(repo),
+        collaborators: ['alice', 'bob', 'platform-lead'],
+      });
+      env = await startKubeTestEnv({
+        clusters: ['dev'],
+        controllerManager: false,
+      });
+      const dev = env.clusters.dev;
+      const host = new URL(github.url).host;
+      const backend = await startTestBackend({
+        features: [
+          scaffolderPlugin,
+          scaffolderModuleProvisioning,
+          catalogServiceMock.factory({
+            entities: [
+              ...templates,
+              hostileTemplate,
+              group('payments', 'alice', 'CC-1234'),
+              group('billing', 'bob', 'CC-9'),
+              group('platform', 'platform-lead', 'CC-0'),
+              // alice leads payments and asks herself: she must not be her own reviewer
+              {
+                apiVersion: 'backstage.io/v1alpha1',
+                kind: 'User',
+                metadata: {
+                  name: 'alice',
+                  namespace: 'default',
+                  annotations: { 'github.com/user-login': 'alice' },
+                },
+                spec: { memberOf: ['payments'] },
+              },
+            ],
+          }),
+          createServiceFactory({
+            service: coreServices.userInfo,
+            deps: {},
+            factory: () => ({
+              getUserInfo: async (credentials: any) => {
+                const user = credentials.principal.userEntityRef as string;
+                const name = user.split('/')[1];
+                return {
+                  userEntityRef: user,
+                  ownershipEntityRefs: [
+                    user,
+                    ...(memberships[name] ?? []).map(t => `group:default/${t}`),
+                  ],
+                };
+              },
+            }),
+          }),
+          mockServices.rootConfig.factory({
+            data: {
+              app: { baseUrl: 'http://portal.test' },
+              integrations: {
+                github: [
+                  { host, apiBaseUrl: github.url, token: 'portal-token' },
+                ],
+              },
+              provisioning: {
+                gitops: { host, owner: 'acme', repo: 'gitops', branch: 'main' },
+                clusters: [
+                  {
+                    name: 'dev',
+                    environment: 'dev',
+                    url: dev.server,
+                    caData: Buffer.from(dev.caPem).toString('base64'),
+                    auth: {
+                      type: 'serviceAccountToken',
+                      token: dev.adminToken,
+                    },
+                    storageClasses: ['fast'],
+                    ingressNamespace: 'ingress-nginx',
+                  },
+                ],
+              },
             },
           }),
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            app: { baseUrl: 'http://portal.test' },
-            integrations: { github: [{ host, apiBaseUrl: github.url, token: 'portal-token' }] },
-            provisioning: {
-              gitops: { host, owner: 'acme', repo: 'gitops', branch: 'main' },
-              clusters: [
-                { name: 'dev', environment: 'dev', url: dev.server, caData: Buffer.from(dev.caPem).toString('base64'), auth: { type: 'serviceAccountToken', token: dev.adminToken }, storageClasses: ['fast'], ingressNamespace: 'ingress-nginx' },
-              ],
-            },
-          },
-        }),
-      ],
+        ],
+      });
+      server = backend.server;
     });
-    server = backend.server;
-  });
-  afterAll(async () => {
-    await github?.stop();
-    await env?.stop();
-  });
+    afterAll(async () => {
+      await github?.stop();
+      await env?.stop();
+    });
 
-  async function runTask(template: string, values: Record<string, unknown>, user: string) {
-    const auth = mockCredentials.user.header(`user:default/${user}`);
-    const created = await request(server).post('/api/scaffolder/v2/tasks').set('Authorization', auth).send({ templateRef: `template:default/${template}`, values });
-    if (created.status !== 201) return { task: { status: `refused ${created.status}` }, log: JSON.stringify(created.body) };
-    for (let i = 0; i < 400; i++) {
-      const task = await request(server).get(`/api/scaffolder/v2/tasks/${created.body.id}`).set('Authorization', auth);
-      if (['completed', 'failed', 'cancelled'].includes(task.body.status)) {
-        const events = await request(server).get(`/api/scaffolder/v2/tasks/${created.body.id}/events`).set('Authorization', auth);
-        return { task: task.body, log: (events.body as any[]).map(e => e.body?.message).filter(Boolean).join('\n') };
+    async function runTask(
+      template: string,
+      values: Record<string, unknown>,
+      user: string,
+    ) {
+      const auth = mockCredentials.user.header(`user:default/${user}`);
+      const created = await request(server)
+        .post('/api/scaffolder/v2/tasks')
+        .set('Authorization', auth)
+        .send({ templateRef: `template:default/${template}`, values });
+      if (created.status !== 201)
+        return {
+          task: { status: `refused ${created.status}` },
+          log: JSON.stringify(created.body),
+        };
+      for (let i = 0; i < 400; i++) {
+        const task = await request(server)
+          .get(`/api/scaffolder/v2/tasks/${created.body.id}`)
+          .set('Authorization', auth);
+        if (['completed', 'failed', 'cancelled'].includes(task.body.status)) {
+          const events = await request(server)
+            .get(`/api/scaffolder/v2/tasks/${created.body.id}/events`)
+            .set('Authorization', auth);
+          return {
+            task: task.body,
+            log: (events.body as any[])
+              .map(e => e.body?.message)
+              .filter(Boolean)
+              .join('\n'),
+          };
+        }
+        await new Promise(r => setTimeout(r, 250));
       }
-      await new Promise(r => setTimeout(r, 250));
+      throw new Error('task did not finish');
     }
-    throw new Error('task did not finish');
-  }
-  const writes = () => Object.keys(github.calls()).filter(k => !k.startsWith('GET'));
-  const pullFor = (branch: string) => github.pulls(FULL).find(p => p.head === branch);
+    const writes = () =>
+      Object.keys(github.calls()).filter(k => !k.startsWith('GET'));
+    const pullFor = (branch: string) =>
+      github.pulls(FULL).find(p => p.head === branch);
 
-  const vm = {
-    cluster: 'dev',
-    namespace: 'payments-dev',
-    name: 'legacy-db',
-    purpose: 'Legacy database moved from OpenVZ',
-    cpu: 1,
-    memory: '1Gi',
-    runStrategy: 'Always',
-    imageSource: 'pvc',
-    imageNamespace: 'payments-dev',
-    imageName: 'rhel9',
-    rootDiskSize: '20Gi',
-    storageClass: 'fast',
-    dataDisks: [],
-    sshPublicKeys: [],
-    exposure: 'none',
-    ports: [],
-  };
+    const vm = {
+      cluster: 'dev',
+      namespace: 'payments-dev',
+      name: 'legacy-db',
+      purpose: 'Legacy database moved from OpenVZ',
+      cpu: 1,
+      memory: '1Gi',
+      runStrategy: 'Always',
+      imageSource: 'pvc',
+      imageNamespace: 'payments-dev',
+      imageName: 'rhel9',
+      rootDiskSize: '20Gi',
+      storageClass: 'fast',
+      dataDisks: [],
+      sshPublicKeys: [],
+      exposure: 'none',
+      ports: [],
+    };
 
-  it('every template works for its own team: virtual machine, quota change, decommission', async () => {
-    const vmRun = await runTask('provisioning-virtual-machine', vm, 'jdoe');
+    it('every template works for its own team: virtual machine, quota change, decommission', async () => {
+      const vmRun = await runTask('provisioning-virtual-machine', vm, 'jdoe');
 
-    expect({ status: vmRun.task.status, log: vmRun.log }).toMatchObject({ status: 'completed' });
-    expect(pullFor('provisioning/create/dev.vm.payments-dev.legacy-db')).toMatchObject({ requestedReviewers: ['alice'] });
+      expect({ status: vmRun.task.status, log: vmRun.log }).toMatchObject({
+        status: 'completed',
+      });
+      expect(
+        pullFor('provisioning/create/dev.vm.payments-dev.legacy-db'),
+      ).toMatchObject({ requestedReviewers: ['alice'] });
 
-    // the namespace folder now has an open pull request: another change of it waits for that one
-    const blocked = await runTask('provisioning-quota-change', { cluster: 'dev', namespace: 'payments-dev', quota: { tier: 'L' }, purpose: 'Load tests' }, 'jdoe');
-    expect(blocked.log).toMatch(/namespace 'payments-dev' is already requested in pull request #\d+ .*: wait for it to be merged or closed/);
+      // the namespace folder now has an open pull request: another change of it waits for that one
+      const blocked = await runTask(
+        'provisioning-quota-change',
+        {
+          cluster: 'dev',
+          namespace: 'payments-dev',
+          quota: { tier: 'L' },
+          purpose: 'Load tests',
+        },
+        'jdoe',
+      );
+      expect(blocked.log).toMatch(
+        /namespace 'payments-dev' is already requested in pull request #\d+ .*: wait for it to be merged or closed/,
+      );
 
-    const quota = await runTask('provisioning-quota-change', { cluster: 'dev', namespace: 'billing-dev', quota: { tier: 'L' }, purpose: 'Load tests' }, 'mallory');
-    expect({ status: quota.task.status, log: quota.log }).toMatchObject({ status: 'completed' });
-    expect(pullFor('provisioning/change-quota/dev.ns.billing-dev')).toMatchObject({ requestedReviewers: ['bob'] });
+      const quota = await runTask(
+        'provisioning-quota-change',
+        {
+          cluster: 'dev',
+          namespace: 'billing-dev',
+          quota: { tier: 'L' },
+          purpose: 'Load tests',
+        },
+        'mallory',
+      );
+      expect({ status: quota.task.status, log: quota.log }).toMatchObject({
+        status: 'completed',
+      });
+      expect(
+        pullFor('provisioning/change-quota/dev.ns.billing-dev'),
+      ).toMatchObject({ requestedReviewers: ['bob'] });
 
-    const decommission = await runTask('provisioning-decommission', { cluster: 'dev', namespace: 'payments-old', purpose: 'Project ended' }, 'jdoe');
-    expect({ status: decommission.task.status, log: decommission.log }).toMatchObject({ status: 'completed' });
-    expect(pullFor('provisioning/decommission/dev.ns.payments-old')).toBeDefined();
-  });
-
-  describe('a hostile user', () => {
-    beforeEach(() => github.resetCalls());
-
-    it("cannot put a VM into, change the quota of, or decommission another team's namespace", async () => {
-      for (const [template, values, what] of [
-        ['provisioning-virtual-machine', { ...vm, namespace: 'payments-dev', name: 'intruder' }, 'vm'],
-        ['provisioning-quota-change', { cluster: 'dev', namespace: 'payments-dev', quota: { tier: 'XL' }, purpose: 'mine now' }, 'quota'],
-        ['provisioning-decommission', { cluster: 'dev', namespace: 'payments-dev', purpose: 'gone' }, 'decommission'],
-      ] as const) {
-        const { task, log } = await runTask(template, values, 'mallory');
-        expect({ what, status: task.status }).toEqual({ what, status: 'failed' });
-        expect(log).toContain("namespace: 'payments-dev' on cluster 'dev' belongs to 'group:default/payments', and user:default/mallory is not a member");
-      }
-      expect(writes()).toEqual([]);
+      const decommission = await runTask(
+        'provisioning-decommission',
+        { cluster: 'dev', namespace: 'payments-old', purpose: 'Project ended' },
+        'jdoe',
+      );
+      expect({
+        status: decommission.task.status,
+        log: decommission.log,
+      }).toMatchObject({ status: 'completed' });
+      expect(
+        pullFor('provisioning/decommission/dev.ns.payments-old'),
+      ).toBeDefined();
     });
 
-    it('cannot request a namespace for a team they are not in, nor name another requester or cost centre', async () => {
-      const base = { cluster: 'dev', name: 'payments-evil', team: 'group:default/payments', environment: 'dev', purpose: 'x', quota: { tier: 'S' }, networkPreset: 'isolated', allowEgressTo: [], access: [] };
-      const { task, log } = await runTask('provisioning-namespace', base, 'mallory');
-      expect(task.status).toBe('failed');
-      expect(log).toContain("team: user:default/mallory is not a member of 'group:default/payments'");
-      expect(writes()).toEqual([]);
-    });
+    describe('a hostile user', () => {
+      beforeEach(() => github.resetCalls());
 
-    it("cannot take over another user's pull request for the same request, nor dismiss its approval", async () => {
-      const pull = pullFor('provisioning/create/dev.vm.payments-dev.legacy-db')!;
-      await github.approve(FULL, pull.number, 'alice');
-      github.resetCalls();
-      // mallory joins payments: still not the requester of that branch
-      memberships.mallory = ['billing', 'payments'];
-      try {
-        const { task, log } = await runTask('provisioning-virtual-machine', { ...vm, memory: '2Gi' }, 'mallory');
+      it("cannot put a VM into, change the quota of, or decommission another team's namespace", async () => {
+        for (const [template, values, what] of [
+          [
+            'provisioning-virtual-machine',
+            { ...vm, namespace: 'payments-dev', name: 'intruder' },
+            'vm',
+          ],
+          [
+            'provisioning-quota-change',
+            {
+              cluster: 'dev',
+              namespace: 'payments-dev',
+              quota: { tier: 'XL' },
+              purpose: 'mine now',
+            },
+            'quota',
+          ],
+          [
+            'provisioning-decommission',
+            { cluster: 'dev', namespace: 'payments-dev', purpose: 'gone' },
+            'decommission',
+          ],
+        ] as const) {
+          const { task, log } = await runTask(template, values, 'mallory');
+          expect({ what, status: task.status }).toEqual({
+            what,
+            status: 'failed',
+          });
+          expect(log).toContain(
+            "namespace: 'payments-dev' on cluster 'dev' belongs to 'group:default/payments', and user:default/mallory is not a member",
+          );
+        }
+        expect(writes()).toEqual([]);
+      });
+
+      it('cannot request a namespace for a team they are not in, nor name another requester or cost centre', async () => {
+        const base = {
+          cluster: 'dev',
+          name: 'payments-evil',
+          team: 'group:default/payments',
+          environment: 'dev',
+          purpose: 'x',
+          quota: { tier: 'S' },
+          networkPreset: 'isolated',
+          allowEgressTo: [],
+          access: [],
+        };
+        const { task, log } = await runTask(
+          'provisioning-namespace',
+          base,
+          'mallory',
+        );
         expect(task.status).toBe('failed');
-        expect(log).toMatch(/this request is already open in pull request #\d+ .* by user:default\/jdoe; only its requester can change it/);
-      } finally {
-        memberships.mallory = ['billing'];
-      }
-      expect(writes()).toEqual([]);
-      expect(pullFor('provisioning/create/dev.vm.payments-dev.legacy-db')!.reviews.map(r => r.state)).toEqual(['APPROVED']);
-    });
+        expect(log).toContain(
+          "team: user:default/mallory is not a member of 'group:default/payments'",
+        );
+        expect(writes()).toEqual([]);
+      });
 
-    it('cannot clone another team\'s disk into a VM of their own', async () => {
-      const { task, log } = await runTask('provisioning-virtual-machine', { ...vm, namespace: 'billing-dev', name: 'thief', imageNamespace: 'payments-dev' }, 'mallory');
-      expect(task.status).toBe('failed');
-      expect(log).toMatch(/rootDisk\.source/);
-      expect(writes()).toEqual([]);
-    });
+      it("cannot take over another user's pull request for the same request, nor dismiss its approval", async () => {
+        const pull = pullFor(
+          'provisioning/create/dev.vm.payments-dev.legacy-db',
+        )!;
+        await github.approve(FULL, pull.number, 'alice');
+        github.resetCalls();
+        // mallory joins payments: still not the requester of that branch
+        memberships.mallory = ['billing', 'payments'];
+        try {
+          const { task, log } = await runTask(
+            'provisioning-virtual-machine',
+            { ...vm, memory: '2Gi' },
+            'mallory',
+          );
+          expect(task.status).toBe('failed');
+          expect(log).toMatch(
+            /this request is already open in pull request #\d+ .* by user:default\/jdoe; only its requester can change it/,
+          );
+        } finally {
+          memberships.mallory = ['billing'];
+        }
+        expect(writes()).toEqual([]);
+        expect(
+          pullFor(
+            'provisioning/create/dev.vm.payments-dev.legacy-db',
+          )!.reviews.map(r => r.state),
+        ).toEqual(['APPROVED']);
+      });
 
-    it('cannot approve their own request: a project lead who asks is not among the reviewers, and a lone lead is refused', async () => {
-      const { task, log } = await runTask('provisioning-virtual-machine', { ...vm, name: 'leads-own' }, 'alice');
-      expect(task.status).toBe('failed');
-      expect(log).toContain("the requester is the only project lead of team 'payments', and nobody approves their own request");
-      expect(writes()).toEqual([]);
-    });
+      it("cannot clone another team's disk into a VM of their own", async () => {
+        const { task, log } = await runTask(
+          'provisioning-virtual-machine',
+          {
+            ...vm,
+            namespace: 'billing-dev',
+            name: 'thief',
+            imageNamespace: 'payments-dev',
+          },
+          'mallory',
+        );
+        expect(task.status).toBe('failed');
+        expect(log).toMatch(/rootDisk\.source/);
+        expect(writes()).toEqual([]);
+      });
 
-    it("cannot use the portal's GitHub token through generic GitHub actions: they are not installed", async () => {
-      const { task, log } = await runTask('push-anything', {}, 'mallory');
-      expect(task.status).not.toBe('completed');
-      expect(log + JSON.stringify(task)).toMatch(/github:repo:push/);
-      expect(writes()).toEqual([]);
+      it('cannot approve their own request: a project lead who asks is not among the reviewers, and a lone lead is refused', async () => {
+        const { task, log } = await runTask(
+          'provisioning-virtual-machine',
+          { ...vm, name: 'leads-own' },
+          'alice',
+        );
+        expect(task.status).toBe('failed');
+        expect(log).toContain(
+          "the requester is the only project lead of team 'payments', and nobody approves their own request",
+        );
+        expect(writes()).toEqual([]);
+      });
+
+      it("cannot use the portal's GitHub token through generic GitHub actions: they are not installed", async () => {
+        const { task, log } = await runTask('push-anything', {}, 'mallory');
+        expect(task.status).not.toBe('completed');
+        expect(log + JSON.stringify(task)).toMatch(/github:repo:push/);
+        expect(writes()).toEqual([]);
+      });
     });
-  });
-});
+  },
+);

@@ -1,7 +1,19 @@
-import { AuthService, BackstageCredentials, BackstageUserPrincipal, PermissionsService, UserInfoService } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ClusterFacts } from '@kubeportal/plugin-provisioning-common';
-import { catalogTeams, provisioningRuleset, RequestAccess, requesterOf, Who } from '@kubeportal/plugin-provisioning-node';
+import {
+  catalogTeams,
+  provisioningRuleset,
+  RequestAccess,
+  requesterOf,
+  Who,
+} from '@kubeportal/plugin-provisioning-node';
 
 /**
  * Who runs a task, from the server: the initiator's identity, what the permission framework lets them request,
@@ -25,7 +37,11 @@ export function initiatorFromServices(services: {
     return {
       requester,
       teams: catalogTeams(services.catalog, credentials),
-      access: await RequestAccess.of(user, { permissions: services.permissions, rules, clusters: services.clusters }),
+      access: await RequestAccess.of(user, {
+        permissions: services.permissions,
+        rules,
+        clusters: services.clusters,
+      }),
     };
   };
 }

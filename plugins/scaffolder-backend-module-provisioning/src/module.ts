@@ -1,4 +1,7 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { provisioningServiceRef } from '@kubeportal/plugin-provisioning-node';
@@ -28,18 +31,38 @@ export const scaffolderModuleProvisioning = createBackendModule({
         permissions: coreServices.permissions,
         catalog: catalogServiceRef,
       },
-      async init({ scaffolder, provisioning, logger, auth, userInfo, permissions, catalog }) {
+      async init({
+        scaffolder,
+        provisioning,
+        logger,
+        auth,
+        userInfo,
+        permissions,
+        catalog,
+      }) {
         scaffolder.addActions(createDescribeRequestAction());
         if (!provisioning.gitops) {
-          logger.warn('provisioning.gitops is not configured: only provisioning:request:describe is installed');
+          logger.warn(
+            'provisioning.gitops is not configured: only provisioning:request:describe is installed',
+          );
           return;
         }
         const planner = provisioning.gitops.planner;
-        const initiator = initiatorFromServices({ auth, userInfo, catalog, permissions, clusters: provisioning.config.settings.clusters });
+        const initiator = initiatorFromServices({
+          auth,
+          userInfo,
+          catalog,
+          permissions,
+          clusters: provisioning.config.settings.clusters,
+        });
         scaffolder.addActions(
           createValidateRequestAction({ planner, initiator }),
           createRenderRequestAction({ planner, initiator }),
-          createOpenPullRequestAction({ planner, initiator, portalUrl: provisioning.config.portalUrl }),
+          createOpenPullRequestAction({
+            planner,
+            initiator,
+            portalUrl: provisioning.config.portalUrl,
+          }),
         );
       },
     });

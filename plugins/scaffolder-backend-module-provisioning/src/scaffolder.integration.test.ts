@@ -1,8 +1,20 @@
-import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { describeWithKube, GitHubEmulator, KubeTestEnv, startKubeTestEnv } from '@kubeportal/test-environment';
+import {
+  describeWithKube,
+  GitHubEmulator,
+  KubeTestEnv,
+  startKubeTestEnv,
+} from '@kubeportal/test-environment';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,7 +29,15 @@ const templatesDir = path.resolve(__dirname, '../../../templates');
 const templates = fs
   .readdirSync(templatesDir, { withFileTypes: true })
   .filter(d => d.isDirectory())
-  .map(d => YAML.parse(fs.readFileSync(path.join(templatesDir, d.name, 'template.yaml'), 'utf8')) as Entity)
+  .map(
+    d =>
+      YAML.parse(
+        fs.readFileSync(
+          path.join(templatesDir, d.name, 'template.yaml'),
+          'utf8',
+        ),
+      ) as Entity,
+  )
   .map(t => ({ ...t, metadata: { ...t.metadata, namespace: 'default' } }));
 
 const entities: Entity[] = [
@@ -28,158 +48,272 @@ const entities: Entity[] = [
     metadata: {
       name: 'payments',
       namespace: 'default',
-      annotations: { 'provisioning.kubeportal.io/project-leads': 'alice', 'provisioning.kubeportal.io/ad-groups': 'sg-payments-dev', 'provisioning.kubeportal.io/cost-centre': 'CC-1234' },
+      annotations: {
+        'provisioning.kubeportal.io/project-leads': 'alice',
+        'provisioning.kubeportal.io/ad-groups': 'sg-payments-dev',
+        'provisioning.kubeportal.io/cost-centre': 'CC-1234',
+      },
     },
     spec: { type: 'team', children: [] },
   },
   {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Group',
-    metadata: { name: 'platform', namespace: 'default', annotations: { 'provisioning.kubeportal.io/project-leads': 'platform-lead', 'provisioning.kubeportal.io/cost-centre': 'CC-0' } },
+    metadata: {
+      name: 'platform',
+      namespace: 'default',
+      annotations: {
+        'provisioning.kubeportal.io/project-leads': 'platform-lead',
+        'provisioning.kubeportal.io/cost-centre': 'CC-0',
+      },
+    },
     spec: { type: 'team', children: [] },
   },
-  { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'jdoe', namespace: 'default', annotations: { 'github.com/user-login': 'jdoe' } }, spec: { memberOf: ['payments'] } },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'User',
+    metadata: {
+      name: 'jdoe',
+      namespace: 'default',
+      annotations: { 'github.com/user-login': 'jdoe' },
+    },
+    spec: { memberOf: ['payments'] },
+  },
 ];
 
 const seed = {
-  'clusters/dev/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n',
+  'clusters/dev/kustomization.yaml':
+    'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n',
 };
 
-describeWithKube('namespace template through the real scaffolder backend', () => {
-  let github: GitHubEmulator;
-  let env: KubeTestEnv;
-  let server: any;
+describeWithKube(
+  'namespace template through the real scaffolder backend',
+  () => {
+    let github: GitHubEmulator;
+    let env: KubeTestEnv;
+    let server: any;
 
-  beforeAll(async () => {
-    github = new GitHubEmulator({ tokens: { 'portal-token': 'portal-bot' } });
-    await github.start();
-    await github.createRepo('acme/gitops', { files: seed, collaborators: ['alice', 'platform-lead'] });
-    env = await startKubeTestEnv({ clusters: ['dev'], controllerManager: false });
-    const dev = env.clusters.dev;
-    const host = new URL(github.url).host;
-    const backend = await startTestBackend({
-      features: [
-        scaffolderPlugin,
-        scaffolderModuleProvisioning,
-        catalogServiceMock.factory({ entities }),
-        // who the initiator is and which teams they belong to: from the server, as sign-in resolved them
-        createServiceFactory({
-          service: coreServices.userInfo,
-          deps: {},
-          factory: () => ({
-            getUserInfo: async (credentials: any) => {
-              const user = credentials.principal.userEntityRef as string;
-              return { userEntityRef: user, ownershipEntityRefs: user === 'user:default/jdoe' ? [user, 'group:default/payments'] : [user] };
+    beforeAll(async () => {
+      github = new GitHubEmulator({ tokens: { 'portal-token': 'portal-bot' } });
+      await github.start();
+      await github.createRepo('acme/gitops', {
+        files: seed,
+        collaborators: ['alice', 'platform-lead'],
+      });
+      env = await startKubeTestEnv({
+        clusters: ['dev'],
+        controllerManager: false,
+      });
+      const dev = env.clusters.dev;
+      const host = new URL(github.url).host;
+      const backend = await startTestBackend({
+        features: [
+          scaffolderPlugin,
+          scaffolderModuleProvisioning,
+          catalogServiceMock.factory({ entities }),
+          // who the initiator is and which teams they belong to: from the server, as sign-in resolved them
+          createServiceFactory({
+            service: coreServices.userInfo,
+            deps: {},
+            factory: () => ({
+              getUserInfo: async (credentials: any) => {
+                const user = credentials.principal.userEntityRef as string;
+                return {
+                  userEntityRef: user,
+                  ownershipEntityRefs:
+                    user === 'user:default/jdoe'
+                      ? [user, 'group:default/payments']
+                      : [user],
+                };
+              },
+            }),
+          }),
+          mockServices.rootConfig.factory({
+            data: {
+              app: { baseUrl: 'http://portal.test' },
+              integrations: {
+                github: [
+                  { host, apiBaseUrl: github.url, token: 'portal-token' },
+                ],
+              },
+              provisioning: {
+                gitops: { host, owner: 'acme', repo: 'gitops', branch: 'main' },
+                clusters: [
+                  {
+                    name: 'dev',
+                    environment: 'dev',
+                    url: dev.server,
+                    caData: Buffer.from(dev.caPem).toString('base64'),
+                    auth: {
+                      type: 'serviceAccountToken',
+                      token: dev.adminToken,
+                    },
+                    ingressNamespace: 'ingress-nginx',
+                  },
+                ],
+              },
             },
           }),
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            app: { baseUrl: 'http://portal.test' },
-            integrations: { github: [{ host, apiBaseUrl: github.url, token: 'portal-token' }] },
-            provisioning: {
-              gitops: { host, owner: 'acme', repo: 'gitops', branch: 'main' },
-              clusters: [
-                { name: 'dev', environment: 'dev', url: dev.server, caData: Buffer.from(dev.caPem).toString('base64'), auth: { type: 'serviceAccountToken', token: dev.adminToken }, ingressNamespace: 'ingress-nginx' },
-              ],
-            },
-          },
-        }),
-      ],
+        ],
+      });
+      server = backend.server;
     });
-    server = backend.server;
-  });
-  afterAll(async () => {
-    await github?.stop();
-    await env?.stop();
-  });
+    afterAll(async () => {
+      await github?.stop();
+      await env?.stop();
+    });
 
-  async function runTask(values: Record<string, unknown>, user = 'user:default/jdoe') {
-    const created = await request(server)
-      .post('/api/scaffolder/v2/tasks')
-      .set('Authorization', mockCredentials.user.header(user))
-      .send({ templateRef: 'template:default/provisioning-namespace', values });
-    expect(created.status).toBe(201);
-    for (let i = 0; i < 200; i++) {
-      const task = await request(server).get(`/api/scaffolder/v2/tasks/${created.body.id}`).set('Authorization', mockCredentials.user.header('user:default/jdoe'));
-      if (['completed', 'failed', 'cancelled'].includes(task.body.status)) {
-        const events = await request(server).get(`/api/scaffolder/v2/tasks/${created.body.id}/events`).set('Authorization', mockCredentials.user.header('user:default/jdoe'));
-        return { task: task.body, log: (events.body as any[]).map(e => e.body?.message).filter(Boolean).join('\n') };
+    async function runTask(
+      values: Record<string, unknown>,
+      user = 'user:default/jdoe',
+    ) {
+      const created = await request(server)
+        .post('/api/scaffolder/v2/tasks')
+        .set('Authorization', mockCredentials.user.header(user))
+        .send({
+          templateRef: 'template:default/provisioning-namespace',
+          values,
+        });
+      expect(created.status).toBe(201);
+      for (let i = 0; i < 200; i++) {
+        const task = await request(server)
+          .get(`/api/scaffolder/v2/tasks/${created.body.id}`)
+          .set(
+            'Authorization',
+            mockCredentials.user.header('user:default/jdoe'),
+          );
+        if (['completed', 'failed', 'cancelled'].includes(task.body.status)) {
+          const events = await request(server)
+            .get(`/api/scaffolder/v2/tasks/${created.body.id}/events`)
+            .set(
+              'Authorization',
+              mockCredentials.user.header('user:default/jdoe'),
+            );
+          return {
+            task: task.body,
+            log: (events.body as any[])
+              .map(e => e.body?.message)
+              .filter(Boolean)
+              .join('\n'),
+          };
+        }
+        await new Promise(r => setTimeout(r, 250));
       }
-      await new Promise(r => setTimeout(r, 250));
+      throw new Error('task did not finish');
     }
-    throw new Error('task did not finish');
-  }
 
-  const values = {
-    cluster: 'dev',
-    name: 'payments-dev',
-    team: 'group:default/payments',
-    environment: 'dev',
-    purpose: 'Payment service development',
-    quota: { tier: 'S' },
-    networkPreset: 'ingress',
-    allowEgressTo: [],
-    access: [{ group: 'sg-payments-dev', role: 'edit' }],
-  };
+    const values = {
+      cluster: 'dev',
+      name: 'payments-dev',
+      team: 'group:default/payments',
+      environment: 'dev',
+      purpose: 'Payment service development',
+      quota: { tier: 'S' },
+      networkPreset: 'ingress',
+      allowEgressTo: [],
+      access: [{ group: 'sg-payments-dev', role: 'edit' }],
+    };
 
-  it('goes from the form to a reviewed pull request, and a re-run updates it', async () => {
-    github.resetCalls();
-    const { task, log } = await runTask(values);
-    expect({ status: task.status, log }).toMatchObject({ status: 'completed' });
-    const pulls = github.pulls('acme/gitops');
-    expect(pulls).toHaveLength(1);
-    expect(pulls[0]).toMatchObject({
-      title: 'Namespace payments-dev on dev for payments',
-      head: 'provisioning/create/dev.ns.payments-dev',
-      requestedReviewers: ['alice'],
-      labels: ['provisioning', 'kind:namespace', 'cluster:dev', 'team:payments'],
+    it('goes from the form to a reviewed pull request, and a re-run updates it', async () => {
+      github.resetCalls();
+      const { task, log } = await runTask(values);
+      expect({ status: task.status, log }).toMatchObject({
+        status: 'completed',
+      });
+      const pulls = github.pulls('acme/gitops');
+      expect(pulls).toHaveLength(1);
+      expect(pulls[0]).toMatchObject({
+        title: 'Namespace payments-dev on dev for payments',
+        head: 'provisioning/create/dev.ns.payments-dev',
+        requestedReviewers: ['alice'],
+        labels: [
+          'provisioning',
+          'kind:namespace',
+          'cluster:dev',
+          'team:payments',
+        ],
+      });
+      const files = execFileSync(
+        'git',
+        [
+          '-C',
+          github.gitDir('acme/gitops'),
+          'ls-tree',
+          '-r',
+          '--name-only',
+          'provisioning/create/dev.ns.payments-dev',
+        ],
+        { encoding: 'utf8' },
+      )
+        .trim()
+        .split('\n');
+      expect(files).toEqual([
+        '.kubeportal/spend/payments/dev/payments-dev.yaml',
+        'CODEOWNERS',
+        'clusters/dev/kustomization.yaml',
+        'clusters/dev/namespaces/payments-dev/kustomization.yaml',
+        'clusters/dev/namespaces/payments-dev/networkpolicies.yaml',
+        'clusters/dev/namespaces/payments-dev/resourcequota.yaml',
+        'clusters/dev/namespaces/payments-dev/rolebindings.yaml',
+        'clusters/dev/platform/kustomization.yaml',
+        'clusters/dev/platform/namespaces/payments-dev.yaml',
+        'clusters/dev/teams/payments/kustomization.yaml',
+        'clusters/dev/teams/payments/limitrange.yaml',
+        'clusters/dev/teams/payments/networkpolicies.yaml',
+        'clusters/dev/teams/payments/rolebindings.yaml',
+      ]);
+      const writes = Object.fromEntries(
+        Object.entries(github.calls()).filter(([k]) => !k.startsWith('GET')),
+      );
+      expect(writes).toEqual({
+        'POST /repos/{owner}/{repo}/git/trees': 1,
+        'POST /repos/{owner}/{repo}/git/commits': 1,
+        'POST /repos/{owner}/{repo}/git/refs': 1,
+        'POST /repos/{owner}/{repo}/pulls': 1,
+        'POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers': 1,
+        'POST /repos/{owner}/{repo}/issues/{issue_number}/labels': 1,
+      });
+
+      const again = await runTask({
+        ...values,
+        purpose: 'Payment service development, now with load tests',
+      });
+      expect(again.task.status).toBe('completed');
+      expect(github.pulls('acme/gitops')).toHaveLength(1);
+      expect(github.pulls('acme/gitops')[0].body).toContain(
+        'now with load tests',
+      );
     });
-    const files = execFileSync('git', ['-C', github.gitDir('acme/gitops'), 'ls-tree', '-r', '--name-only', 'provisioning/create/dev.ns.payments-dev'], { encoding: 'utf8' }).trim().split('\n');
-    expect(files).toEqual([
-      '.kubeportal/spend/payments/dev/payments-dev.yaml',
-      'CODEOWNERS',
-      'clusters/dev/kustomization.yaml',
-      'clusters/dev/namespaces/payments-dev/kustomization.yaml',
-      'clusters/dev/namespaces/payments-dev/networkpolicies.yaml',
-      'clusters/dev/namespaces/payments-dev/resourcequota.yaml',
-      'clusters/dev/namespaces/payments-dev/rolebindings.yaml',
-      'clusters/dev/platform/kustomization.yaml',
-      'clusters/dev/platform/namespaces/payments-dev.yaml',
-      'clusters/dev/teams/payments/kustomization.yaml',
-      'clusters/dev/teams/payments/limitrange.yaml',
-      'clusters/dev/teams/payments/networkpolicies.yaml',
-      'clusters/dev/teams/payments/rolebindings.yaml',
-    ]);
-    const writes = Object.fromEntries(Object.entries(github.calls()).filter(([k]) => !k.startsWith('GET')));
-    expect(writes).toEqual({
-      'POST /repos/{owner}/{repo}/git/trees': 1,
-      'POST /repos/{owner}/{repo}/git/commits': 1,
-      'POST /repos/{owner}/{repo}/git/refs': 1,
-      'POST /repos/{owner}/{repo}/pulls': 1,
-      'POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers': 1,
-      'POST /repos/{owner}/{repo}/issues/{issue_number}/labels': 1,
+
+    it('refuses a user who is not in the team, and writes nothing', async () => {
+      github.resetCalls();
+      const { task, log } = await runTask(
+        { ...values, name: 'not-theirs' },
+        'user:default/mallory',
+      );
+      expect(task.status).toBe('failed');
+      expect(log).toContain(
+        "team: user:default/mallory is not a member of 'group:default/payments' and cannot request for it",
+      );
+      expect(
+        Object.keys(github.calls()).filter(k => !k.startsWith('GET')),
+      ).toEqual([]);
     });
 
-    const again = await runTask({ ...values, purpose: 'Payment service development, now with load tests' });
-    expect(again.task.status).toBe('completed');
-    expect(github.pulls('acme/gitops')).toHaveLength(1);
-    expect(github.pulls('acme/gitops')[0].body).toContain('now with load tests');
-  });
-
-  it('refuses a user who is not in the team, and writes nothing', async () => {
-    github.resetCalls();
-    const { task, log } = await runTask({ ...values, name: 'not-theirs' }, 'user:default/mallory');
-    expect(task.status).toBe('failed');
-    expect(log).toContain("team: user:default/mallory is not a member of 'group:default/payments' and cannot request for it");
-    expect(Object.keys(github.calls()).filter(k => !k.startsWith('GET'))).toEqual([]);
-  });
-
-  it('fails with the message a user would see, and writes nothing, on a policy violation', async () => {
-    github.resetCalls();
-    const { task, log } = await runTask({ ...values, name: 'payments-prod', environment: 'prod' });
-    expect(task.status).toBe('failed');
-    expect(log).toContain("environment: prod namespaces do not belong on cluster 'dev', which is dev [environment]");
-    expect(Object.keys(github.calls()).filter(k => !k.startsWith('GET'))).toEqual([]);
-  });
-});
+    it('fails with the message a user would see, and writes nothing, on a policy violation', async () => {
+      github.resetCalls();
+      const { task, log } = await runTask({
+        ...values,
+        name: 'payments-prod',
+        environment: 'prod',
+      });
+      expect(task.status).toBe('failed');
+      expect(log).toContain(
+        "environment: prod namespaces do not belong on cluster 'dev', which is dev [environment]",
+      );
+      expect(
+        Object.keys(github.calls()).filter(k => !k.startsWith('GET')),
+      ).toEqual([]);
+    });
+  },
+);

@@ -22,15 +22,28 @@ const user = (name: string, group: string): Entity => ({
   spec: { memberOf: [group] },
 });
 
-const template = (name: string, owner: string, step: { action: string; input: Record<string, string> }): Entity => ({
+const template = (
+  name: string,
+  owner: string,
+  step: { action: string; input: Record<string, string> },
+): Entity => ({
   apiVersion: 'scaffolder.backstage.io/v1beta3',
   kind: 'Template',
   metadata: { name, title: name },
-  spec: { owner, type: 'provisioning', parameters: [], steps: [{ id: 'only', name: step.action, ...step }] },
+  spec: {
+    owner,
+    type: 'provisioning',
+    parameters: [],
+    steps: [{ id: 'only', name: step.action, ...step }],
+  },
 });
 
 /** Users of the test portal, each in one team. */
-export const USERS = { payments: 'user:default/jdoe', billing: 'user:default/bob', platform: 'user:default/pat' } as const;
+export const USERS = {
+  payments: 'user:default/jdoe',
+  billing: 'user:default/bob',
+  platform: 'user:default/pat',
+} as const;
 
 /** Everything in the portal's own catalog location (trusted for templates). */
 export const trustedCatalog: Entity[] = [
@@ -45,7 +58,10 @@ export const trustedCatalog: Entity[] = [
     action: 'provisioning:request:describe',
     input: { cluster: 'dev', kind: 'namespace', namespace: 'payments-dev' },
   }),
-  template('log-hello', 'group:default/platform', { action: 'debug:log', input: { message: 'hello' } }),
+  template('log-hello', 'group:default/platform', {
+    action: 'debug:log',
+    input: { message: 'hello' },
+  }),
   // a template in the trusted location that the platform team does not own
   template('payments-describe', 'group:default/payments', {
     action: 'provisioning:request:describe',
@@ -54,7 +70,8 @@ export const trustedCatalog: Entity[] = [
 ];
 
 /** Where a team's own repository would be registered from: not a location trusted for templates. */
-export const TEAM_REPOSITORY_LOCATION = 'url:https://github.example/payments/app/blob/main/catalog-info.yaml';
+export const TEAM_REPOSITORY_LOCATION =
+  'url:https://github.example/payments/app/blob/main/catalog-info.yaml';
 
 /** A template from a team's repository that claims the platform team as its owner. */
 export const spoofedTemplate: Entity = {
@@ -65,6 +82,9 @@ export const spoofedTemplate: Entity = {
   metadata: {
     name: 'spoofed-describe',
     namespace: 'default',
-    annotations: { 'backstage.io/managed-by-location': TEAM_REPOSITORY_LOCATION, 'backstage.io/managed-by-origin-location': TEAM_REPOSITORY_LOCATION },
+    annotations: {
+      'backstage.io/managed-by-location': TEAM_REPOSITORY_LOCATION,
+      'backstage.io/managed-by-origin-location': TEAM_REPOSITORY_LOCATION,
+    },
   },
 };

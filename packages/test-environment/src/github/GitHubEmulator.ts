@@ -23,7 +23,12 @@ import {
 
 /** An HTTP error in GitHub's shape: `{ message, documentation_url, status }`. */
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string, readonly headers: Record<string, string> = {}, readonly errors?: unknown[]) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+    readonly errors?: unknown[],
+  ) {
     super(message);
   }
 }
@@ -73,7 +78,13 @@ interface Response {
 }
 
 /** GitHub's `Link` header of a paged list: next and last pages, as Octokit's paginate follows them. */
-function pageLinks(url: string, query: URLSearchParams, page: number, perPage: number, total: number): Record<string, string> {
+function pageLinks(
+  url: string,
+  query: URLSearchParams,
+  page: number,
+  perPage: number,
+  total: number,
+): Record<string, string> {
   const last = Math.max(1, Math.ceil(total / perPage));
   if (last <= 1) return {};
   const at = (n: number) => {
@@ -82,7 +93,14 @@ function pageLinks(url: string, query: URLSearchParams, page: number, perPage: n
     q.set('per_page', String(perPage));
     return `<${url}?${q}>`;
   };
-  const links = [...(page < last ? [`${at(page + 1)}; rel="next"`, `${at(last)}; rel="last"`] : []), ...(page > 1 ? [`${at(1)}; rel="first"`, `${at(page - 1)}; rel="prev"`] : [])];
+  const links = [
+    ...(page < last
+      ? [`${at(page + 1)}; rel="next"`, `${at(last)}; rel="last"`]
+      : []),
+    ...(page > 1
+      ? [`${at(1)}; rel="first"`, `${at(page - 1)}; rel="prev"`]
+      : []),
+  ];
   return links.length > 0 ? { link: links.join(', ') } : {};
 }
 
@@ -119,10 +137,17 @@ const REF_PULL_REQUESTS_QUERY = `query ($owner: String!, $repo: String!, $head: 
 }`;
 
 /** A GraphQL document without the white space that does not change its meaning. */
-const normalizeGraphql = (query: string) => query.replace(/\s+/g, ' ').replace(/ ?([{}():,!$=]) ?/g, '$1').trim();
+const normalizeGraphql = (query: string) =>
+  query
+    .replace(/\s+/g, ' ')
+    .replace(/ ?([{}():,!$=]) ?/g, '$1')
+    .trim();
 
 /** GraphQL's `locations` entry of the first `token` in a query (1-based line and column). */
-function graphqlLocation(query: string, token: string): { line: number; column: number } {
+function graphqlLocation(
+  query: string,
+  token: string,
+): { line: number; column: number } {
   const lines = query.slice(0, Math.max(0, query.indexOf(token))).split('\n');
   return { line: lines.length, column: lines[lines.length - 1].length + 1 };
 }
@@ -140,17 +165,32 @@ export class GitHubEmulator {
   private readonly routes: Route[] = [];
   private readonly callCounts = new Map<CallKey, number>();
   private nextId = 1;
-  private rateLimit?: { remaining: number; limit: number; secondary: boolean; retryAfterSeconds: number; resetSeconds: number };
+  private rateLimit?: {
+    remaining: number;
+    limit: number;
+    secondary: boolean;
+    retryAfterSeconds: number;
+    resetSeconds: number;
+  };
   private failures: Array<{ status: number; match?: RegExp }> = [];
   /** Installation tokens handed out to GitHub Apps, oldest first (for assertions). */
   readonly issuedAppTokens: string[] = [];
-  readonly deliveries: Array<{ event: string; action?: string; status: number | string }> = [];
+  readonly deliveries: Array<{
+    event: string;
+    action?: string;
+    status: number | string;
+  }> = [];
   readonly dir: string;
   private readonly tokens: Record<string, string>;
   private webhook?: { url: string; secret: string };
   urls = new Urls('http://127.0.0.1:0', 'http://127.0.0.1:0');
   /** Hook for tests: record each request's route, status and body (used to check responses against the OpenAPI). */
-  onResponse?: (call: { method: string; template: string; status: number; body: unknown }) => void;
+  onResponse?: (call: {
+    method: string;
+    template: string;
+    status: number;
+    body: unknown;
+  }) => void;
 
   /** Verifies a GitHub App JWT (RS256, `iss` = app id, not expired); `undefined` when it is not one. */
   private appFromJwt(token: string): GitHubAppOptions | undefined {
@@ -165,17 +205,28 @@ export class GitHubEmulator {
       return undefined;
     }
     if (header.alg !== 'RS256') return undefined;
-    const app = (this.options.apps ?? []).find(a => String(a.appId) === String(payload.iss));
+    const app = (this.options.apps ?? []).find(
+      a => String(a.appId) === String(payload.iss),
+    );
     if (!app) return undefined;
-    const valid = createVerify('RSA-SHA256').update(`${parts[0]}.${parts[1]}`).verify(app.publicKeyPem, Buffer.from(parts[2], 'base64url'));
+    const valid = createVerify('RSA-SHA256')
+      .update(`${parts[0]}.${parts[1]}`)
+      .verify(app.publicKeyPem, Buffer.from(parts[2], 'base64url'));
     const seconds = Math.floor(Date.now() / 1000);
     // GitHub refuses JWTs that expire more than ten minutes ahead or have expired
-    if (!valid || !payload.exp || payload.exp < seconds || payload.exp > seconds + 660) return undefined;
+    if (
+      !valid ||
+      !payload.exp ||
+      payload.exp < seconds ||
+      payload.exp > seconds + 660
+    )
+      return undefined;
     return app;
   }
 
   constructor(private readonly options: GitHubEmulatorOptions) {
-    this.dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'github-emulator-'));
+    this.dir =
+      options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'github-emulator-'));
     this.tokens = { ...options.tokens };
     this.webhook = options.webhook;
     this.defineRoutes();
@@ -185,18 +236,30 @@ export class GitHubEmulator {
   async start(): Promise<string> {
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch(error => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ message: `emulator error: ${(error as Error).message}` }));
+        if (!res.headersSent)
+          res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            message: `emulator error: ${(error as Error).message}`,
+          }),
+        );
       });
     });
-    await new Promise<void>(resolve => this.server!.listen(this.options.port ?? 0, '127.0.0.1', resolve));
+    await new Promise<void>(resolve =>
+      this.server!.listen(this.options.port ?? 0, '127.0.0.1', resolve),
+    );
     const { port } = this.server.address() as { port: number };
-    this.urls = new Urls(`http://127.0.0.1:${port}`, `http://127.0.0.1:${port}`);
+    this.urls = new Urls(
+      `http://127.0.0.1:${port}`,
+      `http://127.0.0.1:${port}`,
+    );
     return this.urls.api;
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>(resolve => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>(resolve =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
     this.server?.closeAllConnections?.();
   }
 
@@ -227,14 +290,37 @@ export class GitHubEmulator {
    * Creates a repository with an initial commit of `files` on the default branch. `collaborators` are the users
    * reviews may be requested from (the owner's team in GitHub terms).
    */
-  async createRepo(fullName: string, options: { files?: Record<string, string>; collaborators?: string[]; defaultBranch?: string; private?: boolean } = {}): Promise<void> {
+  async createRepo(
+    fullName: string,
+    options: {
+      files?: Record<string, string>;
+      collaborators?: string[];
+      defaultBranch?: string;
+      private?: boolean;
+    } = {},
+  ): Promise<void> {
     const [owner, name] = fullName.split('/');
-    if (this.repos.has(fullName)) throw new HttpError(422, `Repository ${fullName} already exists`);
-    const git = await BareRepo.init(path.join(this.dir, owner, `${name}.git`), options.defaultBranch ?? 'main');
-    const record: RepoRecord = { id: this.nextId++, owner, name, defaultBranch: options.defaultBranch ?? 'main', createdAt: now(), private: options.private ?? true };
+    if (this.repos.has(fullName))
+      throw new HttpError(422, `Repository ${fullName} already exists`);
+    const git = await BareRepo.init(
+      path.join(this.dir, owner, `${name}.git`),
+      options.defaultBranch ?? 'main',
+    );
+    const record: RepoRecord = {
+      id: this.nextId++,
+      owner,
+      name,
+      defaultBranch: options.defaultBranch ?? 'main',
+      createdAt: now(),
+      private: options.private ?? true,
+    };
     // every blob through one `git hash-object`: a process per file runs out of file descriptors on large repositories
-    const files = Object.entries(options.files ?? { 'README.md': `# ${name}\n` });
-    const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'github-emulator-blobs-'));
+    const files = Object.entries(
+      options.files ?? { 'README.md': `# ${name}\n` },
+    );
+    const staging = fs.mkdtempSync(
+      path.join(os.tmpdir(), 'github-emulator-blobs-'),
+    );
     let shas: string[];
     try {
       const staged = files.map(([, content], i) => {
@@ -242,20 +328,46 @@ export class GitHubEmulator {
         fs.writeFileSync(file, content);
         return file;
       });
-      shas = files.length === 0 ? [] : (await git.git(['hash-object', '-w', '--no-filters', '--stdin-paths'], { input: `${staged.join('\n')}\n` })).trim().split('\n');
+      shas =
+        files.length === 0
+          ? []
+          : (
+              await git.git(
+                ['hash-object', '-w', '--no-filters', '--stdin-paths'],
+                { input: `${staged.join('\n')}\n` },
+              )
+            )
+              .trim()
+              .split('\n');
     } finally {
       fs.rmSync(staging, { recursive: true, force: true });
     }
-    const entries = files.map(([file], i) => ({ path: file, mode: '100644', sha: shas[i] }));
+    const entries = files.map(([file], i) => ({
+      path: file,
+      mode: '100644',
+      sha: shas[i],
+    }));
     const tree = await git.writeTree(undefined, entries);
-    const commit = await git.commitTree(tree, [], 'Initial commit', { name: 'GitHub Emulator', email: 'emulator@users.noreply.invalid' });
+    const commit = await git.commitTree(tree, [], 'Initial commit', {
+      name: 'GitHub Emulator',
+      email: 'emulator@users.noreply.invalid',
+    });
     await git.updateRef(`refs/heads/${record.defaultBranch}`, commit);
-    this.repos.set(fullName, { record, git, pulls: [], labels: [], collaborators: new Set([owner, ...(options.collaborators ?? [])]), pushedAt: now() });
+    this.repos.set(fullName, {
+      record,
+      git,
+      pulls: [],
+      labels: [],
+      collaborators: new Set([owner, ...(options.collaborators ?? [])]),
+      pushedAt: now(),
+    });
   }
 
   /** Calls per endpoint since the last reset, e.g. `{ 'POST /repos/{owner}/{repo}/git/trees': 1 }`. */
   calls(): Record<CallKey, number> {
-    return Object.fromEntries([...this.callCounts].sort(([a], [b]) => a.localeCompare(b)));
+    return Object.fromEntries(
+      [...this.callCounts].sort(([a], [b]) => a.localeCompare(b)),
+    );
   }
 
   totalCalls(): number {
@@ -270,9 +382,20 @@ export class GitHubEmulator {
    * Rate limits the API: after `remaining` more calls, answer 403 (primary limit, `x-ratelimit-remaining: 0`) or,
    * with `secondary`, 429 with `retry-after`. `undefined` lifts the limit.
    */
-  setRateLimit(limit?: { remaining: number; secondary?: boolean; retryAfterSeconds?: number; resetSeconds?: number }) {
+  setRateLimit(limit?: {
+    remaining: number;
+    secondary?: boolean;
+    retryAfterSeconds?: number;
+    resetSeconds?: number;
+  }) {
     this.rateLimit = limit
-      ? { remaining: limit.remaining, limit: 5000, secondary: limit.secondary ?? false, retryAfterSeconds: limit.retryAfterSeconds ?? 1, resetSeconds: limit.resetSeconds ?? 60 }
+      ? {
+          remaining: limit.remaining,
+          limit: 5000,
+          secondary: limit.secondary ?? false,
+          retryAfterSeconds: limit.retryAfterSeconds ?? 1,
+          resetSeconds: limit.resetSeconds ?? 60,
+        }
       : undefined;
   }
 
@@ -287,13 +410,33 @@ export class GitHubEmulator {
   }
 
   /** Approves a pull request as `login` (what a project lead does in GitHub). */
-  async approve(fullName: string, number: number, login: string, body = 'Approved'): Promise<void> {
-    await this.submitReview(this.repo(fullName), this.pull(fullName, number), login, 'APPROVE', body);
+  async approve(
+    fullName: string,
+    number: number,
+    login: string,
+    body = 'Approved',
+  ): Promise<void> {
+    await this.submitReview(
+      this.repo(fullName),
+      this.pull(fullName, number),
+      login,
+      'APPROVE',
+      body,
+    );
   }
 
   /** Merges a pull request as `login`. */
-  async merge(fullName: string, number: number, login: string): Promise<string> {
-    const result = await this.mergePull(this.repo(fullName), this.pull(fullName, number), login, {});
+  async merge(
+    fullName: string,
+    number: number,
+    login: string,
+  ): Promise<string> {
+    const result = await this.mergePull(
+      this.repo(fullName),
+      this.pull(fullName, number),
+      login,
+      {},
+    );
     return (result.body as { sha: string }).sha;
   }
 
@@ -315,27 +458,62 @@ export class GitHubEmulator {
       names.push(name);
       return plus ? '(.+)' : '([^/]+)';
     });
-    this.routes.push({ method, template, regex: new RegExp(`^${pattern}$`), names, handler });
+    this.routes.push({
+      method,
+      template,
+      regex: new RegExp(`^${pattern}$`),
+      names,
+      handler,
+    });
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  private async handle(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+  ): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator');
     if (url.pathname.startsWith('/git/')) {
-      serveGitHttp(req, res, this.dir, url.pathname.slice('/git'.length), url.search.replace(/^\?/, ''));
+      serveGitHttp(
+        req,
+        res,
+        this.dir,
+        url.pathname.slice('/git'.length),
+        url.search.replace(/^\?/, ''),
+      );
       return;
     }
-    if (url.pathname === '/' || url.pathname.startsWith('/_emulator/') || url.pathname.startsWith('/ui/')) {
+    if (
+      url.pathname === '/' ||
+      url.pathname.startsWith('/_emulator/') ||
+      url.pathname.startsWith('/ui/')
+    ) {
       await this.handleUi(req, res, url);
       return;
     }
-    if (this.options.latencyMs) await new Promise(resolve => setTimeout(resolve, this.options.latencyMs));
-    const route = this.routes.find(r => r.method === req.method && r.regex.test(url.pathname));
+    if (this.options.latencyMs)
+      await new Promise(resolve => setTimeout(resolve, this.options.latencyMs));
+    const route = this.routes.find(
+      r => r.method === req.method && r.regex.test(url.pathname),
+    );
     const template = route?.template ?? url.pathname;
     const key = `${req.method} ${template}`;
     this.callCounts.set(key, (this.callCounts.get(key) ?? 0) + 1);
-    const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'x-github-api-version-selected': '2022-11-28', 'x-github-request-id': randomUUID() };
-    const send = (status: number, body: unknown, extra: Record<string, string> = {}) => {
-      this.onResponse?.({ method: req.method ?? 'GET', template, status, body });
+    const headers: Record<string, string> = {
+      'content-type': 'application/json; charset=utf-8',
+      'x-github-api-version-selected': '2022-11-28',
+      'x-github-request-id': randomUUID(),
+    };
+    const send = (
+      status: number,
+      body: unknown,
+      extra: Record<string, string> = {},
+    ) => {
+      this.onResponse?.({
+        method: req.method ?? 'GET',
+        template,
+        status,
+        body,
+      });
       res.writeHead(status, { ...headers, ...extra });
       res.end(body === undefined ? undefined : JSON.stringify(body));
     };
@@ -350,48 +528,94 @@ export class GitHubEmulator {
       if (app && !url.pathname.startsWith('/app/') && url.pathname !== '/app') {
         throw new HttpError(401, 'A JSON web token could not be decoded');
       }
-      if (!app && url.pathname.startsWith('/app/')) throw new HttpError(401, 'A JSON web token could not be decoded');
+      if (!app && url.pathname.startsWith('/app/'))
+        throw new HttpError(401, 'A JSON web token could not be decoded');
       if (this.rateLimit) {
-        const reset = String(Math.floor(Date.now() / 1000) + this.rateLimit.resetSeconds);
+        const reset = String(
+          Math.floor(Date.now() / 1000) + this.rateLimit.resetSeconds,
+        );
         headers['x-ratelimit-limit'] = String(this.rateLimit.limit);
         headers['x-ratelimit-reset'] = reset;
         headers['x-ratelimit-resource'] = 'core';
         if (this.rateLimit.remaining <= 0) {
-          headers['x-ratelimit-remaining'] = this.rateLimit.secondary ? '4999' : '0';
+          headers['x-ratelimit-remaining'] = this.rateLimit.secondary
+            ? '4999'
+            : '0';
           if (this.rateLimit.secondary) {
-            throw new HttpError(429, 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', { 'retry-after': String(this.rateLimit.retryAfterSeconds) });
+            throw new HttpError(
+              429,
+              'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+              { 'retry-after': String(this.rateLimit.retryAfterSeconds) },
+            );
           }
-          throw new HttpError(403, `API rate limit exceeded for user ID ${userId(user)}.`);
+          throw new HttpError(
+            403,
+            `API rate limit exceeded for user ID ${userId(user)}.`,
+          );
         }
         this.rateLimit.remaining--;
-        headers['x-ratelimit-remaining'] = String(this.rateLimit.secondary ? 4999 : this.rateLimit.remaining);
+        headers['x-ratelimit-remaining'] = String(
+          this.rateLimit.secondary ? 4999 : this.rateLimit.remaining,
+        );
       }
-      const failure = this.failures.findIndex(f => !f.match || f.match.test(`${req.method} ${url.pathname}`));
+      const failure = this.failures.findIndex(
+        f => !f.match || f.match.test(`${req.method} ${url.pathname}`),
+      );
       if (failure >= 0) {
         const { status } = this.failures.splice(failure, 1)[0];
-        throw new HttpError(status, status === 502 ? 'Server Error' : 'Service Unavailable');
+        throw new HttpError(
+          status,
+          status === 502 ? 'Server Error' : 'Service Unavailable',
+        );
       }
       if (!route) throw new HttpError(404, 'Not Found');
       const match = route.regex.exec(url.pathname)!;
-      const params = Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(match[i + 1])]));
+      const params = Object.fromEntries(
+        route.names.map((n, i) => [n, decodeURIComponent(match[i + 1])]),
+      );
       const body = await readJson(req);
-      const result = await route.handler({ params, query: url.searchParams, body, user });
+      const result = await route.handler({
+        params,
+        query: url.searchParams,
+        body,
+        user,
+      });
       send(result.status, result.body, result.headers);
     } catch (error) {
       if (error instanceof HttpError) {
-        send(error.status, { message: error.message, documentation_url: 'https://docs.github.com/rest', status: String(error.status), ...(error.errors ? { errors: error.errors } : {}) }, error.headers);
+        send(
+          error.status,
+          {
+            message: error.message,
+            documentation_url: 'https://docs.github.com/rest',
+            status: String(error.status),
+            ...(error.errors ? { errors: error.errors } : {}),
+          },
+          error.headers,
+        );
       } else if (error instanceof SyntaxError) {
-        send(400, { message: 'Problems parsing JSON', documentation_url: 'https://docs.github.com/rest', status: '400' });
+        send(400, {
+          message: 'Problems parsing JSON',
+          documentation_url: 'https://docs.github.com/rest',
+          status: '400',
+        });
       } else {
         throw error;
       }
     }
   }
 
-  private async handleUi(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+  private async handleUi(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+  ): Promise<void> {
     if (req.method === 'POST') {
       const form = new URLSearchParams(await readText(req));
-      const match = /^\/_emulator\/repos\/([^/]+\/[^/]+)\/pulls\/(\d+)\/(approve|merge)$/.exec(url.pathname);
+      const match =
+        /^\/_emulator\/repos\/([^/]+\/[^/]+)\/pulls\/(\d+)\/(approve|merge)$/.exec(
+          url.pathname,
+        );
       if (!match) {
         res.writeHead(404).end('not found');
         return;
@@ -399,23 +623,43 @@ export class GitHubEmulator {
       const [, full, number, action] = match;
       const login = form.get('login') ?? '';
       try {
-        if (action === 'approve') await this.approve(full, Number(number), login);
+        if (action === 'approve')
+          await this.approve(full, Number(number), login);
         else await this.merge(full, Number(number), login);
         res.writeHead(303, { location: `/ui/${full}/pull/${number}` }).end();
       } catch (error) {
-        res.writeHead((error as HttpError).status ?? 500, { 'content-type': 'text/plain' }).end((error as Error).message);
+        res
+          .writeHead((error as HttpError).status ?? 500, {
+            'content-type': 'text/plain',
+          })
+          .end((error as Error).message);
       }
       return;
     }
     const html = await renderPage(url.pathname, {
-      repos: [...this.repos.values()].map(r => ({ full: `${r.record.owner}/${r.record.name}`, git: r.git, record: r.record, pulls: r.pulls, collaborators: [...r.collaborators] })),
+      repos: [...this.repos.values()].map(r => ({
+        full: `${r.record.owner}/${r.record.name}`,
+        git: r.git,
+        record: r.record,
+        pulls: r.pulls,
+        collaborators: [...r.collaborators],
+      })),
     });
-    if (html === undefined) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-    else res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+    if (html === undefined)
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    else
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end(html);
   }
 
   private repoJson(repo: RepoState) {
-    return repository(this.urls, repo.record, repo.pulls.filter(p => p.state === 'open').length, repo.pushedAt);
+    return repository(
+      this.urls,
+      repo.record,
+      repo.pulls.filter(p => p.state === 'open').length,
+      repo.pushedAt,
+    );
   }
 
   private async pullJson(repo: RepoState, pull: PullRecord, full = true) {
@@ -423,8 +667,12 @@ export class GitHubEmulator {
     const api = `${this.urls.repo(name)}/pulls/${pull.number}`;
     const issue = `${this.urls.repo(name)}/issues/${pull.number}`;
     const html = `${this.urls.web}/ui/${name}/pull/${pull.number}`;
-    const headSha = pull.headSha ?? (await repo.git.resolveRef(`refs/heads/${pull.head}`)) ?? '0'.repeat(40);
-    const baseSha = (await repo.git.resolveRef(`refs/heads/${pull.base}`)) ?? '0'.repeat(40);
+    const headSha =
+      pull.headSha ??
+      (await repo.git.resolveRef(`refs/heads/${pull.head}`)) ??
+      '0'.repeat(40);
+    const baseSha =
+      (await repo.git.resolveRef(`refs/heads/${pull.base}`)) ?? '0'.repeat(40);
     const openIssues = repo.pulls.filter(p => p.state === 'open').length;
     const json: Record<string, unknown> = {
       url: api,
@@ -455,17 +703,35 @@ export class GitHubEmulator {
       merge_commit_sha: pull.mergeCommitSha,
       assignee: null,
       assignees: [],
-      requested_reviewers: pull.requestedReviewers.map(l => simpleUser(this.urls, l)),
+      requested_reviewers: pull.requestedReviewers.map(l =>
+        simpleUser(this.urls, l),
+      ),
       requested_teams: [],
-      head: pullBranch(this.urls, repo.record, openIssues, repo.pushedAt, pull.head, headSha),
-      base: pullBranch(this.urls, repo.record, openIssues, repo.pushedAt, pull.base, baseSha),
+      head: pullBranch(
+        this.urls,
+        repo.record,
+        openIssues,
+        repo.pushedAt,
+        pull.head,
+        headSha,
+      ),
+      base: pullBranch(
+        this.urls,
+        repo.record,
+        openIssues,
+        repo.pushedAt,
+        pull.base,
+        baseSha,
+      ),
       _links: {
         self: { href: api },
         html: { href: html },
         issue: { href: issue },
         comments: { href: `${issue}/comments` },
         review_comments: { href: `${api}/comments` },
-        review_comment: { href: `${this.urls.repo(name)}/pulls/comments{/number}` },
+        review_comment: {
+          href: `${this.urls.repo(name)}/pulls/comments{/number}`,
+        },
         commits: { href: `${api}/commits` },
         statuses: { href: `${this.urls.repo(name)}/statuses/${headSha}` },
       },
@@ -476,7 +742,10 @@ export class GitHubEmulator {
     if (!full) return json;
     const mergeBase = (await repo.git.mergeBase(baseSha, headSha)) ?? baseSha;
     const stats = await repo.git.diffStat(mergeBase, headSha).catch(() => []);
-    const mergeable = pull.state === 'open' ? (await repo.git.mergeTree(baseSha, headSha)) !== undefined : null;
+    const mergeable =
+      pull.state === 'open'
+        ? (await repo.git.mergeTree(baseSha, headSha)) !== undefined
+        : null;
     return {
       ...json,
       merged: pull.merged,
@@ -506,14 +775,21 @@ export class GitHubEmulator {
       state: review.state,
       html_url: `${html}#review-${review.id}`,
       pull_request_url: api,
-      _links: { html: { href: `${html}#review-${review.id}` }, pull_request: { href: api } },
+      _links: {
+        html: { href: `${html}#review-${review.id}` },
+        pull_request: { href: api },
+      },
       submitted_at: review.submittedAt,
       commit_id: review.commitId,
       author_association: 'MEMBER',
     };
   }
 
-  private commentJson(repo: RepoState, pull: PullRecord, comment: CommentRecord) {
+  private commentJson(
+    repo: RepoState,
+    pull: PullRecord,
+    comment: CommentRecord,
+  ) {
     const name = `${repo.record.owner}/${repo.record.name}`;
     return {
       id: comment.id,
@@ -533,33 +809,90 @@ export class GitHubEmulator {
     const hook = this.webhook;
     if (!hook) return;
     const body = JSON.stringify(payload);
-    const signature = `sha256=${createHmac('sha256', hook.secret).update(body).digest('hex')}`;
+    const signature = `sha256=${createHmac('sha256', hook.secret)
+      .update(body)
+      .digest('hex')}`;
     try {
       const res = await fetch(hook.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': randomUUID(), 'x-hub-signature-256': signature, 'user-agent': 'GitHub-Hookshot/emulator' },
+        headers: {
+          'content-type': 'application/json',
+          'x-github-event': event,
+          'x-github-delivery': randomUUID(),
+          'x-hub-signature-256': signature,
+          'user-agent': 'GitHub-Hookshot/emulator',
+        },
         body,
       });
-      this.deliveries.push({ event, action: payload.action as string | undefined, status: res.status });
+      this.deliveries.push({
+        event,
+        action: payload.action as string | undefined,
+        status: res.status,
+      });
     } catch (error) {
-      this.deliveries.push({ event, action: payload.action as string | undefined, status: (error as Error).message });
+      this.deliveries.push({
+        event,
+        action: payload.action as string | undefined,
+        status: (error as Error).message,
+      });
     }
   }
 
-  private async pullEvent(repo: RepoState, pull: PullRecord, action: string, sender: string) {
-    await this.deliver('pull_request', { action, number: pull.number, pull_request: await this.pullJson(repo, pull), repository: this.repoJson(repo), sender: simpleUser(this.urls, sender) });
+  private async pullEvent(
+    repo: RepoState,
+    pull: PullRecord,
+    action: string,
+    sender: string,
+  ) {
+    await this.deliver('pull_request', {
+      action,
+      number: pull.number,
+      pull_request: await this.pullJson(repo, pull),
+      repository: this.repoJson(repo),
+      sender: simpleUser(this.urls, sender),
+    });
   }
 
-  private async submitReview(repo: RepoState, pull: PullRecord, user: string, event: string, body: string) {
-    if (pull.state !== 'open') throw new HttpError(422, 'Unprocessable Entity', {}, ['Can not review a closed pull request']);
-    const states: Record<string, ReviewRecord['state']> = { APPROVE: 'APPROVED', REQUEST_CHANGES: 'CHANGES_REQUESTED', COMMENT: 'COMMENTED' };
+  private async submitReview(
+    repo: RepoState,
+    pull: PullRecord,
+    user: string,
+    event: string,
+    body: string,
+  ) {
+    if (pull.state !== 'open')
+      throw new HttpError(422, 'Unprocessable Entity', {}, [
+        'Can not review a closed pull request',
+      ]);
+    const states: Record<string, ReviewRecord['state']> = {
+      APPROVE: 'APPROVED',
+      REQUEST_CHANGES: 'CHANGES_REQUESTED',
+      COMMENT: 'COMMENTED',
+    };
     const state = states[event];
-    if (!state) throw new HttpError(422, 'Unprocessable Entity', {}, [`event must be one of APPROVE, REQUEST_CHANGES, COMMENT`]);
+    if (!state)
+      throw new HttpError(422, 'Unprocessable Entity', {}, [
+        `event must be one of APPROVE, REQUEST_CHANGES, COMMENT`,
+      ]);
     if (state !== 'COMMENTED' && user === pull.user) {
-      throw new HttpError(422, 'Unprocessable Entity', {}, [`Review Can not ${event === 'APPROVE' ? 'approve' : 'request changes on'} your own pull request`]);
+      throw new HttpError(422, 'Unprocessable Entity', {}, [
+        `Review Can not ${
+          event === 'APPROVE' ? 'approve' : 'request changes on'
+        } your own pull request`,
+      ]);
     }
-    if (state === 'CHANGES_REQUESTED' && !body) throw new HttpError(422, 'Unprocessable Entity', {}, ['Review body is required when requesting changes']);
-    const review: ReviewRecord = { id: this.nextId++, user, state, body, commitId: (await repo.git.resolveRef(`refs/heads/${pull.head}`)) ?? '', submittedAt: now() };
+    if (state === 'CHANGES_REQUESTED' && !body)
+      throw new HttpError(422, 'Unprocessable Entity', {}, [
+        'Review body is required when requesting changes',
+      ]);
+    const review: ReviewRecord = {
+      id: this.nextId++,
+      user,
+      state,
+      body,
+      commitId: (await repo.git.resolveRef(`refs/heads/${pull.head}`)) ?? '',
+      submittedAt: now(),
+    };
     pull.reviews.push(review);
     pull.requestedReviewers = pull.requestedReviewers.filter(r => r !== user);
     pull.updatedAt = now();
@@ -580,22 +913,39 @@ export class GitHubEmulator {
    * up as a branch, then as a tag; its `associatedPullRequests` are the open pull requests with it as their head.
    * Any other document is answered with an error that says what the emulator serves.
    */
-  private async graphql(body: { query?: unknown; variables?: Record<string, unknown> } | undefined): Promise<Response> {
+  private async graphql(
+    body: { query?: unknown; variables?: Record<string, unknown> } | undefined,
+  ): Promise<Response> {
     const query = typeof body?.query === 'string' ? body.query : '';
     if (normalizeGraphql(query) !== normalizeGraphql(REF_PULL_REQUESTS_QUERY)) {
       return {
         status: 200,
-        body: { errors: [{ message: `The GitHub emulator answers one GraphQL query only (a ref's open pull requests, as publish:github:pull-request asks); not: ${normalizeGraphql(query).slice(0, 200)}` }] },
+        body: {
+          errors: [
+            {
+              message: `The GitHub emulator answers one GraphQL query only (a ref's open pull requests, as publish:github:pull-request asks); not: ${normalizeGraphql(
+                query,
+              ).slice(0, 200)}`,
+            },
+          ],
+        },
       };
     }
     const variables = body?.variables ?? {};
-    const invalid = ['owner', 'repo', 'head'].filter(name => typeof variables[name] !== 'string');
+    const invalid = ['owner', 'repo', 'head'].filter(
+      name => typeof variables[name] !== 'string',
+    );
     if (invalid.length > 0) {
       return {
         status: 200,
         body: {
           errors: invalid.map(name => ({
-            extensions: { value: variables[name] ?? null, problems: [{ path: [], explanation: 'Expected value to not be null' }] },
+            extensions: {
+              value: variables[name] ?? null,
+              problems: [
+                { path: [], explanation: 'Expected value to not be null' },
+              ],
+            },
             locations: [graphqlLocation(query, `$${name}`)],
             message: `Variable $${name} of type String! was provided invalid value`,
           })),
@@ -607,55 +957,142 @@ export class GitHubEmulator {
     if (!repo) {
       return {
         status: 200,
-        body: { data: { repository: null }, errors: [{ type: 'NOT_FOUND', path: ['repository'], locations: [graphqlLocation(query, 'repository')], message: `Could not resolve to a Repository with the name '${full}'.` }] },
+        body: {
+          data: { repository: null },
+          errors: [
+            {
+              type: 'NOT_FOUND',
+              path: ['repository'],
+              locations: [graphqlLocation(query, 'repository')],
+              message: `Could not resolve to a Repository with the name '${full}'.`,
+            },
+          ],
+        },
       };
     }
     const head = String(variables.head);
-    const candidates = [...(head.startsWith('refs/') ? [head] : []), `refs/heads/${head}`, `refs/tags/${head}`];
+    const candidates = [
+      ...(head.startsWith('refs/') ? [head] : []),
+      `refs/heads/${head}`,
+      `refs/tags/${head}`,
+    ];
     const existing = new Set((await repo.git.refs()).map(r => r.ref));
     const ref = candidates.find(c => existing.has(c));
-    if (!ref) return { status: 200, body: { data: { repository: { ref: null } } } };
-    const branch = ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined;
-    const open = repo.pulls.filter(p => p.state === 'open' && p.head === branch).sort((a, b) => a.number - b.number).slice(0, 1);
+    if (!ref)
+      return { status: 200, body: { data: { repository: { ref: null } } } };
+    const branch = ref.startsWith('refs/heads/')
+      ? ref.slice('refs/heads/'.length)
+      : undefined;
+    const open = repo.pulls
+      .filter(p => p.state === 'open' && p.head === branch)
+      .sort((a, b) => a.number - b.number)
+      .slice(0, 1);
     const edges = await Promise.all(
       open.map(async pull => {
         const json = await this.pullJson(repo, pull, false);
-        return { node: { id: json.node_id, number: pull.number, url: json.html_url } };
+        return {
+          node: { id: json.node_id, number: pull.number, url: json.html_url },
+        };
       }),
     );
-    return { status: 200, body: { data: { repository: { ref: { associatedPullRequests: { edges } } } } } };
+    return {
+      status: 200,
+      body: {
+        data: { repository: { ref: { associatedPullRequests: { edges } } } },
+      },
+    };
   }
 
-  private async mergePull(repo: RepoState, pull: PullRecord, user: string, body: { sha?: string; commit_title?: string; commit_message?: string; merge_method?: string }): Promise<Response> {
-    if (pull.state !== 'open') throw new HttpError(405, 'Pull Request is not mergeable');
-    if (body.merge_method && body.merge_method !== 'merge') throw new HttpError(405, `${body.merge_method} merges are not allowed on this repository.`);
+  private async mergePull(
+    repo: RepoState,
+    pull: PullRecord,
+    user: string,
+    body: {
+      sha?: string;
+      commit_title?: string;
+      commit_message?: string;
+      merge_method?: string;
+    },
+  ): Promise<Response> {
+    if (pull.state !== 'open')
+      throw new HttpError(405, 'Pull Request is not mergeable');
+    if (body.merge_method && body.merge_method !== 'merge')
+      throw new HttpError(
+        405,
+        `${body.merge_method} merges are not allowed on this repository.`,
+      );
     const headSha = await repo.git.resolveRef(`refs/heads/${pull.head}`);
     const baseSha = await repo.git.resolveRef(`refs/heads/${pull.base}`);
-    if (!headSha || !baseSha) throw new HttpError(422, 'Unprocessable Entity', {}, ['Head or base branch is missing']);
-    if (body.sha && body.sha !== headSha) throw new HttpError(409, 'Head branch was modified. Review and try the merge again.');
+    if (!headSha || !baseSha)
+      throw new HttpError(422, 'Unprocessable Entity', {}, [
+        'Head or base branch is missing',
+      ]);
+    if (body.sha && body.sha !== headSha)
+      throw new HttpError(
+        409,
+        'Head branch was modified. Review and try the merge again.',
+      );
     const tree = await repo.git.mergeTree(baseSha, headSha);
     if (!tree) throw new HttpError(405, 'Pull Request is not mergeable');
-    const title = body.commit_title ?? `Merge pull request #${pull.number} from ${repo.record.owner}/${pull.head}`;
-    const message = body.commit_message ? `${title}\n\n${body.commit_message}` : `${title}\n\n${pull.title}`;
-    const sha = await repo.git.commitTree(tree, [baseSha, headSha], message, { name: user, email: `${user}@users.noreply.invalid` });
+    const title =
+      body.commit_title ??
+      `Merge pull request #${pull.number} from ${repo.record.owner}/${pull.head}`;
+    const message = body.commit_message
+      ? `${title}\n\n${body.commit_message}`
+      : `${title}\n\n${pull.title}`;
+    const sha = await repo.git.commitTree(tree, [baseSha, headSha], message, {
+      name: user,
+      email: `${user}@users.noreply.invalid`,
+    });
     await repo.git.updateRef(`refs/heads/${pull.base}`, sha, baseSha);
-    Object.assign(pull, { state: 'closed', merged: true, mergedBy: user, mergedAt: now(), closedAt: now(), updatedAt: now(), mergeCommitSha: sha, headSha });
+    Object.assign(pull, {
+      state: 'closed',
+      merged: true,
+      mergedBy: user,
+      mergedAt: now(),
+      closedAt: now(),
+      updatedAt: now(),
+      mergeCommitSha: sha,
+      headSha,
+    });
     repo.pushedAt = now();
     await this.pullEvent(repo, pull, 'closed', user);
-    await this.deliver('push', { ref: `refs/heads/${pull.base}`, before: baseSha, after: sha, repository: this.repoJson(repo), sender: simpleUser(this.urls, user) });
-    return { status: 200, body: { sha, merged: true, message: 'Pull Request successfully merged' } };
+    await this.deliver('push', {
+      ref: `refs/heads/${pull.base}`,
+      before: baseSha,
+      after: sha,
+      repository: this.repoJson(repo),
+      sender: simpleUser(this.urls, user),
+    });
+    return {
+      status: 200,
+      body: { sha, merged: true, message: 'Pull Request successfully merged' },
+    };
   }
 
   private defineRoutes() {
     const R = '/repos/{owner}/{repo}';
-    const repoOf = (ctx: RequestContext) => this.repo(`${ctx.params.owner}/${ctx.params.repo}`);
-    const fullOf = (ctx: RequestContext) => `${ctx.params.owner}/${ctx.params.repo}`;
-    const pullOf = (ctx: RequestContext) => this.pull(fullOf(ctx), Number(ctx.params.pull_number ?? ctx.params.issue_number));
+    const repoOf = (ctx: RequestContext) =>
+      this.repo(`${ctx.params.owner}/${ctx.params.repo}`);
+    const fullOf = (ctx: RequestContext) =>
+      `${ctx.params.owner}/${ctx.params.repo}`;
+    const pullOf = (ctx: RequestContext) =>
+      this.pull(
+        fullOf(ctx),
+        Number(ctx.params.pull_number ?? ctx.params.issue_number),
+      );
     const invalid = (message: string, field?: string, resource = 'Resource') =>
-      new HttpError(422, message, {}, field ? [{ resource, field, code: 'invalid' }] : undefined);
+      new HttpError(
+        422,
+        message,
+        {},
+        field ? [{ resource, field, code: 'invalid' }] : undefined,
+      );
 
     this.route('GET', '/app/installations', async ctx => {
-      const app = (this.options.apps ?? []).find(a => `app:${a.appId}` === ctx.user)!;
+      const app = (this.options.apps ?? []).find(
+        a => `app:${a.appId}` === ctx.user,
+      )!;
       return {
         status: 200,
         body: app.installations.map(i => ({
@@ -665,7 +1102,11 @@ export class GitHubEmulator {
           app_slug: app.slug,
           target_type: 'Organization',
           repository_selection: 'all',
-          permissions: { contents: 'write', pull_requests: 'write', metadata: 'read' },
+          permissions: {
+            contents: 'write',
+            pull_requests: 'write',
+            metadata: 'read',
+          },
           events: ['pull_request', 'pull_request_review', 'push'],
           suspended_at: i.suspended ? now() : null,
           created_at: '2020-01-01T00:00:00Z',
@@ -676,45 +1117,123 @@ export class GitHubEmulator {
         })),
       };
     });
-    this.route('POST', '/app/installations/{installation_id}/access_tokens', async ctx => {
-      const app = (this.options.apps ?? []).find(a => `app:${a.appId}` === ctx.user)!;
-      const installation = app.installations.find(i => String(i.id) === ctx.params.installation_id);
-      if (!installation) throw new HttpError(404, 'Not Found');
-      if (installation.suspended) throw new HttpError(403, 'This installation has been suspended');
-      const token = `ghs_${randomUUID().replace(/-/g, '')}`;
-      this.tokens[token] = `${app.slug}[bot]`;
-      this.issuedAppTokens.push(token);
-      return {
-        status: 201,
-        body: { token, expires_at: new Date(Date.now() + 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z'), permissions: { contents: 'write', pull_requests: 'write', metadata: 'read' }, repository_selection: 'all' },
-      };
-    });
+    this.route(
+      'POST',
+      '/app/installations/{installation_id}/access_tokens',
+      async ctx => {
+        const app = (this.options.apps ?? []).find(
+          a => `app:${a.appId}` === ctx.user,
+        )!;
+        const installation = app.installations.find(
+          i => String(i.id) === ctx.params.installation_id,
+        );
+        if (!installation) throw new HttpError(404, 'Not Found');
+        if (installation.suspended)
+          throw new HttpError(403, 'This installation has been suspended');
+        const token = `ghs_${randomUUID().replace(/-/g, '')}`;
+        this.tokens[token] = `${app.slug}[bot]`;
+        this.issuedAppTokens.push(token);
+        return {
+          status: 201,
+          body: {
+            token,
+            expires_at: new Date(Date.now() + 3600_000)
+              .toISOString()
+              .replace(/\.\d{3}Z$/, 'Z'),
+            permissions: {
+              contents: 'write',
+              pull_requests: 'write',
+              metadata: 'read',
+            },
+            repository_selection: 'all',
+          },
+        };
+      },
+    );
     this.route('GET', '/user', async ctx => {
       // as on GitHub: an installation token is not a user
-      if (ctx.user.endsWith('[bot]')) throw new HttpError(403, 'Resource not accessible by integration');
-      return { status: 200, body: { ...simpleUser(this.urls, ctx.user), name: ctx.user, company: null, blog: '', location: null, email: null, hireable: null, bio: null, twitter_username: null, public_repos: 0, public_gists: 0, followers: 0, following: 0, created_at: '2020-01-01T00:00:00Z', updated_at: '2020-01-01T00:00:00Z' } };
+      if (ctx.user.endsWith('[bot]'))
+        throw new HttpError(403, 'Resource not accessible by integration');
+      return {
+        status: 200,
+        body: {
+          ...simpleUser(this.urls, ctx.user),
+          name: ctx.user,
+          company: null,
+          blog: '',
+          location: null,
+          email: null,
+          hireable: null,
+          bio: null,
+          twitter_username: null,
+          public_repos: 0,
+          public_gists: 0,
+          followers: 0,
+          following: 0,
+          created_at: '2020-01-01T00:00:00Z',
+          updated_at: '2020-01-01T00:00:00Z',
+        },
+      };
     });
-    this.route('GET', '/rate_limit', async () => ({ status: 200, body: { resources: { core: { limit: 5000, remaining: this.rateLimit?.remaining ?? 5000, reset: Math.floor(Date.now() / 1000) + 3600, used: 0 } }, rate: { limit: 5000, remaining: this.rateLimit?.remaining ?? 5000, reset: Math.floor(Date.now() / 1000) + 3600, used: 0 } } }));
-    this.route('GET', R, async ctx => ({ status: 200, body: this.repoJson(repoOf(ctx)) }));
+    this.route('GET', '/rate_limit', async () => ({
+      status: 200,
+      body: {
+        resources: {
+          core: {
+            limit: 5000,
+            remaining: this.rateLimit?.remaining ?? 5000,
+            reset: Math.floor(Date.now() / 1000) + 3600,
+            used: 0,
+          },
+        },
+        rate: {
+          limit: 5000,
+          remaining: this.rateLimit?.remaining ?? 5000,
+          reset: Math.floor(Date.now() / 1000) + 3600,
+          used: 0,
+        },
+      },
+    }));
+    this.route('GET', R, async ctx => ({
+      status: 200,
+      body: this.repoJson(repoOf(ctx)),
+    }));
     this.route('POST', '/graphql', async ctx => this.graphql(ctx.body));
 
     this.route('GET', `${R}/git/ref/{+ref}`, async ctx => {
       const repo = repoOf(ctx);
-      const sha = (await repo.git.refs(`refs/${ctx.params.ref}`)).find(r => r.ref === `refs/${ctx.params.ref}`)?.sha;
+      const sha = (await repo.git.refs(`refs/${ctx.params.ref}`)).find(
+        r => r.ref === `refs/${ctx.params.ref}`,
+      )?.sha;
       if (!sha) throw new HttpError(404, 'Not Found');
-      return { status: 200, body: gitRef(this.urls, fullOf(ctx), `refs/${ctx.params.ref}`, sha) };
+      return {
+        status: 200,
+        body: gitRef(this.urls, fullOf(ctx), `refs/${ctx.params.ref}`, sha),
+      };
     });
     this.route('GET', `${R}/git/matching-refs/{+ref}`, async ctx => {
       const repo = repoOf(ctx);
-      const refs = (await repo.git.refs()).filter(r => r.ref.startsWith(`refs/${ctx.params.ref}`));
-      return { status: 200, body: refs.map(r => gitRef(this.urls, fullOf(ctx), r.ref, r.sha)) };
+      const refs = (await repo.git.refs()).filter(r =>
+        r.ref.startsWith(`refs/${ctx.params.ref}`),
+      );
+      return {
+        status: 200,
+        body: refs.map(r => gitRef(this.urls, fullOf(ctx), r.ref, r.sha)),
+      };
     });
     this.route('POST', `${R}/git/refs`, async ctx => {
       const repo = repoOf(ctx);
       const { ref, sha } = ctx.body ?? {};
-      if (typeof ref !== 'string' || !/^refs\/.+\/.+/.test(ref)) throw invalid('Reference name must start with \'refs/\' and have at least two slashes.', 'ref', 'Reference');
-      if ((await repo.git.objectType(sha)) !== 'commit') throw invalid('Object does not exist', 'sha', 'Reference');
-      if (await repo.git.resolveRef(ref)) throw new HttpError(422, 'Reference already exists');
+      if (typeof ref !== 'string' || !/^refs\/.+\/.+/.test(ref))
+        throw invalid(
+          "Reference name must start with 'refs/' and have at least two slashes.",
+          'ref',
+          'Reference',
+        );
+      if ((await repo.git.objectType(sha)) !== 'commit')
+        throw invalid('Object does not exist', 'sha', 'Reference');
+      if (await repo.git.resolveRef(ref))
+        throw new HttpError(422, 'Reference already exists');
       await repo.git.updateRef(ref, sha);
       repo.pushedAt = now();
       return { status: 201, body: gitRef(this.urls, fullOf(ctx), ref, sha) };
@@ -725,11 +1244,15 @@ export class GitHubEmulator {
       const current = await repo.git.resolveRef(ref);
       if (!current) throw new HttpError(422, 'Reference does not exist');
       const { sha, force } = ctx.body ?? {};
-      if ((await repo.git.objectType(sha)) !== 'commit') throw invalid('Object does not exist', 'sha', 'Reference');
-      if (!force && !(await repo.git.isAncestor(current, sha))) throw new HttpError(422, 'Update is not a fast forward');
+      if ((await repo.git.objectType(sha)) !== 'commit')
+        throw invalid('Object does not exist', 'sha', 'Reference');
+      if (!force && !(await repo.git.isAncestor(current, sha)))
+        throw new HttpError(422, 'Update is not a fast forward');
       await repo.git.updateRef(ref, sha, current);
       repo.pushedAt = now();
-      const pull = repo.pulls.find(p => p.state === 'open' && `refs/heads/${p.head}` === ref);
+      const pull = repo.pulls.find(
+        p => p.state === 'open' && `refs/heads/${p.head}` === ref,
+      );
       if (pull) {
         pull.updatedAt = now();
         await this.pullEvent(repo, pull, 'synchronize', ctx.user);
@@ -739,10 +1262,18 @@ export class GitHubEmulator {
     this.route('DELETE', `${R}/git/refs/{+ref}`, async ctx => {
       const repo = repoOf(ctx);
       const ref = `refs/${ctx.params.ref}`;
-      if (!(await repo.git.resolveRef(ref))) throw new HttpError(422, 'Reference does not exist');
+      if (!(await repo.git.resolveRef(ref)))
+        throw new HttpError(422, 'Reference does not exist');
       await repo.git.deleteRef(ref);
-      for (const pull of repo.pulls.filter(p => p.state === 'open' && `refs/heads/${p.head}` === ref)) {
-        Object.assign(pull, { state: 'closed', closedAt: now(), updatedAt: now(), headSha: await repo.git.resolveRef(`refs/heads/${pull.base}`) });
+      for (const pull of repo.pulls.filter(
+        p => p.state === 'open' && `refs/heads/${p.head}` === ref,
+      )) {
+        Object.assign(pull, {
+          state: 'closed',
+          closedAt: now(),
+          updatedAt: now(),
+          headSha: await repo.git.resolveRef(`refs/heads/${pull.base}`),
+        });
       }
       return { status: 204 };
     });
@@ -750,67 +1281,173 @@ export class GitHubEmulator {
     this.route('POST', `${R}/git/blobs`, async ctx => {
       const repo = repoOf(ctx);
       const { content, encoding = 'utf-8' } = ctx.body ?? {};
-      if (typeof content !== 'string') throw invalid('Invalid request.\n\n"content" wasn\'t supplied.', 'content', 'Blob');
-      const sha = await repo.git.writeBlob(Buffer.from(content, encoding === 'base64' ? 'base64' : 'utf8'));
-      return { status: 201, body: { sha, url: `${this.urls.repo(fullOf(ctx))}/git/blobs/${sha}` } };
+      if (typeof content !== 'string')
+        throw invalid(
+          'Invalid request.\n\n"content" wasn\'t supplied.',
+          'content',
+          'Blob',
+        );
+      const sha = await repo.git.writeBlob(
+        Buffer.from(content, encoding === 'base64' ? 'base64' : 'utf8'),
+      );
+      return {
+        status: 201,
+        body: { sha, url: `${this.urls.repo(fullOf(ctx))}/git/blobs/${sha}` },
+      };
     });
     this.route('GET', `${R}/git/blobs/{file_sha}`, async ctx => {
       const repo = repoOf(ctx);
-      if ((await repo.git.objectType(ctx.params.file_sha)) !== 'blob') throw new HttpError(404, 'Not Found');
+      if ((await repo.git.objectType(ctx.params.file_sha)) !== 'blob')
+        throw new HttpError(404, 'Not Found');
       const content = await repo.git.readBlob(ctx.params.file_sha);
-      return { status: 200, body: { sha: ctx.params.file_sha, node_id: Buffer.from(`Blob:${ctx.params.file_sha}`).toString('base64'), size: content.length, url: `${this.urls.repo(fullOf(ctx))}/git/blobs/${ctx.params.file_sha}`, content: content.toString('base64'), encoding: 'base64' } };
+      return {
+        status: 200,
+        body: {
+          sha: ctx.params.file_sha,
+          node_id: Buffer.from(`Blob:${ctx.params.file_sha}`).toString(
+            'base64',
+          ),
+          size: content.length,
+          url: `${this.urls.repo(fullOf(ctx))}/git/blobs/${
+            ctx.params.file_sha
+          }`,
+          content: content.toString('base64'),
+          encoding: 'base64',
+        },
+      };
     });
     this.route('POST', `${R}/git/trees`, async ctx => {
       const repo = repoOf(ctx);
       const { tree, base_tree } = ctx.body ?? {};
-      if (!Array.isArray(tree)) throw invalid('Invalid tree info', 'tree', 'Tree');
-      if (base_tree && (await repo.git.objectType(base_tree)) !== 'tree') throw invalid('base_tree is not a valid tree oid', 'base_tree', 'Tree');
-      const entries: Array<{ path: string; mode: string; sha: string | null }> = [];
+      if (!Array.isArray(tree))
+        throw invalid('Invalid tree info', 'tree', 'Tree');
+      if (base_tree && (await repo.git.objectType(base_tree)) !== 'tree')
+        throw invalid('base_tree is not a valid tree oid', 'base_tree', 'Tree');
+      const entries: Array<{ path: string; mode: string; sha: string | null }> =
+        [];
       for (const [i, entry] of tree.entries()) {
-        if (typeof entry?.path !== 'string' || entry.path.startsWith('/') || entry.path.includes('//')) throw invalid(`tree.path contains a malformed path component`, `tree[${i}].path`, 'Tree');
-        if (!['100644', '100755', '040000', '160000', '120000'].includes(entry.mode)) throw invalid(`tree[${i}].mode must be one of 100644, 100755, 040000, 160000, 120000`, `tree[${i}].mode`, 'Tree');
+        if (
+          typeof entry?.path !== 'string' ||
+          entry.path.startsWith('/') ||
+          entry.path.includes('//')
+        )
+          throw invalid(
+            `tree.path contains a malformed path component`,
+            `tree[${i}].path`,
+            'Tree',
+          );
+        if (
+          !['100644', '100755', '040000', '160000', '120000'].includes(
+            entry.mode,
+          )
+        )
+          throw invalid(
+            `tree[${i}].mode must be one of 100644, 100755, 040000, 160000, 120000`,
+            `tree[${i}].mode`,
+            'Tree',
+          );
         if (typeof entry.content === 'string') {
-          entries.push({ path: entry.path, mode: entry.mode, sha: await repo.git.writeBlob(Buffer.from(entry.content)) });
+          entries.push({
+            path: entry.path,
+            mode: entry.mode,
+            sha: await repo.git.writeBlob(Buffer.from(entry.content)),
+          });
         } else if (entry.sha === null) {
           entries.push({ path: entry.path, mode: entry.mode, sha: null });
         } else {
-          if (!(await repo.git.objectType(entry.sha))) throw invalid(`tree.sha ${entry.sha} is not a valid blob`, `tree[${i}].sha`, 'Tree');
+          if (!(await repo.git.objectType(entry.sha)))
+            throw invalid(
+              `tree.sha ${entry.sha} is not a valid blob`,
+              `tree[${i}].sha`,
+              'Tree',
+            );
           entries.push({ path: entry.path, mode: entry.mode, sha: entry.sha });
         }
       }
       const sha = await repo.git.writeTree(base_tree, entries);
-      return { status: 201, body: await this.treeJson(repo, fullOf(ctx), sha, false) };
+      return {
+        status: 201,
+        body: await this.treeJson(repo, fullOf(ctx), sha, false),
+      };
     });
     this.route('GET', `${R}/git/trees/{tree_sha}`, async ctx => {
       const repo = repoOf(ctx);
-      const sha = (await repo.git.objectType(ctx.params.tree_sha)) === 'commit' ? (await repo.git.readCommit(ctx.params.tree_sha)).tree : ctx.params.tree_sha;
-      if ((await repo.git.objectType(sha)) !== 'tree') throw new HttpError(404, 'Not Found');
-      const recursive = ctx.query.has('recursive') && !['0', 'false'].includes(ctx.query.get('recursive') ?? '');
-      return { status: 200, body: await this.treeJson(repo, fullOf(ctx), sha, recursive) };
+      const sha =
+        (await repo.git.objectType(ctx.params.tree_sha)) === 'commit'
+          ? (await repo.git.readCommit(ctx.params.tree_sha)).tree
+          : ctx.params.tree_sha;
+      if ((await repo.git.objectType(sha)) !== 'tree')
+        throw new HttpError(404, 'Not Found');
+      const recursive =
+        ctx.query.has('recursive') &&
+        !['0', 'false'].includes(ctx.query.get('recursive') ?? '');
+      return {
+        status: 200,
+        body: await this.treeJson(repo, fullOf(ctx), sha, recursive),
+      };
     });
     this.route('POST', `${R}/git/commits`, async ctx => {
       const repo = repoOf(ctx);
       const { message, tree, parents = [], author, committer } = ctx.body ?? {};
-      if (typeof message !== 'string') throw invalid('Invalid request.\n\n"message" wasn\'t supplied.', 'message', 'Commit');
-      if ((await repo.git.objectType(tree)) !== 'tree') throw invalid('Tree SHA does not exist', 'tree', 'Commit');
-      for (const parent of parents) if ((await repo.git.objectType(parent)) !== 'commit') throw invalid('Parent SHA does not exist or is not a commit object', 'parents', 'Commit');
-      const who = author ?? { name: ctx.user, email: `${ctx.user}@users.noreply.invalid` };
-      const sha = await repo.git.commitTree(tree, parents, message, who, committer ?? who);
-      return { status: 201, body: gitCommit(this.urls, fullOf(ctx), await repo.git.readCommit(sha)) };
+      if (typeof message !== 'string')
+        throw invalid(
+          'Invalid request.\n\n"message" wasn\'t supplied.',
+          'message',
+          'Commit',
+        );
+      if ((await repo.git.objectType(tree)) !== 'tree')
+        throw invalid('Tree SHA does not exist', 'tree', 'Commit');
+      for (const parent of parents)
+        if ((await repo.git.objectType(parent)) !== 'commit')
+          throw invalid(
+            'Parent SHA does not exist or is not a commit object',
+            'parents',
+            'Commit',
+          );
+      const who = author ?? {
+        name: ctx.user,
+        email: `${ctx.user}@users.noreply.invalid`,
+      };
+      const sha = await repo.git.commitTree(
+        tree,
+        parents,
+        message,
+        who,
+        committer ?? who,
+      );
+      return {
+        status: 201,
+        body: gitCommit(this.urls, fullOf(ctx), await repo.git.readCommit(sha)),
+      };
     });
     this.route('GET', `${R}/git/commits/{commit_sha}`, async ctx => {
       const repo = repoOf(ctx);
-      if ((await repo.git.objectType(ctx.params.commit_sha)) !== 'commit') throw new HttpError(404, 'Not Found');
-      return { status: 200, body: gitCommit(this.urls, fullOf(ctx), await repo.git.readCommit(ctx.params.commit_sha)) };
+      if ((await repo.git.objectType(ctx.params.commit_sha)) !== 'commit')
+        throw new HttpError(404, 'Not Found');
+      return {
+        status: 200,
+        body: gitCommit(
+          this.urls,
+          fullOf(ctx),
+          await repo.git.readCommit(ctx.params.commit_sha),
+        ),
+      };
     });
 
     this.route('GET', `${R}/commits`, async ctx => {
       const repo = repoOf(ctx);
       const from = ctx.query.get('sha') ?? repo.record.defaultBranch;
-      const head = (await repo.git.resolveRef(`refs/heads/${from}`)) ?? (await repo.git.resolveRef(from));
+      const head =
+        (await repo.git.resolveRef(`refs/heads/${from}`)) ??
+        (await repo.git.resolveRef(from));
       if (!head) throw new HttpError(404, 'Not Found');
       const perPage = Math.min(Number(ctx.query.get('per_page') ?? 30), 100);
-      const shas = (await repo.git.git(['rev-list', `--max-count=${perPage}`, head])).trim().split('\n').filter(Boolean);
+      const shas = (
+        await repo.git.git(['rev-list', `--max-count=${perPage}`, head])
+      )
+        .trim()
+        .split('\n')
+        .filter(Boolean);
       const full = fullOf(ctx);
       const body = await Promise.all(
         shas.map(async sha => {
@@ -822,7 +1459,15 @@ export class GitHubEmulator {
             url: `${this.urls.repo(full)}/commits/${sha}`,
             html_url: git.html_url,
             comments_url: `${this.urls.repo(full)}/commits/${sha}/comments`,
-            commit: { author: commit.author, committer: commit.committer, message: commit.message, tree: git.tree, url: git.url, comment_count: 0, verification: git.verification },
+            commit: {
+              author: commit.author,
+              committer: commit.committer,
+              message: commit.message,
+              tree: git.tree,
+              url: git.url,
+              comment_count: 0,
+              verification: git.verification,
+            },
             author: simpleUser(this.urls, loginOf(commit.author.email)),
             committer: simpleUser(this.urls, loginOf(commit.committer.email)),
             parents: git.parents,
@@ -831,8 +1476,22 @@ export class GitHubEmulator {
       );
       return { status: 200, body };
     });
-    this.route('GET', `${R}/contents/{+path}`, async ctx => this.contents(repoOf(ctx), fullOf(ctx), ctx.params.path, ctx.query.get('ref') ?? undefined));
-    this.route('GET', `${R}/contents`, async ctx => this.contents(repoOf(ctx), fullOf(ctx), '', ctx.query.get('ref') ?? undefined));
+    this.route('GET', `${R}/contents/{+path}`, async ctx =>
+      this.contents(
+        repoOf(ctx),
+        fullOf(ctx),
+        ctx.params.path,
+        ctx.query.get('ref') ?? undefined,
+      ),
+    );
+    this.route('GET', `${R}/contents`, async ctx =>
+      this.contents(
+        repoOf(ctx),
+        fullOf(ctx),
+        '',
+        ctx.query.get('ref') ?? undefined,
+      ),
+    );
     this.route('PUT', `${R}/contents/{+path}`, async ctx => {
       const repo = repoOf(ctx);
       const { message, content, sha, branch } = ctx.body ?? {};
@@ -840,16 +1499,47 @@ export class GitHubEmulator {
       const head = await repo.git.resolveRef(ref);
       if (!head) throw new HttpError(404, `Branch ${branch} not found`);
       const commit = await repo.git.readCommit(head);
-      const existing = (await repo.git.lsTree(commit.tree, false, ctx.params.path)).find(e => e.path === ctx.params.path);
-      if (existing && existing.sha !== sha) throw new HttpError(409, `${ctx.params.path} does not match ${sha ?? 'the sha you gave'}`);
-      if (!existing && sha) throw new HttpError(422, 'sha wasn\'t supplied or does not match');
-      const blob = await repo.git.writeBlob(Buffer.from(String(content ?? ''), 'base64'));
-      const tree = await repo.git.writeTree(commit.tree, [{ path: ctx.params.path, mode: '100644', sha: blob }]);
-      const newSha = await repo.git.commitTree(tree, [head], String(message ?? `Update ${ctx.params.path}`), { name: ctx.user, email: `${ctx.user}@users.noreply.invalid` });
+      const existing = (
+        await repo.git.lsTree(commit.tree, false, ctx.params.path)
+      ).find(e => e.path === ctx.params.path);
+      if (existing && existing.sha !== sha)
+        throw new HttpError(
+          409,
+          `${ctx.params.path} does not match ${sha ?? 'the sha you gave'}`,
+        );
+      if (!existing && sha)
+        throw new HttpError(422, "sha wasn't supplied or does not match");
+      const blob = await repo.git.writeBlob(
+        Buffer.from(String(content ?? ''), 'base64'),
+      );
+      const tree = await repo.git.writeTree(commit.tree, [
+        { path: ctx.params.path, mode: '100644', sha: blob },
+      ]);
+      const newSha = await repo.git.commitTree(
+        tree,
+        [head],
+        String(message ?? `Update ${ctx.params.path}`),
+        { name: ctx.user, email: `${ctx.user}@users.noreply.invalid` },
+      );
       await repo.git.updateRef(ref, newSha, head);
       repo.pushedAt = now();
-      const file = await this.contents(repo, fullOf(ctx), ctx.params.path, newSha);
-      return { status: existing ? 200 : 201, body: { content: file.body, commit: gitCommit(this.urls, fullOf(ctx), await repo.git.readCommit(newSha)) } };
+      const file = await this.contents(
+        repo,
+        fullOf(ctx),
+        ctx.params.path,
+        newSha,
+      );
+      return {
+        status: existing ? 200 : 201,
+        body: {
+          content: file.body,
+          commit: gitCommit(
+            this.urls,
+            fullOf(ctx),
+            await repo.git.readCommit(newSha),
+          ),
+        },
+      };
     });
 
     this.route('GET', `${R}/pulls`, async ctx => {
@@ -861,40 +1551,92 @@ export class GitHubEmulator {
       const page = Number(ctx.query.get('page') ?? 1);
       const selected = repo.pulls
         .filter(p => state === 'all' || p.state === state)
-        .filter(p => !head || `${repo.record.owner}:${p.head}` === head || p.head === head)
+        .filter(
+          p =>
+            !head ||
+            `${repo.record.owner}:${p.head}` === head ||
+            p.head === head,
+        )
         .filter(p => !base || p.base === base)
         .sort((a, b) => b.number - a.number);
       const pageItems = selected.slice((page - 1) * perPage, page * perPage);
       return {
         status: 200,
-        body: await Promise.all(pageItems.map(p => this.pullJson(repo, p, false))),
-        headers: pageLinks(`${this.urls.repo(fullOf(ctx))}/pulls`, ctx.query, page, perPage, selected.length),
+        body: await Promise.all(
+          pageItems.map(p => this.pullJson(repo, p, false)),
+        ),
+        headers: pageLinks(
+          `${this.urls.repo(fullOf(ctx))}/pulls`,
+          ctx.query,
+          page,
+          perPage,
+          selected.length,
+        ),
       };
     });
     this.route('POST', `${R}/pulls`, async ctx => {
       const repo = repoOf(ctx);
       const { title, head, base, body = null, draft = false } = ctx.body ?? {};
       if (!title) throw invalid('Validation Failed', 'title', 'PullRequest');
-      const headBranch = String(head ?? '').replace(`${repo.record.owner}:`, '');
-      if (!(await repo.git.resolveRef(`refs/heads/${base}`))) throw invalid('Validation Failed', 'base', 'PullRequest');
+      const headBranch = String(head ?? '').replace(
+        `${repo.record.owner}:`,
+        '',
+      );
+      if (!(await repo.git.resolveRef(`refs/heads/${base}`)))
+        throw invalid('Validation Failed', 'base', 'PullRequest');
       const headSha = await repo.git.resolveRef(`refs/heads/${headBranch}`);
       if (!headSha) throw invalid('Validation Failed', 'head', 'PullRequest');
-      if (repo.pulls.some(p => p.state === 'open' && p.head === headBranch && p.base === base)) {
-        throw new HttpError(422, 'Validation Failed', {}, [{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${repo.record.owner}:${headBranch}.` }]);
+      if (
+        repo.pulls.some(
+          p => p.state === 'open' && p.head === headBranch && p.base === base,
+        )
+      ) {
+        throw new HttpError(422, 'Validation Failed', {}, [
+          {
+            resource: 'PullRequest',
+            code: 'custom',
+            message: `A pull request already exists for ${repo.record.owner}:${headBranch}.`,
+          },
+        ]);
       }
       const baseSha = (await repo.git.resolveRef(`refs/heads/${base}`))!;
       if (await repo.git.isAncestor(headSha, baseSha)) {
-        throw new HttpError(422, 'Validation Failed', {}, [{ resource: 'PullRequest', code: 'custom', message: `No commits between ${base} and ${headBranch}` }]);
+        throw new HttpError(422, 'Validation Failed', {}, [
+          {
+            resource: 'PullRequest',
+            code: 'custom',
+            message: `No commits between ${base} and ${headBranch}`,
+          },
+        ]);
       }
       const pull: PullRecord = {
-        number: repo.pulls.length + 1, id: this.nextId++, title, body, user: ctx.user, head: headBranch, base, state: 'open', draft,
-        merged: false, mergeCommitSha: null, closedAt: null, createdAt: now(), updatedAt: now(), requestedReviewers: [], labels: [], reviews: [], comments: [],
+        number: repo.pulls.length + 1,
+        id: this.nextId++,
+        title,
+        body,
+        user: ctx.user,
+        head: headBranch,
+        base,
+        state: 'open',
+        draft,
+        merged: false,
+        mergeCommitSha: null,
+        closedAt: null,
+        createdAt: now(),
+        updatedAt: now(),
+        requestedReviewers: [],
+        labels: [],
+        reviews: [],
+        comments: [],
       };
       repo.pulls.push(pull);
       await this.pullEvent(repo, pull, 'opened', ctx.user);
       return { status: 201, body: await this.pullJson(repo, pull) };
     });
-    this.route('GET', `${R}/pulls/{pull_number}`, async ctx => ({ status: 200, body: await this.pullJson(repoOf(ctx), pullOf(ctx)) }));
+    this.route('GET', `${R}/pulls/{pull_number}`, async ctx => ({
+      status: 200,
+      body: await this.pullJson(repoOf(ctx), pullOf(ctx)),
+    }));
     this.route('PATCH', `${R}/pulls/{pull_number}`, async ctx => {
       const repo = repoOf(ctx);
       const pull = pullOf(ctx);
@@ -902,104 +1644,219 @@ export class GitHubEmulator {
       if (title !== undefined) pull.title = title;
       if (body !== undefined) pull.body = body;
       if (base !== undefined) {
-        if (!(await repo.git.resolveRef(`refs/heads/${base}`))) throw invalid('Validation Failed', 'base', 'PullRequest');
+        if (!(await repo.git.resolveRef(`refs/heads/${base}`)))
+          throw invalid('Validation Failed', 'base', 'PullRequest');
         pull.base = base;
       }
-      if (state === 'closed' && pull.state === 'open') Object.assign(pull, { state: 'closed', closedAt: now() });
-      if (state === 'open' && pull.state === 'closed' && !pull.merged) Object.assign(pull, { state: 'open', closedAt: null });
+      if (state === 'closed' && pull.state === 'open')
+        Object.assign(pull, { state: 'closed', closedAt: now() });
+      if (state === 'open' && pull.state === 'closed' && !pull.merged)
+        Object.assign(pull, { state: 'open', closedAt: null });
       pull.updatedAt = now();
-      await this.pullEvent(repo, pull, state === 'closed' ? 'closed' : 'edited', ctx.user);
+      await this.pullEvent(
+        repo,
+        pull,
+        state === 'closed' ? 'closed' : 'edited',
+        ctx.user,
+      );
       return { status: 200, body: await this.pullJson(repo, pull) };
     });
-    this.route('PUT', `${R}/pulls/{pull_number}/merge`, async ctx => this.mergePull(repoOf(ctx), pullOf(ctx), ctx.user, ctx.body ?? {}));
-    this.route('GET', `${R}/pulls/{pull_number}/merge`, async ctx => (pullOf(ctx).merged ? { status: 204 } : { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } }));
+    this.route('PUT', `${R}/pulls/{pull_number}/merge`, async ctx =>
+      this.mergePull(repoOf(ctx), pullOf(ctx), ctx.user, ctx.body ?? {}),
+    );
+    this.route('GET', `${R}/pulls/{pull_number}/merge`, async ctx =>
+      pullOf(ctx).merged
+        ? { status: 204 }
+        : {
+            status: 404,
+            body: {
+              message: 'Not Found',
+              documentation_url: 'https://docs.github.com/rest',
+            },
+          },
+    );
     this.route('GET', `${R}/pulls/{pull_number}/files`, async ctx => {
       const repo = repoOf(ctx);
       const pull = pullOf(ctx);
-      const headSha = pull.headSha ?? (await repo.git.resolveRef(`refs/heads/${pull.head}`))!;
+      const headSha =
+        pull.headSha ?? (await repo.git.resolveRef(`refs/heads/${pull.head}`))!;
       const baseSha = (await repo.git.resolveRef(`refs/heads/${pull.base}`))!;
-      const from = pull.merged ? (await repo.git.readCommit(pull.mergeCommitSha!)).parents[0] : (await repo.git.mergeBase(baseSha, headSha)) ?? baseSha;
+      const from = pull.merged
+        ? (await repo.git.readCommit(pull.mergeCommitSha!)).parents[0]
+        : (await repo.git.mergeBase(baseSha, headSha)) ?? baseSha;
       const stats = await repo.git.diffStat(from, headSha);
       return {
         status: 200,
-        body: await Promise.all(stats.map(async s => {
-          const blob = s.status === 'removed' ? '0'.repeat(40) : (await repo.git.lsTree(headSha, false, s.path))[0]?.sha ?? '0'.repeat(40);
-          return {
-            sha: blob, filename: s.path, status: s.status, additions: s.additions, deletions: s.deletions, changes: s.additions + s.deletions,
-            blob_url: `${this.urls.web}/${fullOf(ctx)}/blob/${headSha}/${s.path}`, raw_url: `${this.urls.web}/${fullOf(ctx)}/raw/${headSha}/${s.path}`,
-            contents_url: `${this.urls.repo(fullOf(ctx))}/contents/${s.path}?ref=${headSha}`,
-          };
-        })),
+        body: await Promise.all(
+          stats.map(async s => {
+            const blob =
+              s.status === 'removed'
+                ? '0'.repeat(40)
+                : (await repo.git.lsTree(headSha, false, s.path))[0]?.sha ??
+                  '0'.repeat(40);
+            return {
+              sha: blob,
+              filename: s.path,
+              status: s.status,
+              additions: s.additions,
+              deletions: s.deletions,
+              changes: s.additions + s.deletions,
+              blob_url: `${this.urls.web}/${fullOf(ctx)}/blob/${headSha}/${
+                s.path
+              }`,
+              raw_url: `${this.urls.web}/${fullOf(ctx)}/raw/${headSha}/${
+                s.path
+              }`,
+              contents_url: `${this.urls.repo(fullOf(ctx))}/contents/${
+                s.path
+              }?ref=${headSha}`,
+            };
+          }),
+        ),
       };
     });
-    this.route('POST', `${R}/pulls/{pull_number}/requested_reviewers`, async ctx => {
-      const repo = repoOf(ctx);
-      const pull = pullOf(ctx);
-      const reviewers: string[] = ctx.body?.reviewers ?? [];
-      const unknown = reviewers.filter(r => !repo.collaborators.has(r));
-      if (unknown.length > 0) {
-        throw new HttpError(422, 'Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the ' + `${fullOf(ctx)} repository.`);
-      }
-      if (reviewers.includes(pull.user)) throw new HttpError(422, 'Review cannot be requested from pull request author.');
-      pull.requestedReviewers = [...new Set([...pull.requestedReviewers, ...reviewers])];
-      pull.updatedAt = now();
-      await this.pullEvent(repo, pull, 'review_requested', ctx.user);
-      return { status: 201, body: await this.pullJson(repo, pull, false) };
-    });
-    this.route('GET', `${R}/pulls/{pull_number}/requested_reviewers`, async ctx => ({
-      status: 200,
-      body: { users: pullOf(ctx).requestedReviewers.map(l => simpleUser(this.urls, l)), teams: [] },
-    }));
+    this.route(
+      'POST',
+      `${R}/pulls/{pull_number}/requested_reviewers`,
+      async ctx => {
+        const repo = repoOf(ctx);
+        const pull = pullOf(ctx);
+        const reviewers: string[] = ctx.body?.reviewers ?? [];
+        const unknown = reviewers.filter(r => !repo.collaborators.has(r));
+        if (unknown.length > 0) {
+          throw new HttpError(
+            422,
+            'Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the ' +
+              `${fullOf(ctx)} repository.`,
+          );
+        }
+        if (reviewers.includes(pull.user))
+          throw new HttpError(
+            422,
+            'Review cannot be requested from pull request author.',
+          );
+        pull.requestedReviewers = [
+          ...new Set([...pull.requestedReviewers, ...reviewers]),
+        ];
+        pull.updatedAt = now();
+        await this.pullEvent(repo, pull, 'review_requested', ctx.user);
+        return { status: 201, body: await this.pullJson(repo, pull, false) };
+      },
+    );
+    this.route(
+      'GET',
+      `${R}/pulls/{pull_number}/requested_reviewers`,
+      async ctx => ({
+        status: 200,
+        body: {
+          users: pullOf(ctx).requestedReviewers.map(l =>
+            simpleUser(this.urls, l),
+          ),
+          teams: [],
+        },
+      }),
+    );
     this.route('GET', `${R}/pulls/{pull_number}/reviews`, async ctx => {
       const repo = repoOf(ctx);
       const pull = pullOf(ctx);
-      return { status: 200, body: pull.reviews.map(r => this.reviewJson(repo, pull, r)) };
+      return {
+        status: 200,
+        body: pull.reviews.map(r => this.reviewJson(repo, pull, r)),
+      };
     });
     this.route('POST', `${R}/pulls/{pull_number}/reviews`, async ctx => {
       const repo = repoOf(ctx);
       const pull = pullOf(ctx);
-      const review = await this.submitReview(repo, pull, ctx.user, ctx.body?.event ?? 'COMMENT', ctx.body?.body ?? '');
+      const review = await this.submitReview(
+        repo,
+        pull,
+        ctx.user,
+        ctx.body?.event ?? 'COMMENT',
+        ctx.body?.body ?? '',
+      );
       return { status: 200, body: this.reviewJson(repo, pull, review) };
     });
     // GitHub: dismissing needs a message; only APPROVED and CHANGES_REQUESTED reviews can be dismissed.
-    this.route('PUT', `${R}/pulls/{pull_number}/reviews/{review_id}/dismissals`, async ctx => {
-      const repo = repoOf(ctx);
-      const pull = pullOf(ctx);
-      const review = pull.reviews.find(r => r.id === Number(ctx.params.review_id));
-      if (!review) throw new HttpError(404, 'Not Found');
-      if (typeof ctx.body?.message !== 'string' || !ctx.body.message) throw invalid('Validation Failed', 'message', 'PullRequestReview');
-      if (review.state !== 'APPROVED' && review.state !== 'CHANGES_REQUESTED') throw new HttpError(422, 'Unprocessable Entity', {}, ['Can not dismiss a commented pull request review']);
-      review.state = 'DISMISSED';
-      pull.updatedAt = now();
-      return { status: 200, body: this.reviewJson(repo, pull, review) };
-    });
+    this.route(
+      'PUT',
+      `${R}/pulls/{pull_number}/reviews/{review_id}/dismissals`,
+      async ctx => {
+        const repo = repoOf(ctx);
+        const pull = pullOf(ctx);
+        const review = pull.reviews.find(
+          r => r.id === Number(ctx.params.review_id),
+        );
+        if (!review) throw new HttpError(404, 'Not Found');
+        if (typeof ctx.body?.message !== 'string' || !ctx.body.message)
+          throw invalid('Validation Failed', 'message', 'PullRequestReview');
+        if (review.state !== 'APPROVED' && review.state !== 'CHANGES_REQUESTED')
+          throw new HttpError(422, 'Unprocessable Entity', {}, [
+            'Can not dismiss a commented pull request review',
+          ]);
+        review.state = 'DISMISSED';
+        pull.updatedAt = now();
+        return { status: 200, body: this.reviewJson(repo, pull, review) };
+      },
+    );
     this.route('POST', `${R}/issues/{issue_number}/labels`, async ctx => {
       const repo = repoOf(ctx);
       const pull = pullOf(ctx);
-      const labels: string[] = Array.isArray(ctx.body) ? ctx.body : ctx.body?.labels ?? [];
-      if (labels.some(l => typeof l !== 'string' || l.length === 0 || l.length > 50)) throw invalid('Validation Failed', 'labels', 'Label');
+      const labels: string[] = Array.isArray(ctx.body)
+        ? ctx.body
+        : ctx.body?.labels ?? [];
+      if (
+        labels.some(
+          l => typeof l !== 'string' || l.length === 0 || l.length > 50,
+        )
+      )
+        throw invalid('Validation Failed', 'labels', 'Label');
       for (const l of labels) if (!repo.labels.includes(l)) repo.labels.push(l);
       pull.labels = [...new Set([...pull.labels, ...labels])];
       pull.updatedAt = now();
-      return { status: 200, body: pull.labels.map(l => label(this.urls, fullOf(ctx), labelId(l), l)) };
+      return {
+        status: 200,
+        body: pull.labels.map(l =>
+          label(this.urls, fullOf(ctx), labelId(l), l),
+        ),
+      };
     });
-    this.route('GET', `${R}/issues/{issue_number}/labels`, async ctx => ({ status: 200, body: pullOf(ctx).labels.map(l => label(this.urls, fullOf(ctx), labelId(l), l)) }));
+    this.route('GET', `${R}/issues/{issue_number}/labels`, async ctx => ({
+      status: 200,
+      body: pullOf(ctx).labels.map(l =>
+        label(this.urls, fullOf(ctx), labelId(l), l),
+      ),
+    }));
     this.route('POST', `${R}/issues/{issue_number}/comments`, async ctx => {
       const repo = repoOf(ctx);
       const pull = pullOf(ctx);
-      if (typeof ctx.body?.body !== 'string' || !ctx.body.body) throw invalid('Validation Failed', 'body', 'IssueComment');
-      const comment: CommentRecord = { id: this.nextId++, user: ctx.user, body: ctx.body.body, createdAt: now(), updatedAt: now() };
+      if (typeof ctx.body?.body !== 'string' || !ctx.body.body)
+        throw invalid('Validation Failed', 'body', 'IssueComment');
+      const comment: CommentRecord = {
+        id: this.nextId++,
+        user: ctx.user,
+        body: ctx.body.body,
+        createdAt: now(),
+        updatedAt: now(),
+      };
       pull.comments.push(comment);
       return { status: 201, body: this.commentJson(repo, pull, comment) };
     });
     this.route('GET', `${R}/issues/{issue_number}/comments`, async ctx => {
       const repo = repoOf(ctx);
       const pull = pullOf(ctx);
-      return { status: 200, body: pull.comments.map(c => this.commentJson(repo, pull, c)) };
+      return {
+        status: 200,
+        body: pull.comments.map(c => this.commentJson(repo, pull, c)),
+      };
     });
   }
 
-  private async treeJson(repo: RepoState, full: string, sha: string, recursive: boolean) {
+  private async treeJson(
+    repo: RepoState,
+    full: string,
+    sha: string,
+    recursive: boolean,
+  ) {
     const entries = await repo.git.lsTree(sha, recursive);
     return {
       sha,
@@ -1011,18 +1868,40 @@ export class GitHubEmulator {
         type: e.type,
         sha: e.sha,
         ...(e.type === 'blob' ? { size: e.size } : {}),
-        url: `${this.urls.repo(full)}/git/${e.type === 'tree' ? 'trees' : 'blobs'}/${e.sha}`,
+        url: `${this.urls.repo(full)}/git/${
+          e.type === 'tree' ? 'trees' : 'blobs'
+        }/${e.sha}`,
       })),
     };
   }
 
-  private async contents(repo: RepoState, full: string, filePath: string, ref?: string): Promise<Response> {
-    const commitSha = await repo.git.resolveRef(ref ?? `refs/heads/${repo.record.defaultBranch}`) ?? (ref && (await repo.git.resolveRef(`refs/heads/${ref}`)));
-    if (!commitSha) throw new HttpError(404, `No commit found for the ref ${ref}`);
+  private async contents(
+    repo: RepoState,
+    full: string,
+    filePath: string,
+    ref?: string,
+  ): Promise<Response> {
+    const commitSha =
+      (await repo.git.resolveRef(
+        ref ?? `refs/heads/${repo.record.defaultBranch}`,
+      )) ??
+      (ref && (await repo.git.resolveRef(`refs/heads/${ref}`)));
+    if (!commitSha)
+      throw new HttpError(404, `No commit found for the ref ${ref}`);
     const tree = (await repo.git.readCommit(commitSha)).tree;
-    const entryOf = (e: { mode: string; type: string; sha: string; size: number; path: string }) => {
-      const url = `${this.urls.repo(full)}/contents/${e.path}?ref=${ref ?? repo.record.defaultBranch}`;
-      const gitUrl = `${this.urls.repo(full)}/git/${e.type === 'tree' ? 'trees' : 'blobs'}/${e.sha}`;
+    const entryOf = (e: {
+      mode: string;
+      type: string;
+      sha: string;
+      size: number;
+      path: string;
+    }) => {
+      const url = `${this.urls.repo(full)}/contents/${e.path}?ref=${
+        ref ?? repo.record.defaultBranch
+      }`;
+      const gitUrl = `${this.urls.repo(full)}/git/${
+        e.type === 'tree' ? 'trees' : 'blobs'
+      }/${e.sha}`;
       const html = `${this.urls.web}/${full}/blob/${commitSha}/${e.path}`;
       return {
         type: e.type === 'tree' ? 'dir' : 'file',
@@ -1033,12 +1912,18 @@ export class GitHubEmulator {
         url,
         git_url: gitUrl,
         html_url: html,
-        download_url: e.type === 'tree' ? null : `${this.urls.web}/${full}/raw/${commitSha}/${e.path}`,
+        download_url:
+          e.type === 'tree'
+            ? null
+            : `${this.urls.web}/${full}/raw/${commitSha}/${e.path}`,
         _links: { self: url, git: gitUrl, html },
       };
     };
     if (filePath === '') {
-      return { status: 200, body: (await repo.git.lsTree(tree, false)).map(entryOf) };
+      return {
+        status: 200,
+        body: (await repo.git.lsTree(tree, false)).map(entryOf),
+      };
     }
     const [entry] = await repo.git.lsTree(tree, false, filePath);
     if (!entry || entry.path !== filePath) {
@@ -1046,15 +1931,31 @@ export class GitHubEmulator {
       if (children.length === 0) throw new HttpError(404, 'Not Found');
       return { status: 200, body: children.map(entryOf) };
     }
-    if (entry.type === 'tree') return { status: 200, body: (await repo.git.lsTree(tree, false, `${filePath}/`)).map(entryOf) };
+    if (entry.type === 'tree')
+      return {
+        status: 200,
+        body: (await repo.git.lsTree(tree, false, `${filePath}/`)).map(entryOf),
+      };
     const content = await repo.git.readBlob(entry.sha);
-    return { status: 200, body: { ...entryOf(entry), encoding: 'base64', content: content.toString('base64') } };
+    return {
+      status: 200,
+      body: {
+        ...entryOf(entry),
+        encoding: 'base64',
+        content: content.toString('base64'),
+      },
+    };
   }
 }
 
 /** The GitHub login a commit's e-mail stands for (`alice@users.noreply...` is alice). */
 function loginOf(email: string): string {
-  return email.split('@')[0].replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'ghost';
+  return (
+    email
+      .split('@')[0]
+      .replace(/[^A-Za-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'ghost'
+  );
 }
 
 function labelId(name: string): number {
@@ -1071,4 +1972,3 @@ async function readJson(req: http.IncomingMessage): Promise<any> {
   const text = await readText(req);
   return text ? JSON.parse(text) : undefined;
 }
-

@@ -4,7 +4,11 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-const STATUS_NAMES: Record<string, string> = { A: 'added', D: 'removed', M: 'modified' };
+const STATUS_NAMES: Record<string, string> = {
+  A: 'added',
+  D: 'removed',
+  M: 'modified',
+};
 
 /** A git command failed; `stderr` says why. */
 export class GitError extends Error {
@@ -19,13 +23,28 @@ export class BareRepo {
   constructor(readonly dir: string) {}
 
   static async init(dir: string, defaultBranch = 'main'): Promise<BareRepo> {
-    await run('git', ['init', '--bare', '--quiet', `--initial-branch=${defaultBranch}`, dir]);
+    await run('git', [
+      'init',
+      '--bare',
+      '--quiet',
+      `--initial-branch=${defaultBranch}`,
+      dir,
+    ]);
     await run('git', ['-C', dir, 'config', 'http.receivepack', 'true']);
-    await run('git', ['-C', dir, 'config', 'uploadpack.allowReachableSHA1InWant', 'true']);
+    await run('git', [
+      '-C',
+      dir,
+      'config',
+      'uploadpack.allowReachableSHA1InWant',
+      'true',
+    ]);
     return new BareRepo(dir);
   }
 
-  async git(args: string[], options: { input?: string | Buffer; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+  async git(
+    args: string[],
+    options: { input?: string | Buffer; env?: NodeJS.ProcessEnv } = {},
+  ): Promise<string> {
     return new Promise((resolve, reject) => {
       const child = spawn('git', ['-C', this.dir, ...args], {
         env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...options.env },
@@ -38,7 +57,10 @@ export class BareRepo {
       child.on('close', code => {
         const stderr = Buffer.concat(err).toString('utf8');
         if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
-        else reject(new GitError(`git ${args[0]} failed: ${stderr.trim()}`, stderr));
+        else
+          reject(
+            new GitError(`git ${args[0]} failed: ${stderr.trim()}`, stderr),
+          );
       });
       if (options.input !== undefined) child.stdin.end(options.input);
       else child.stdin.end();
@@ -48,14 +70,27 @@ export class BareRepo {
   /** The sha a ref points to, or undefined. */
   async resolveRef(ref: string): Promise<string | undefined> {
     try {
-      return (await this.git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim() || undefined;
+      return (
+        (
+          await this.git([
+            'rev-parse',
+            '--verify',
+            '--quiet',
+            `${ref}^{commit}`,
+          ])
+        ).trim() || undefined
+      );
     } catch {
       return undefined;
     }
   }
 
   async refs(prefix = 'refs/'): Promise<Array<{ ref: string; sha: string }>> {
-    const out = await this.git(['for-each-ref', '--format=%(refname) %(objectname)', prefix]);
+    const out = await this.git([
+      'for-each-ref',
+      '--format=%(refname) %(objectname)',
+      prefix,
+    ]);
     return out
       .split('\n')
       .filter(Boolean)
@@ -74,7 +109,9 @@ export class BareRepo {
   }
 
   async writeBlob(content: Buffer): Promise<string> {
-    return (await this.git(['hash-object', '-w', '--stdin'], { input: content })).trim();
+    return (
+      await this.git(['hash-object', '-w', '--stdin'], { input: content })
+    ).trim();
   }
 
   async readBlob(sha: string): Promise<Buffer> {
@@ -82,13 +119,36 @@ export class BareRepo {
       const child = spawn('git', ['-C', this.dir, 'cat-file', 'blob', sha]);
       const out: Buffer[] = [];
       child.stdout.on('data', d => out.push(d));
-      child.on('close', code => (code === 0 ? resolve(Buffer.concat(out)) : reject(new GitError(`no blob ${sha}`, ''))));
+      child.on('close', code =>
+        code === 0
+          ? resolve(Buffer.concat(out))
+          : reject(new GitError(`no blob ${sha}`, '')),
+      );
     });
   }
 
   /** Entries of a tree (recursive lists blobs with full paths). */
-  async lsTree(treeish: string, recursive: boolean, path?: string): Promise<Array<{ mode: string; type: string; sha: string; size: number; path: string }>> {
-    const args = ['ls-tree', '-l', '-z', ...(recursive ? ['-r', '-t'] : []), treeish, ...(path ? ['--', path] : [])];
+  async lsTree(
+    treeish: string,
+    recursive: boolean,
+    path?: string,
+  ): Promise<
+    Array<{
+      mode: string;
+      type: string;
+      sha: string;
+      size: number;
+      path: string;
+    }>
+  > {
+    const args = [
+      'ls-tree',
+      '-l',
+      '-z',
+      ...(recursive ? ['-r', '-t'] : []),
+      treeish,
+      ...(path ? ['--', path] : []),
+    ];
     const out = await this.git(args);
     return out
       .split('\0')
@@ -96,7 +156,13 @@ export class BareRepo {
       .map(line => {
         const [meta, name] = line.split('\t');
         const [mode, type, sha, size] = meta.split(/\s+/);
-        return { mode, type, sha, size: size === '-' ? 0 : Number(size), path: name };
+        return {
+          mode,
+          type,
+          sha,
+          size: size === '-' ? 0 : Number(size),
+          path: name,
+        };
       });
   }
 
@@ -104,22 +170,41 @@ export class BareRepo {
    * Writes a tree: start from `baseTree` (or empty), then set or remove paths. Entries with `sha: null` remove
    * the path.
    */
-  async writeTree(baseTree: string | undefined, entries: Array<{ path: string; mode: string; sha: string | null }>): Promise<string> {
-    const index = `${this.dir}/index-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  async writeTree(
+    baseTree: string | undefined,
+    entries: Array<{ path: string; mode: string; sha: string | null }>,
+  ): Promise<string> {
+    const index = `${this.dir}/index-${
+      process.pid
+    }-${Date.now()}-${Math.random().toString(36).slice(2)}`;
     const env = { GIT_INDEX_FILE: index };
     try {
       if (baseTree) await this.git(['read-tree', baseTree], { env });
       else await this.git(['read-tree', '--empty'], { env });
       // mode 0 with the null sha removes a path from the index; works without a work tree
-      const lines = entries.map(e => (e.sha === null ? `0 ${'0'.repeat(40)}\t${e.path}\0` : `${e.mode} ${e.sha}\t${e.path}\0`));
-      if (lines.length > 0) await this.git(['update-index', '--add', '-z', '--index-info'], { env, input: lines.join('') });
+      const lines = entries.map(e =>
+        e.sha === null
+          ? `0 ${'0'.repeat(40)}\t${e.path}\0`
+          : `${e.mode} ${e.sha}\t${e.path}\0`,
+      );
+      if (lines.length > 0)
+        await this.git(['update-index', '--add', '-z', '--index-info'], {
+          env,
+          input: lines.join(''),
+        });
       return (await this.git(['write-tree'], { env })).trim();
     } finally {
       await rm(index, { force: true });
     }
   }
 
-  async commitTree(tree: string, parents: string[], message: string, author: { name: string; email: string; date?: string }, committer = author): Promise<string> {
+  async commitTree(
+    tree: string,
+    parents: string[],
+    message: string,
+    author: { name: string; email: string; date?: string },
+    committer = author,
+  ): Promise<string> {
     const env = {
       GIT_AUTHOR_NAME: author.name,
       GIT_AUTHOR_EMAIL: author.email,
@@ -128,18 +213,43 @@ export class BareRepo {
       ...(author.date ? { GIT_AUTHOR_DATE: author.date } : {}),
       ...(committer.date ? { GIT_COMMITTER_DATE: committer.date } : {}),
     };
-    return (await this.git(['commit-tree', tree, ...parents.flatMap(p => ['-p', p]), '-F', '-'], { env, input: message })).trim();
+    return (
+      await this.git(
+        ['commit-tree', tree, ...parents.flatMap(p => ['-p', p]), '-F', '-'],
+        { env, input: message },
+      )
+    ).trim();
   }
 
-  async readCommit(sha: string): Promise<{ sha: string; tree: string; parents: string[]; author: { name: string; email: string; date: string }; committer: { name: string; email: string; date: string }; message: string }> {
-    const out = await this.git(['show', '-s', '--format=%H%x00%T%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B', sha]);
+  async readCommit(sha: string): Promise<{
+    sha: string;
+    tree: string;
+    parents: string[];
+    author: { name: string; email: string; date: string };
+    committer: { name: string; email: string; date: string };
+    message: string;
+  }> {
+    const out = await this.git([
+      'show',
+      '-s',
+      '--format=%H%x00%T%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B',
+      sha,
+    ]);
     const [h, t, p, an, ae, ad, cn, ce, cd, ...message] = out.split('\0');
     return {
       sha: h,
       tree: t,
       parents: p ? p.split(' ') : [],
-      author: { name: an, email: ae, date: new Date(ad).toISOString().replace('.000Z', 'Z') },
-      committer: { name: cn, email: ce, date: new Date(cd).toISOString().replace('.000Z', 'Z') },
+      author: {
+        name: an,
+        email: ae,
+        date: new Date(ad).toISOString().replace('.000Z', 'Z'),
+      },
+      committer: {
+        name: cn,
+        email: ce,
+        date: new Date(cd).toISOString().replace('.000Z', 'Z'),
+      },
       message: message.join('\0').replace(/\n$/, ''),
     };
   }
@@ -164,7 +274,17 @@ export class BareRepo {
   /** A real three-way merge without a work tree; `undefined` on conflicts. */
   async mergeTree(base: string, head: string): Promise<string | undefined> {
     try {
-      return (await this.git(['merge-tree', '--write-tree', '--no-messages', base, head])).trim().split('\n')[0];
+      return (
+        await this.git([
+          'merge-tree',
+          '--write-tree',
+          '--no-messages',
+          base,
+          head,
+        ])
+      )
+        .trim()
+        .split('\n')[0];
     } catch {
       return undefined;
     }
@@ -179,12 +299,37 @@ export class BareRepo {
   }
 
   /** Per-file stats between two commits: additions, deletions, status. */
-  async diffStat(from: string, to: string): Promise<Array<{ path: string; additions: number; deletions: number; status: string }>> {
-    const numstat = await this.git(['diff', '--numstat', '-z', '--no-renames', from, to]);
-    const names = await this.git(['diff', '--name-status', '-z', '--no-renames', from, to]);
+  async diffStat(
+    from: string,
+    to: string,
+  ): Promise<
+    Array<{
+      path: string;
+      additions: number;
+      deletions: number;
+      status: string;
+    }>
+  > {
+    const numstat = await this.git([
+      'diff',
+      '--numstat',
+      '-z',
+      '--no-renames',
+      from,
+      to,
+    ]);
+    const names = await this.git([
+      'diff',
+      '--name-status',
+      '-z',
+      '--no-renames',
+      from,
+      to,
+    ]);
     const statusParts = names.split('\0').filter(Boolean);
     const statuses = new Map<string, string>();
-    for (let i = 0; i < statusParts.length; i += 2) statuses.set(statusParts[i + 1], statusParts[i]);
+    for (let i = 0; i < statusParts.length; i += 2)
+      statuses.set(statusParts[i + 1], statusParts[i]);
     return numstat
       .split('\0')
       .filter(Boolean)
@@ -204,6 +349,8 @@ export class BareRepo {
   }
 
   async commitCount(from: string, to: string): Promise<number> {
-    return Number((await this.git(['rev-list', '--count', `${from}..${to}`])).trim());
+    return Number(
+      (await this.git(['rev-list', '--count', `${from}..${to}`])).trim(),
+    );
   }
 }

@@ -2,14 +2,21 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 
 /** Where Debian's git keeps its smart-HTTP CGI program. */
-export const GIT_HTTP_BACKEND = process.env.GIT_HTTP_BACKEND ?? '/usr/lib/git-core/git-http-backend';
+export const GIT_HTTP_BACKEND =
+  process.env.GIT_HTTP_BACKEND ?? '/usr/lib/git-core/git-http-backend';
 
 /**
  * Serves bare repositories over git's smart HTTP protocol by running `git http-backend` as CGI, so clients
  * (Flux's source-controller, `git clone`) fetch the very repositories the GitHub emulator writes.
  * `pathInfo` is the part after the mount point, e.g. `/acme/gitops.git/info/refs`.
  */
-export function serveGitHttp(req: http.IncomingMessage, res: http.ServerResponse, projectRoot: string, pathInfo: string, query: string): void {
+export function serveGitHttp(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  projectRoot: string,
+  pathInfo: string,
+  query: string,
+): void {
   const child = spawn(GIT_HTTP_BACKEND, [], {
     env: {
       ...process.env,
@@ -21,8 +28,12 @@ export function serveGitHttp(req: http.IncomingMessage, res: http.ServerResponse
       CONTENT_TYPE: req.headers['content-type'] ?? '',
       REMOTE_USER: 'emulator',
       REMOTE_ADDR: req.socket.remoteAddress ?? '127.0.0.1',
-      ...(req.headers['content-encoding'] ? { HTTP_CONTENT_ENCODING: String(req.headers['content-encoding']) } : {}),
-      ...(req.headers['git-protocol'] ? { GIT_PROTOCOL: String(req.headers['git-protocol']) } : {}),
+      ...(req.headers['content-encoding']
+        ? { HTTP_CONTENT_ENCODING: String(req.headers['content-encoding']) }
+        : {}),
+      ...(req.headers['git-protocol']
+        ? { GIT_PROTOCOL: String(req.headers['git-protocol']) }
+        : {}),
     },
   });
   req.pipe(child.stdin);
@@ -53,6 +64,7 @@ export function serveGitHttp(req: http.IncomingMessage, res: http.ServerResponse
     else res.end();
   });
   child.on('error', error => {
-    if (!res.headersSent) res.writeHead(500).end(`git http-backend failed: ${error.message}`);
+    if (!res.headersSent)
+      res.writeHead(500).end(`git http-backend failed: ${error.message}`);
   });
 }

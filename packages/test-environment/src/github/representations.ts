@@ -14,7 +14,8 @@ export class Urls {
   }
 }
 
-const node = (kind: string, id: number | string) => Buffer.from(`${kind}:${id}`).toString('base64');
+const node = (kind: string, id: number | string) =>
+  Buffer.from(`${kind}:${id}`).toString('base64');
 
 /** Deterministic numeric id of a user login. */
 export function userId(login: string): number {
@@ -23,7 +24,11 @@ export function userId(login: string): number {
   return 1000 + h;
 }
 
-export function simpleUser(urls: Urls, login: string, type: 'User' | 'Organization' = 'User') {
+export function simpleUser(
+  urls: Urls,
+  login: string,
+  type: 'User' | 'Organization' = 'User',
+) {
   const api = urls.user(login);
   return {
     login,
@@ -56,7 +61,12 @@ export interface RepoRecord {
   private: boolean;
 }
 
-export function repository(urls: Urls, repo: RepoRecord, openIssues: number, pushedAt: string) {
+export function repository(
+  urls: Urls,
+  repo: RepoRecord,
+  openIssues: number,
+  pushedAt: string,
+) {
   const full = `${repo.owner}/${repo.name}`;
   const api = urls.repo(full);
   const link = (suffix: string) => `${api}${suffix}`;
@@ -137,7 +147,13 @@ export function repository(urls: Urls, repo: RepoRecord, openIssues: number, pus
     pushed_at: pushedAt,
     created_at: repo.createdAt,
     updated_at: pushedAt,
-    permissions: { admin: true, maintain: true, push: true, triage: true, pull: true },
+    permissions: {
+      admin: true,
+      maintain: true,
+      push: true,
+      triage: true,
+      pull: true,
+    },
     allow_merge_commit: true,
     allow_squash_merge: false,
     allow_rebase_merge: false,
@@ -152,14 +168,25 @@ export function gitRef(urls: Urls, full: string, ref: string, sha: string) {
     ref,
     node_id: node('Ref', `${full}:${ref}`),
     url: `${urls.repo(full)}/git/${ref}`,
-    object: { type: 'commit', sha, url: `${urls.repo(full)}/git/commits/${sha}` },
+    object: {
+      type: 'commit',
+      sha,
+      url: `${urls.repo(full)}/git/commits/${sha}`,
+    },
   };
 }
 
 export function gitCommit(
   urls: Urls,
   full: string,
-  commit: { sha: string; tree: string; parents: string[]; author: { name: string; email: string; date: string }; committer: { name: string; email: string; date: string }; message: string },
+  commit: {
+    sha: string;
+    tree: string;
+    parents: string[];
+    author: { name: string; email: string; date: string };
+    committer: { name: string; email: string; date: string };
+    message: string;
+  },
 ) {
   return {
     sha: commit.sha,
@@ -168,10 +195,23 @@ export function gitCommit(
     html_url: `${urls.web}/${full}/commit/${commit.sha}`,
     author: commit.author,
     committer: commit.committer,
-    tree: { sha: commit.tree, url: `${urls.repo(full)}/git/trees/${commit.tree}` },
+    tree: {
+      sha: commit.tree,
+      url: `${urls.repo(full)}/git/trees/${commit.tree}`,
+    },
     message: commit.message,
-    parents: commit.parents.map(sha => ({ sha, url: `${urls.repo(full)}/git/commits/${sha}`, html_url: `${urls.web}/${full}/commit/${sha}` })),
-    verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },
+    parents: commit.parents.map(sha => ({
+      sha,
+      url: `${urls.repo(full)}/git/commits/${sha}`,
+      html_url: `${urls.web}/${full}/commit/${sha}`,
+    })),
+    verification: {
+      verified: false,
+      reason: 'unsigned',
+      signature: null,
+      payload: null,
+      verified_at: null,
+    },
   };
 }
 
@@ -229,7 +269,14 @@ export interface PullRecord {
   headSha?: string;
 }
 
-export function pullBranch(urls: Urls, repo: RepoRecord, openIssues: number, pushedAt: string, ref: string, sha: string) {
+export function pullBranch(
+  urls: Urls,
+  repo: RepoRecord,
+  openIssues: number,
+  pushedAt: string,
+  ref: string,
+  sha: string,
+) {
   return {
     label: `${repo.owner}:${ref}`,
     ref,

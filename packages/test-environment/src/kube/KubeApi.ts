@@ -2,7 +2,11 @@ import https from 'node:https';
 
 /** A Kubernetes API error: the HTTP status and the Status message the server sent. */
 export class KubeApiError extends Error {
-  constructor(readonly status: number, readonly reason: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'KubeApiError';
   }
@@ -15,14 +19,24 @@ export class KubeApiError extends Error {
 export class KubeApi {
   private readonly agent: https.Agent;
 
-  constructor(readonly server: string, private readonly token: string, ca: string) {
+  constructor(
+    readonly server: string,
+    private readonly token: string,
+    ca: string,
+  ) {
     this.agent = new https.Agent({ ca, keepAlive: true });
   }
 
-  async request<T = any>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+  async request<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+  ): Promise<T> {
     const url = new URL(path, this.server);
     let payload: string | undefined;
-    if (body !== undefined) payload = typeof body === 'string' ? body : JSON.stringify(body);
+    if (body !== undefined)
+      payload = typeof body === 'string' ? body : JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const req = https.request(
         url,
@@ -32,7 +46,12 @@ export class KubeApi {
           headers: {
             authorization: `Bearer ${this.token}`,
             accept: 'application/json',
-            ...(payload !== undefined ? { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) } : {}),
+            ...(payload !== undefined
+              ? {
+                  'content-type': contentType,
+                  'content-length': Buffer.byteLength(payload),
+                }
+              : {}),
           },
         },
         res => {
@@ -47,7 +66,13 @@ export class KubeApi {
               // not JSON (e.g. /readyz)
             }
             if ((res.statusCode ?? 500) >= 400) {
-              reject(new KubeApiError(res.statusCode ?? 500, parsed?.reason ?? '', parsed?.message ?? text));
+              reject(
+                new KubeApiError(
+                  res.statusCode ?? 500,
+                  parsed?.reason ?? '',
+                  parsed?.message ?? text,
+                ),
+              );
             } else {
               resolve(parsed as T);
             }
@@ -65,14 +90,43 @@ export class KubeApi {
   }
 
   /** Server-side apply of one object (field manager `test-environment`). */
-  apply<T = any>(object: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }, options: { subresource?: string } = {}): Promise<T> {
-    const path = `${resourcePath(object.apiVersion, object.kind, object.metadata.namespace)}/${object.metadata.name}${options.subresource ? `/${options.subresource}` : ''}`;
-    return this.request<T>('PATCH', `${path}?fieldManager=test-environment&force=true`, object, 'application/apply-patch+yaml');
+  apply<T = any>(
+    object: {
+      apiVersion: string;
+      kind: string;
+      metadata: { name: string; namespace?: string };
+    },
+    options: { subresource?: string } = {},
+  ): Promise<T> {
+    const path = `${resourcePath(
+      object.apiVersion,
+      object.kind,
+      object.metadata.namespace,
+    )}/${object.metadata.name}${
+      options.subresource ? `/${options.subresource}` : ''
+    }`;
+    return this.request<T>(
+      'PATCH',
+      `${path}?fieldManager=test-environment&force=true`,
+      object,
+      'application/apply-patch+yaml',
+    );
   }
 
   /** JSON merge patch of an object (leaves fields owned by others, and by earlier applies, alone). */
-  mergePatch<T = any>(apiVersion: string, kind: string, name: string, namespace: string | undefined, patch: unknown): Promise<T> {
-    return this.request<T>('PATCH', `${resourcePath(apiVersion, kind, namespace)}/${name}`, patch, 'application/merge-patch+json');
+  mergePatch<T = any>(
+    apiVersion: string,
+    kind: string,
+    name: string,
+    namespace: string | undefined,
+    patch: unknown,
+  ): Promise<T> {
+    return this.request<T>(
+      'PATCH',
+      `${resourcePath(apiVersion, kind, namespace)}/${name}`,
+      patch,
+      'application/merge-patch+json',
+    );
   }
 
   close() {
@@ -101,10 +155,23 @@ const PLURALS: Record<string, string> = {
 };
 
 /** REST path of a kind's collection, e.g. `/apis/kubevirt.io/v1/namespaces/a/virtualmachines`. */
-export function resourcePath(apiVersion: string, kind: string, namespace?: string): string {
+export function resourcePath(
+  apiVersion: string,
+  kind: string,
+  namespace?: string,
+): string {
   const plural = PLURALS[kind];
   if (!plural) throw new Error(`resourcePath: unknown kind ${kind}`);
-  const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-  const clusterScoped = ['Namespace', 'ClusterRoleBinding', 'ClusterRole', 'CustomResourceDefinition'].includes(kind);
-  return clusterScoped || !namespace ? `${base}/${plural}` : `${base}/namespaces/${namespace}/${plural}`;
+  const base = apiVersion.includes('/')
+    ? `/apis/${apiVersion}`
+    : `/api/${apiVersion}`;
+  const clusterScoped = [
+    'Namespace',
+    'ClusterRoleBinding',
+    'ClusterRole',
+    'CustomResourceDefinition',
+  ].includes(kind);
+  return clusterScoped || !namespace
+    ? `${base}/${plural}`
+    : `${base}/namespaces/${namespace}/${plural}`;
 }

@@ -47,11 +47,25 @@ export interface ControlPlaneOptions {
 }
 
 /** Writes a kubeconfig for one server and token. */
-export function kubeconfigFor(name: string, server: string, caPem: string, user: string, token: string): string {
+export function kubeconfigFor(
+  name: string,
+  server: string,
+  caPem: string,
+  user: string,
+  token: string,
+): string {
   return YAML.stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name, cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } }],
+    clusters: [
+      {
+        name,
+        cluster: {
+          server,
+          'certificate-authority-data': Buffer.from(caPem).toString('base64'),
+        },
+      },
+    ],
     users: [{ name: `${name}-${user}`, user: { token } }],
     contexts: [{ name, context: { cluster: name, user: `${name}-${user}` } }],
     'current-context': name,
@@ -59,27 +73,43 @@ export function kubeconfigFor(name: string, server: string, caPem: string, user:
 }
 
 /** Starts a control plane and waits for `/readyz` (200, not just `ok` lines). */
-export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
-  const dir = fs.mkdtempSync(path.join(options.baseDir ?? os.tmpdir(), `kube-${options.name}-`));
+export async function startControlPlane(
+  options: ControlPlaneOptions,
+): Promise<ControlPlane> {
+  const dir = fs.mkdtempSync(
+    path.join(options.baseDir ?? os.tmpdir(), `kube-${options.name}-`),
+  );
   const processes: ManagedProcess[] = [];
   const stopAll = async () => {
     for (const p of [...processes].reverse()) await p.stop();
   };
   try {
-    const [etcdClient, etcdPeer, securePort] = [await freePort(), await freePort(), await freePort()];
+    const [etcdClient, etcdPeer, securePort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     const etcd = startProcess({
       name: `${options.name}/etcd`,
       command: options.binaries.etcd,
       args: [
-        '--data-dir', path.join(dir, 'etcd'),
-        '--listen-client-urls', `http://127.0.0.1:${etcdClient}`,
-        '--advertise-client-urls', `http://127.0.0.1:${etcdClient}`,
-        '--listen-peer-urls', `http://127.0.0.1:${etcdPeer}`,
-        '--initial-advertise-peer-urls', `http://127.0.0.1:${etcdPeer}`,
-        '--initial-cluster', `default=http://127.0.0.1:${etcdPeer}`,
+        '--data-dir',
+        path.join(dir, 'etcd'),
+        '--listen-client-urls',
+        `http://127.0.0.1:${etcdClient}`,
+        '--advertise-client-urls',
+        `http://127.0.0.1:${etcdClient}`,
+        '--listen-peer-urls',
+        `http://127.0.0.1:${etcdPeer}`,
+        '--initial-advertise-peer-urls',
+        `http://127.0.0.1:${etcdPeer}`,
+        '--initial-cluster',
+        `default=http://127.0.0.1:${etcdPeer}`,
         '--unsafe-no-fsync',
-        '--quota-backend-bytes', String(512 * 1024 * 1024),
-        '--log-level', 'warn',
+        '--quota-backend-bytes',
+        String(512 * 1024 * 1024),
+        '--log-level',
+        'warn',
       ],
       logFile: path.join(dir, 'etcd.log'),
     });
@@ -87,33 +117,54 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
 
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const saKey = path.join(dir, 'sa.key');
-    fs.writeFileSync(saKey, privateKey.export({ type: 'pkcs1', format: 'pem' }));
+    fs.writeFileSync(
+      saKey,
+      privateKey.export({ type: 'pkcs1', format: 'pem' }),
+    );
     const adminToken = randomBytes(24).toString('hex');
     const users: Record<string, TestUser> = {};
     const tokenLines = [`${adminToken},admin,admin,system:masters`];
     for (const [i, user] of (options.users ?? []).entries()) {
       const token = randomBytes(24).toString('hex');
       users[user.name] = { name: user.name, token, groups: user.groups ?? [] };
-      tokenLines.push(`${token},${user.name},user-${i}${user.groups?.length ? `,"${user.groups.join(',')}"` : ''}`);
+      tokenLines.push(
+        `${token},${user.name},user-${i}${
+          user.groups?.length ? `,"${user.groups.join(',')}"` : ''
+        }`,
+      );
     }
-    fs.writeFileSync(path.join(dir, 'tokens.csv'), `${tokenLines.join('\n')}\n`);
+    fs.writeFileSync(
+      path.join(dir, 'tokens.csv'),
+      `${tokenLines.join('\n')}\n`,
+    );
     const certDir = path.join(dir, 'certs');
 
     const apiserver = startProcess({
       name: `${options.name}/kube-apiserver`,
       command: options.binaries.kubeApiserver,
       args: [
-        '--etcd-servers', `http://127.0.0.1:${etcdClient}`,
-        '--cert-dir', certDir,
-        '--secure-port', String(securePort),
-        '--bind-address', '127.0.0.1',
-        '--advertise-address', '127.0.0.1',
-        '--service-account-key-file', saKey,
-        '--service-account-signing-key-file', saKey,
-        '--service-account-issuer', 'https://kubernetes.default.svc.cluster.local',
-        '--service-cluster-ip-range', '10.96.0.0/16',
-        '--authorization-mode', 'RBAC',
-        '--token-auth-file', path.join(dir, 'tokens.csv'),
+        '--etcd-servers',
+        `http://127.0.0.1:${etcdClient}`,
+        '--cert-dir',
+        certDir,
+        '--secure-port',
+        String(securePort),
+        '--bind-address',
+        '127.0.0.1',
+        '--advertise-address',
+        '127.0.0.1',
+        '--service-account-key-file',
+        saKey,
+        '--service-account-signing-key-file',
+        saKey,
+        '--service-account-issuer',
+        'https://kubernetes.default.svc.cluster.local',
+        '--service-cluster-ip-range',
+        '10.96.0.0/16',
+        '--authorization-mode',
+        'RBAC',
+        '--token-auth-file',
+        path.join(dir, 'tokens.csv'),
         '--allow-privileged=true',
         '--enable-priority-and-fairness=false',
         '--profiling=false',
@@ -124,15 +175,29 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
 
     const server = `https://127.0.0.1:${securePort}`;
     const certFile = path.join(certDir, 'apiserver.crt');
-    await waitUntil('the API server certificate', async () => fs.existsSync(certFile) && fs.statSync(certFile).size > 0, { timeoutMs: 60_000, process: apiserver });
+    await waitUntil(
+      'the API server certificate',
+      async () => fs.existsSync(certFile) && fs.statSync(certFile).size > 0,
+      { timeoutMs: 60_000, process: apiserver },
+    );
     const caPem = fs.readFileSync(certFile, 'utf8');
     const api = new KubeApi(server, adminToken, caPem);
-    await waitUntil(`${options.name} /readyz`, async () => {
-      await api.get('/readyz');
-      return true;
-    }, { timeoutMs: 90_000, process: apiserver });
+    await waitUntil(
+      `${options.name} /readyz`,
+      async () => {
+        await api.get('/readyz');
+        return true;
+      },
+      { timeoutMs: 90_000, process: apiserver },
+    );
 
-    const kubeconfig = kubeconfigFor(options.name, server, caPem, 'admin', adminToken);
+    const kubeconfig = kubeconfigFor(
+      options.name,
+      server,
+      caPem,
+      'admin',
+      adminToken,
+    );
     const kubeconfigPath = path.join(dir, 'kubeconfig');
     fs.writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 });
 
@@ -144,10 +209,14 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
           name: `${options.name}/kube-controller-manager`,
           command: options.binaries.kubeControllerManager,
           args: [
-            '--kubeconfig', kubeconfigPath,
-            '--service-account-private-key-file', saKey,
-            '--root-ca-file', caFile,
-            '--controllers', '*',
+            '--kubeconfig',
+            kubeconfigPath,
+            '--service-account-private-key-file',
+            saKey,
+            '--root-ca-file',
+            caFile,
+            '--controllers',
+            '*',
             '--leader-elect=false',
             '--secure-port=0',
             '--use-service-account-credentials=false',

@@ -7,7 +7,12 @@ import { KubeApi, KubeApiError } from './KubeApi';
  */
 
 /** Marks a Flux Kustomization Ready at a revision, as kustomize-controller does after applying it. */
-export async function markKustomizationReady(api: KubeApi, namespace: string, name: string, revision: string): Promise<void> {
+export async function markKustomizationReady(
+  api: KubeApi,
+  namespace: string,
+  name: string,
+  revision: string,
+): Promise<void> {
   const now = new Date().toISOString();
   await api.apply(
     {
@@ -19,7 +24,14 @@ export async function markKustomizationReady(api: KubeApi, namespace: string, na
         lastAppliedRevision: revision,
         lastAttemptedRevision: revision,
         conditions: [
-          { type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: ${revision}`, lastTransitionTime: now, observedGeneration: 1 },
+          {
+            type: 'Ready',
+            status: 'True',
+            reason: 'ReconciliationSucceeded',
+            message: `Applied revision: ${revision}`,
+            lastTransitionTime: now,
+            observedGeneration: 1,
+          },
         ],
       },
     } as any,
@@ -31,21 +43,41 @@ export async function markKustomizationReady(api: KubeApi, namespace: string, na
  * Emulated virt-controller: creates the VirtualMachineInstance of a VM and sets both to Running with an IP,
  * as KubeVirt does once the VM's pod runs.
  */
-export async function emulateVmRunning(api: KubeApi, namespace: string, vmName: string, ip: string): Promise<void> {
-  const vm = await api.get(`/apis/kubevirt.io/v1/namespaces/${namespace}/virtualmachines/${vmName}`);
+export async function emulateVmRunning(
+  api: KubeApi,
+  namespace: string,
+  vmName: string,
+  ip: string,
+): Promise<void> {
+  const vm = await api.get(
+    `/apis/kubevirt.io/v1/namespaces/${namespace}/virtualmachines/${vmName}`,
+  );
   const template = vm.spec.template;
   try {
-    await api.request('POST', `/apis/kubevirt.io/v1/namespaces/${namespace}/virtualmachineinstances`, {
-      apiVersion: 'kubevirt.io/v1',
-      kind: 'VirtualMachineInstance',
-      metadata: {
-        name: vmName,
-        namespace,
-        labels: template.metadata?.labels ?? {},
-        ownerReferences: [{ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', name: vmName, uid: vm.metadata.uid, controller: true, blockOwnerDeletion: true }],
+    await api.request(
+      'POST',
+      `/apis/kubevirt.io/v1/namespaces/${namespace}/virtualmachineinstances`,
+      {
+        apiVersion: 'kubevirt.io/v1',
+        kind: 'VirtualMachineInstance',
+        metadata: {
+          name: vmName,
+          namespace,
+          labels: template.metadata?.labels ?? {},
+          ownerReferences: [
+            {
+              apiVersion: 'kubevirt.io/v1',
+              kind: 'VirtualMachine',
+              name: vmName,
+              uid: vm.metadata.uid,
+              controller: true,
+              blockOwnerDeletion: true,
+            },
+          ],
+        },
+        spec: template.spec,
       },
-      spec: template.spec,
-    });
+    );
   } catch (error) {
     if (!(error instanceof KubeApiError && error.status === 409)) throw error;
   }
@@ -58,8 +90,16 @@ export async function emulateVmRunning(api: KubeApi, namespace: string, vmName: 
       status: {
         phase: 'Running',
         nodeName: 'emulated-node',
-        interfaces: [{ name: template.spec.networks?.[0]?.name ?? 'default', ipAddress: ip, ipAddresses: [ip] }],
-        conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }],
+        interfaces: [
+          {
+            name: template.spec.networks?.[0]?.name ?? 'default',
+            ipAddress: ip,
+            ipAddresses: [ip],
+          },
+        ],
+        conditions: [
+          { type: 'Ready', status: 'True', lastTransitionTime: now },
+        ],
       },
     } as any,
     { subresource: 'status' },
@@ -69,7 +109,14 @@ export async function emulateVmRunning(api: KubeApi, namespace: string, vmName: 
       apiVersion: 'kubevirt.io/v1',
       kind: 'VirtualMachine',
       metadata: { name: vmName, namespace },
-      status: { printableStatus: 'Running', ready: true, created: true, conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }] },
+      status: {
+        printableStatus: 'Running',
+        ready: true,
+        created: true,
+        conditions: [
+          { type: 'Ready', status: 'True', lastTransitionTime: now },
+        ],
+      },
     } as any,
     { subresource: 'status' },
   );
@@ -83,14 +130,26 @@ export async function createPodWithRequests(
   api: KubeApi,
   namespace: string,
   name: string,
-  resources: { requests: Record<string, string>; limits?: Record<string, string> },
+  resources: {
+    requests: Record<string, string>;
+    limits?: Record<string, string>;
+  },
 ): Promise<void> {
   await api.request('POST', `/api/v1/namespaces/${namespace}/pods`, {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace },
     spec: {
-      containers: [{ name: 'app', image: 'registry.invalid/app:1', resources: { requests: resources.requests, limits: resources.limits ?? resources.requests } }],
+      containers: [
+        {
+          name: 'app',
+          image: 'registry.invalid/app:1',
+          resources: {
+            requests: resources.requests,
+            limits: resources.limits ?? resources.requests,
+          },
+        },
+      ],
     },
   });
 }

@@ -6,20 +6,29 @@ import {
   renderRequest,
 } from '@kubeportal/plugin-provisioning-common';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createPodWithRequests, emulateVmRunning, markKustomizationReady } from './emulatedControllers';
+import {
+  createPodWithRequests,
+  emulateVmRunning,
+  markKustomizationReady,
+} from './emulatedControllers';
 import { KubeApiError } from './KubeApi';
 import { KubeTestEnv, startKubeTestEnv } from './kubeTestEnv';
 import { describeWithKube } from '../availability';
 
 jest.setTimeout(300_000);
 
-const settings = parsePlatformSettings({ clusters: [{ name: 'dev', environment: 'dev', storageClasses: ['fast'] }] });
+const settings = parsePlatformSettings({
+  clusters: [{ name: 'dev', environment: 'dev', storageClasses: ['fast'] }],
+});
 
 describeWithKube('startKubeTestEnv', () => {
   let env: KubeTestEnv;
 
   beforeAll(async () => {
-    env = await startKubeTestEnv({ clusters: ['dev'], users: [{ name: 'jdoe', groups: ['sg-payments-dev'] }] });
+    env = await startKubeTestEnv({
+      clusters: ['dev'],
+      users: [{ name: 'jdoe', groups: ['sg-payments-dev'] }],
+    });
   });
   afterAll(async () => {
     await env?.stop();
@@ -28,7 +37,18 @@ describeWithKube('startKubeTestEnv', () => {
   const api = () => env.clusters.dev.api;
 
   it('serves a real API with the portal CRDs installed, reachable with kubectl', () => {
-    const out = execFileSync('kubectl', ['--kubeconfig', env.clusters.dev.kubeconfigPath, 'get', 'crd', '-o', 'name'], { encoding: 'utf8' });
+    const out = execFileSync(
+      'kubectl',
+      [
+        '--kubeconfig',
+        env.clusters.dev.kubeconfigPath,
+        'get',
+        'crd',
+        '-o',
+        'name',
+      ],
+      { encoding: 'utf8' },
+    );
     expect(out.split('\n').filter(Boolean)).toEqual(
       expect.arrayContaining([
         'customresourcedefinition.apiextensions.k8s.io/virtualmachines.kubevirt.io',
@@ -41,52 +61,134 @@ describeWithKube('startKubeTestEnv', () => {
   });
 
   it('computes real quota usage from pods and refuses pods over quota', async () => {
-    await api().request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'quota-test' } });
-    await api().request('POST', '/api/v1/namespaces/quota-test/resourcequotas', {
+    await api().request('POST', '/api/v1/namespaces', {
       apiVersion: 'v1',
-      kind: 'ResourceQuota',
-      metadata: { name: 'quota' },
-      spec: { hard: { 'requests.cpu': '1', 'requests.memory': '2Gi', 'limits.cpu': '2', 'limits.memory': '4Gi', pods: '5' } },
+      kind: 'Namespace',
+      metadata: { name: 'quota-test' },
     });
+    await api().request(
+      'POST',
+      '/api/v1/namespaces/quota-test/resourcequotas',
+      {
+        apiVersion: 'v1',
+        kind: 'ResourceQuota',
+        metadata: { name: 'quota' },
+        spec: {
+          hard: {
+            'requests.cpu': '1',
+            'requests.memory': '2Gi',
+            'limits.cpu': '2',
+            'limits.memory': '4Gi',
+            pods: '5',
+          },
+        },
+      },
+    );
     // the quota controller must have computed status.hard before admission counts against it
-    await waitFor(async () => (await api().get('/api/v1/namespaces/quota-test/resourcequotas/quota')).status?.hard?.pods === '5');
-    await createPodWithRequests(api(), 'quota-test', 'app-1', { requests: { cpu: '500m', memory: '1Gi' } });
+    await waitFor(
+      async () =>
+        (
+          await api().get('/api/v1/namespaces/quota-test/resourcequotas/quota')
+        ).status?.hard?.pods === '5',
+    );
+    await createPodWithRequests(api(), 'quota-test', 'app-1', {
+      requests: { cpu: '500m', memory: '1Gi' },
+    });
     const used = await waitFor(async () => {
-      const quota = await api().get('/api/v1/namespaces/quota-test/resourcequotas/quota');
+      const quota = await api().get(
+        '/api/v1/namespaces/quota-test/resourcequotas/quota',
+      );
       return quota.status?.used?.pods === '1' ? quota.status.used : undefined;
     });
-    expect(used).toMatchObject({ pods: '1', 'requests.cpu': '500m', 'requests.memory': '1Gi' });
-    await expect(createPodWithRequests(api(), 'quota-test', 'too-big', { requests: { cpu: '8', memory: '1Gi' } })).rejects.toThrow(
-      /exceeded quota: quota, requested: .*requests\.cpu=8/,
-    );
+    expect(used).toMatchObject({
+      pods: '1',
+      'requests.cpu': '500m',
+      'requests.memory': '1Gi',
+    });
+    await expect(
+      createPodWithRequests(api(), 'quota-test', 'too-big', {
+        requests: { cpu: '8', memory: '1Gi' },
+      }),
+    ).rejects.toThrow(/exceeded quota: quota, requested: .*requests\.cpu=8/);
   });
 
   it('accepts a rendered namespace and VM, and refuses a broken VM with field paths', async () => {
     let repo = new Map<string, string>();
-    repo = applyChanges(repo, renderRequest(parseRequest({
-      kind: 'namespace', cluster: 'dev', name: 'payments', team: 'payments', requester: 'jdoe', environment: 'dev',
-      costCentre: 'cc', purpose: 'test', quota: { tier: 'M' },
-    }), { settings, repo }).changes);
-    const vmChanges = renderRequest(parseRequest({
-      kind: 'vm', cluster: 'dev', namespace: 'payments', name: 'legacy', requester: 'jdoe', purpose: 'test', cpu: 2, memory: '2Gi',
-      rootDisk: { size: '10Gi', storageClass: 'fast', source: { type: 'http', url: 'https://images.example/a.qcow2' } },
-      dataDisks: [{ name: 'data', size: '5Gi' }],
-      exposure: { type: 'NodePort', ports: [{ name: 'ssh', port: 22, nodePort: 30022 }] },
-    }), { settings, repo }).changes;
+    repo = applyChanges(
+      repo,
+      renderRequest(
+        parseRequest({
+          kind: 'namespace',
+          cluster: 'dev',
+          name: 'payments',
+          team: 'payments',
+          requester: 'jdoe',
+          environment: 'dev',
+          costCentre: 'cc',
+          purpose: 'test',
+          quota: { tier: 'M' },
+        }),
+        { settings, repo },
+      ).changes,
+    );
+    const vmChanges = renderRequest(
+      parseRequest({
+        kind: 'vm',
+        cluster: 'dev',
+        namespace: 'payments',
+        name: 'legacy',
+        requester: 'jdoe',
+        purpose: 'test',
+        cpu: 2,
+        memory: '2Gi',
+        rootDisk: {
+          size: '10Gi',
+          storageClass: 'fast',
+          source: { type: 'http', url: 'https://images.example/a.qcow2' },
+        },
+        dataDisks: [{ name: 'data', size: '5Gi' }],
+        exposure: {
+          type: 'NodePort',
+          ports: [{ name: 'ssh', port: 22, nodePort: 30022 }],
+        },
+      }),
+      { settings, repo },
+    ).changes;
     const objects = [
       // the Namespace is in the platform's file of the namespace (with the Flux objects that apply its folder)
-      ...parseYamlDocuments(repo.get('clusters/dev/platform/namespaces/payments.yaml')!, 'ns').filter(o => (o as { kind?: string }).kind === 'Namespace'),
-      ...parseYamlDocuments(repo.get('clusters/dev/namespaces/payments/resourcequota.yaml')!, 'quota'),
-      ...parseYamlDocuments(vmChanges.find(c => c.path.endsWith('vm-legacy.yaml'))!.content!, 'vm'),
+      ...parseYamlDocuments(
+        repo.get('clusters/dev/platform/namespaces/payments.yaml')!,
+        'ns',
+      ).filter(o => (o as { kind?: string }).kind === 'Namespace'),
+      ...parseYamlDocuments(
+        repo.get('clusters/dev/namespaces/payments/resourcequota.yaml')!,
+        'quota',
+      ),
+      ...parseYamlDocuments(
+        vmChanges.find(c => c.path.endsWith('vm-legacy.yaml'))!.content!,
+        'vm',
+      ),
     ] as any[];
     for (const object of objects) await api().apply(object);
-    const vm = await api().get('/apis/kubevirt.io/v1/namespaces/payments/virtualmachines/legacy');
-    expect(vm.spec.dataVolumeTemplates.map((t: any) => t.metadata.name)).toEqual(['legacy-rootdisk', 'legacy-data']);
+    const vm = await api().get(
+      '/apis/kubevirt.io/v1/namespaces/payments/virtualmachines/legacy',
+    );
+    expect(
+      vm.spec.dataVolumeTemplates.map((t: any) => t.metadata.name),
+    ).toEqual(['legacy-rootdisk', 'legacy-data']);
 
-    const broken = structuredClone(objects.find(o => o.kind === 'VirtualMachine'));
+    const broken = structuredClone(
+      objects.find(o => o.kind === 'VirtualMachine'),
+    );
     broken.metadata.name = 'broken';
     broken.spec.template.spec.domain.cpu.cores = 'two';
-    const error = await api().request('POST', '/apis/kubevirt.io/v1/namespaces/payments/virtualmachines', broken).catch(e => e);
+    const error = await api()
+      .request(
+        'POST',
+        '/apis/kubevirt.io/v1/namespaces/payments/virtualmachines',
+        broken,
+      )
+      .catch(e => e);
     expect(error).toBeInstanceOf(KubeApiError);
     expect(error.status).toBe(422);
     expect(error.message).toContain('spec.template.spec.domain.cpu.cores');
@@ -94,41 +196,107 @@ describeWithKube('startKubeTestEnv', () => {
 
   it('emulates virt-controller and Flux status through the status subresources', async () => {
     await emulateVmRunning(api(), 'payments', 'legacy', '10.0.0.15');
-    const vmi = await api().get('/apis/kubevirt.io/v1/namespaces/payments/virtualmachineinstances/legacy');
-    expect(vmi.status).toMatchObject({ phase: 'Running', interfaces: [{ ipAddress: '10.0.0.15' }] });
-    const vm = await api().get('/apis/kubevirt.io/v1/namespaces/payments/virtualmachines/legacy');
-    expect(vm.status).toMatchObject({ printableStatus: 'Running', ready: true });
-
-    await api().request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-system' } });
-    await api().request('POST', '/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/flux-system/kustomizations', {
-      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-      kind: 'Kustomization',
-      metadata: { name: 'cluster-dev' },
-      spec: { interval: '1m', path: './clusters/dev', prune: true, sourceRef: { kind: 'GitRepository', name: 'gitops' } },
+    const vmi = await api().get(
+      '/apis/kubevirt.io/v1/namespaces/payments/virtualmachineinstances/legacy',
+    );
+    expect(vmi.status).toMatchObject({
+      phase: 'Running',
+      interfaces: [{ ipAddress: '10.0.0.15' }],
     });
-    await markKustomizationReady(api(), 'flux-system', 'cluster-dev', 'main@sha1:0123456789abcdef');
-    const ks = await api().get('/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/flux-system/kustomizations/cluster-dev');
+    const vm = await api().get(
+      '/apis/kubevirt.io/v1/namespaces/payments/virtualmachines/legacy',
+    );
+    expect(vm.status).toMatchObject({
+      printableStatus: 'Running',
+      ready: true,
+    });
+
+    await api().request('POST', '/api/v1/namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'flux-system' },
+    });
+    await api().request(
+      'POST',
+      '/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/flux-system/kustomizations',
+      {
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        metadata: { name: 'cluster-dev' },
+        spec: {
+          interval: '1m',
+          path: './clusters/dev',
+          prune: true,
+          sourceRef: { kind: 'GitRepository', name: 'gitops' },
+        },
+      },
+    );
+    await markKustomizationReady(
+      api(),
+      'flux-system',
+      'cluster-dev',
+      'main@sha1:0123456789abcdef',
+    );
+    const ks = await api().get(
+      '/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/flux-system/kustomizations/cluster-dev',
+    );
     expect(ks.status.lastAppliedRevision).toBe('main@sha1:0123456789abcdef');
-    expect(ks.status.conditions[0]).toMatchObject({ type: 'Ready', status: 'True' });
+    expect(ks.status.conditions[0]).toMatchObject({
+      type: 'Ready',
+      status: 'True',
+    });
   });
 
   it('gives test users their own identity and no rights until bound', async () => {
     const user = env.clusters.dev.users.jdoe;
     const canI = () =>
-      spawnSync('kubectl', ['--server', env.clusters.dev.server, '--token', user.token, '--insecure-skip-tls-verify', 'auth', 'can-i', 'list', 'pods', '-n', 'payments'], { encoding: 'utf8' }).stdout.trim();
+      spawnSync(
+        'kubectl',
+        [
+          '--server',
+          env.clusters.dev.server,
+          '--token',
+          user.token,
+          '--insecure-skip-tls-verify',
+          'auth',
+          'can-i',
+          'list',
+          'pods',
+          '-n',
+          'payments',
+        ],
+        { encoding: 'utf8' },
+      ).stdout.trim();
     expect(canI()).toBe('no');
-    await api().request('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/payments/rolebindings', {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      metadata: { name: 'access-edit' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' },
-      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'sg-payments-dev' }],
-    });
+    await api().request(
+      'POST',
+      '/apis/rbac.authorization.k8s.io/v1/namespaces/payments/rolebindings',
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'access-edit' },
+        roleRef: {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'ClusterRole',
+          name: 'edit',
+        },
+        subjects: [
+          {
+            apiGroup: 'rbac.authorization.k8s.io',
+            kind: 'Group',
+            name: 'sg-payments-dev',
+          },
+        ],
+      },
+    );
     expect(canI()).toBe('yes');
   });
 });
 
-async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+async function waitFor<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check().catch(() => undefined);

@@ -23,7 +23,9 @@ export interface KubeTestEnvOptions {
  * Starts real control planes (etcd, kube-apiserver, kube-controller-manager), one per cluster name, with the
  * KubeVirt, CDI and Flux CRDs installed. Builds the binaries first when the cache lacks them.
  */
-export async function startKubeTestEnv(options: KubeTestEnvOptions = {}): Promise<KubeTestEnv> {
+export async function startKubeTestEnv(
+  options: KubeTestEnvOptions = {},
+): Promise<KubeTestEnv> {
   const binaries = await ensureBinaries();
   const names = options.clusters ?? ['dev'];
   const clusters: Record<string, ControlPlane> = {};
@@ -32,7 +34,14 @@ export async function startKubeTestEnv(options: KubeTestEnvOptions = {}): Promis
   };
   try {
     const started = await Promise.all(
-      names.map(name => startControlPlane({ name, binaries, controllerManager: options.controllerManager, users: options.users })),
+      names.map(name =>
+        startControlPlane({
+          name,
+          binaries,
+          controllerManager: options.controllerManager,
+          users: options.users,
+        }),
+      ),
     );
     for (const cluster of started) clusters[cluster.name] = cluster;
     const files = crdFiles([...resolvePortalCrdFolders(), binaries.fluxCrdDir]);

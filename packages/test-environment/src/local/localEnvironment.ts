@@ -1,4 +1,8 @@
-import { clusterKustomizationHeader, platformKustomizationHeader, toYaml } from '@kubeportal/plugin-provisioning-common';
+import {
+  clusterKustomizationHeader,
+  platformKustomizationHeader,
+  toYaml,
+} from '@kubeportal/plugin-provisioning-common';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -12,8 +16,22 @@ export const LOCAL_GITOPS_REPO = 'acme/gitops';
 
 /** Platform settings of the local clusters (written into the seeded repository and the portal's config). */
 export const LOCAL_CLUSTERS = [
-  { name: 'dev', environment: 'dev', site: 'local-rack-a', storageClasses: ['standard', 'fast'], networks: ['vlan-100'], ingressNamespace: 'ingress-nginx' },
-  { name: 'prod', environment: 'prod', site: 'local-rack-b', storageClasses: ['standard'], networks: [], ingressNamespace: 'ingress-nginx' },
+  {
+    name: 'dev',
+    environment: 'dev',
+    site: 'local-rack-a',
+    storageClasses: ['standard', 'fast'],
+    networks: ['vlan-100'],
+    ingressNamespace: 'ingress-nginx',
+  },
+  {
+    name: 'prod',
+    environment: 'prod',
+    site: 'local-rack-b',
+    storageClasses: ['standard'],
+    networks: [],
+    ingressNamespace: 'ingress-nginx',
+  },
 ] as const;
 
 /**
@@ -22,17 +40,30 @@ export const LOCAL_CLUSTERS = [
  */
 export function seedFiles(): Record<string, string> {
   const files: Record<string, string> = {
-    'README.md': '# GitOps repository\n\nDesired state of every cluster under `clusters/<cluster>/`, written by the provisioning portal.\n',
-    '.kubeportal/platform.yaml': toYaml({ clusters: LOCAL_CLUSTERS }, ' Platform settings the pull-request checks use (provisioning validate).'),
-    CODEOWNERS: '# Platform team owns everything not owned by a namespace below.\n* @platform-lead\n',
+    'README.md':
+      '# GitOps repository\n\nDesired state of every cluster under `clusters/<cluster>/`, written by the provisioning portal.\n',
+    '.kubeportal/platform.yaml': toYaml(
+      { clusters: LOCAL_CLUSTERS },
+      ' Platform settings the pull-request checks use (provisioning validate).',
+    ),
+    CODEOWNERS:
+      '# Platform team owns everything not owned by a namespace below.\n* @platform-lead\n',
   };
   for (const cluster of LOCAL_CLUSTERS) {
     files[`clusters/${cluster.name}/kustomization.yaml`] = toYaml(
-      { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['platform'] },
+      {
+        apiVersion: 'kustomize.config.k8s.io/v1beta1',
+        kind: 'Kustomization',
+        resources: ['platform'],
+      },
       clusterKustomizationHeader(cluster.name),
     );
     files[`clusters/${cluster.name}/platform/kustomization.yaml`] = toYaml(
-      { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [] },
+      {
+        apiVersion: 'kustomize.config.k8s.io/v1beta1',
+        kind: 'Kustomization',
+        resources: [],
+      },
       platformKustomizationHeader(cluster.name),
     );
   }
@@ -53,13 +84,22 @@ export interface LocalEnvironment {
  * Starts the local default: a GitHub emulator with a seeded GitOps repository, and (unless `clusters: false`)
  * two real control planes, `dev` and `prod`, each with real Flux syncing `clusters/<name>` from it.
  */
-export async function startLocalEnvironment(options: { clusters?: boolean; githubPort?: number } = {}): Promise<LocalEnvironment> {
+export async function startLocalEnvironment(
+  options: { clusters?: boolean; githubPort?: number } = {},
+): Promise<LocalEnvironment> {
   const github = new GitHubEmulator({
-    tokens: { 'portal-local-token': 'portal-bot', 'alice-local-token': 'alice', 'platform-lead-token': 'platform-lead' },
+    tokens: {
+      'portal-local-token': 'portal-bot',
+      'alice-local-token': 'alice',
+      'platform-lead-token': 'platform-lead',
+    },
     port: options.githubPort,
   });
   await github.start();
-  await github.createRepo(LOCAL_GITOPS_REPO, { files: seedFiles(), collaborators: ['alice', 'platform-lead'] });
+  await github.createRepo(LOCAL_GITOPS_REPO, {
+    files: seedFiles(),
+    collaborators: ['alice', 'platform-lead'],
+  });
   const host = new URL(github.url).host;
   const flux: FluxControllers[] = [];
   let env: KubeTestEnv | undefined;
@@ -70,25 +110,41 @@ export async function startLocalEnvironment(options: { clusters?: boolean; githu
   };
   try {
     const appConfig: Record<string, any> = {
-      integrations: { github: [{ host, apiBaseUrl: github.url, token: 'portal-local-token' }] },
+      integrations: {
+        github: [{ host, apiBaseUrl: github.url, token: 'portal-local-token' }],
+      },
       provisioning: {
         gitops: { host, owner: 'acme', repo: 'gitops', branch: 'main' },
       },
       // guest sign-in lives only in this local configuration, never in app-config.yaml
-      auth: { providers: { guest: { userEntityRef: 'user:default/guest', dangerouslyAllowOutsideDevelopment: true } } },
+      auth: {
+        providers: {
+          guest: {
+            userEntityRef: 'user:default/guest',
+            dangerouslyAllowOutsideDevelopment: true,
+          },
+        },
+      },
     };
     if (options.clusters !== false) {
-      env = await startKubeTestEnv({ clusters: LOCAL_CLUSTERS.map(c => c.name) });
+      env = await startKubeTestEnv({
+        clusters: LOCAL_CLUSTERS.map(c => c.name),
+      });
       const binaries = await ensureBinaries();
       for (const cluster of Object.values(env.clusters)) {
         flux.push(await startFlux(cluster, binaries));
-        await syncClusterFromGit(cluster, { url: github.cloneUrl(LOCAL_GITOPS_REPO) });
+        await syncClusterFromGit(cluster, {
+          url: github.cloneUrl(LOCAL_GITOPS_REPO),
+        });
       }
       appConfig.provisioning.clusters = LOCAL_CLUSTERS.map(c => ({
         ...c,
         url: env!.clusters[c.name].server,
         caData: Buffer.from(env!.clusters[c.name].caPem).toString('base64'),
-        auth: { type: 'serviceAccountToken', token: env!.clusters[c.name].adminToken },
+        auth: {
+          type: 'serviceAccountToken',
+          token: env!.clusters[c.name].adminToken,
+        },
       }));
     }
     return { github, env, flux, appConfig, stop };
@@ -106,15 +162,29 @@ export async function main(argv: string[]): Promise<void> {
   const configFile = argv[0];
   const withClusters = !argv.includes('--no-clusters');
   const started = Date.now();
-  const local = await startLocalEnvironment({ clusters: withClusters, githubPort: Number(process.env.KUBEPORTAL_GITHUB_PORT ?? 7010) });
+  const local = await startLocalEnvironment({
+    clusters: withClusters,
+    githubPort: Number(process.env.KUBEPORTAL_GITHUB_PORT ?? 7010),
+  });
   fs.mkdirSync(path.dirname(configFile), { recursive: true });
-  fs.writeFileSync(configFile, `# Written by the local environment launcher; regenerated on every start.\n${YAML.stringify(local.appConfig)}`, { mode: 0o600 });
+  fs.writeFileSync(
+    configFile,
+    `# Written by the local environment launcher; regenerated on every start.\n${YAML.stringify(
+      local.appConfig,
+    )}`,
+    { mode: 0o600 },
+  );
   const lines = [
     `GitHub emulator: ${local.github.url} (repository ${LOCAL_GITOPS_REPO}; pull requests at ${local.github.url}/)`,
-    ...Object.values(local.env?.clusters ?? {}).map(c => `cluster ${c.name}: ${c.server} (kubeconfig ${c.kubeconfigPath}), Flux syncing clusters/${c.name}`),
+    ...Object.values(local.env?.clusters ?? {}).map(
+      c =>
+        `cluster ${c.name}: ${c.server} (kubeconfig ${c.kubeconfigPath}), Flux syncing clusters/${c.name}`,
+    ),
     `ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   ];
-  process.stdout.write(`${lines.map(l => `[local-environment] ${l}`).join('\n')}\n`);
+  process.stdout.write(
+    `${lines.map(l => `[local-environment] ${l}`).join('\n')}\n`,
+  );
   fs.writeFileSync(`${configFile}.ready`, lines.join('\n'));
   const shutdown = async () => {
     fs.rmSync(`${configFile}.ready`, { force: true });
@@ -127,7 +197,9 @@ export async function main(argv: string[]): Promise<void> {
 
 if (require.main === module) {
   main(process.argv.slice(2)).catch(error => {
-    process.stderr.write(`[local-environment] failed: ${error.stack ?? error}\n`);
+    process.stderr.write(
+      `[local-environment] failed: ${error.stack ?? error}\n`,
+    );
     process.exit(1);
   });
 }

@@ -10,7 +10,12 @@ describe('ClusterEntityProvider', () => {
     provisioning: {
       platformTeam: 'group:default/platform-team',
       clusters: [
-        { name: 'dev', environment: 'dev', site: 'rack-a', auth: { type: 'inCluster' } },
+        {
+          name: 'dev',
+          environment: 'dev',
+          site: 'rack-a',
+          auth: { type: 'inCluster' },
+        },
         { name: 'prod', environment: 'prod', auth: { type: 'inCluster' } },
       ],
     },
@@ -18,16 +23,27 @@ describe('ClusterEntityProvider', () => {
 
   it('applies every configured cluster as a Resource entity on its scheduled refresh', async () => {
     const applyMutation = jest.fn();
-    const connection: EntityProviderConnection = { applyMutation, refresh: jest.fn() };
+    const connection: EntityProviderConnection = {
+      applyMutation,
+      refresh: jest.fn(),
+    };
     const taskRunner = {
       run: jest.fn(async (task: SchedulerServiceTaskInvocationDefinition) => {
         await task.fn(new AbortController().signal);
       }),
     };
-    const scheduler = mockServices.scheduler.mock({ createScheduledTaskRunner: jest.fn(() => taskRunner) });
-    const provider = ClusterEntityProvider.fromConfig(readProvisioningConfig(config), { logger: mockServices.logger.mock(), scheduler });
+    const scheduler = mockServices.scheduler.mock({
+      createScheduledTaskRunner: jest.fn(() => taskRunner),
+    });
+    const provider = ClusterEntityProvider.fromConfig(
+      readProvisioningConfig(config),
+      { logger: mockServices.logger.mock(), scheduler },
+    );
     // the schedule comes from configuration (provisioning.schedules.clusters), with its default
-    expect(scheduler.createScheduledTaskRunner).toHaveBeenCalledWith({ frequency: { seconds: 300 }, timeout: { seconds: 60 } });
+    expect(scheduler.createScheduledTaskRunner).toHaveBeenCalledWith({
+      frequency: { seconds: 300 },
+      timeout: { seconds: 60 },
+    });
     await provider.connect(connection);
 
     expect(taskRunner.run).toHaveBeenCalledWith(
@@ -35,21 +51,39 @@ describe('ClusterEntityProvider', () => {
     );
     const mutation = applyMutation.mock.calls[0][0];
     expect(mutation.type).toBe('full');
-    expect(mutation.entities.map((e: any) => e.entity.metadata.name)).toEqual(['dev', 'prod']);
+    expect(mutation.entities.map((e: any) => e.entity.metadata.name)).toEqual([
+      'dev',
+      'prod',
+    ]);
     expect(mutation.entities[0].entity).toMatchObject({
       kind: 'Resource',
-      metadata: { description: 'Kubernetes cluster dev (dev, rack-a)', tags: ['dev', 'kubernetes'] },
-      spec: { type: 'kubernetes-cluster', owner: 'group:default/platform-team' },
+      metadata: {
+        description: 'Kubernetes cluster dev (dev, rack-a)',
+        tags: ['dev', 'kubernetes'],
+      },
+      spec: {
+        type: 'kubernetes-cluster',
+        owner: 'group:default/platform-team',
+      },
     });
   });
 
   it('refuses bad cluster configuration at start-up, as a server error naming the config path', () => {
     let error: Error | undefined;
     try {
-      readProvisioningConfig(new ConfigReader({ provisioning: { clusters: [{ name: 'dev', auth: { type: 'inCluster' } }] } }));
+      readProvisioningConfig(
+        new ConfigReader({
+          provisioning: {
+            clusters: [{ name: 'dev', auth: { type: 'inCluster' } }],
+          },
+        }),
+      );
     } catch (e) {
       error = e as Error;
     }
-    expect(error).toMatchObject({ name: 'ProvisioningConfigError', message: expect.stringContaining('provisioning.clusters[0].environment') });
+    expect(error).toMatchObject({
+      name: 'ProvisioningConfigError',
+      message: expect.stringContaining('provisioning.clusters[0].environment'),
+    });
   });
 });

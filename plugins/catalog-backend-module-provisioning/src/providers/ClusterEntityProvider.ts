@@ -1,8 +1,22 @@
-import { LoggerService, SchedulerService, SchedulerServiceTaskRunner } from '@backstage/backend-plugin-api';
-import { ANNOTATION_LOCATION, ANNOTATION_ORIGIN_LOCATION, ResourceEntity } from '@backstage/catalog-model';
-import { EntityProvider, EntityProviderConnection } from '@backstage/plugin-catalog-node';
+import {
+  LoggerService,
+  SchedulerService,
+  SchedulerServiceTaskRunner,
+} from '@backstage/backend-plugin-api';
+import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_ORIGIN_LOCATION,
+  ResourceEntity,
+} from '@backstage/catalog-model';
+import {
+  EntityProvider,
+  EntityProviderConnection,
+} from '@backstage/plugin-catalog-node';
 import { CATALOG_KEYS, LABELS } from '@kubeportal/plugin-provisioning-common';
-import { ClusterConnection, ProvisioningConfig } from '@kubeportal/plugin-provisioning-node';
+import {
+  ClusterConnection,
+  ProvisioningConfig,
+} from '@kubeportal/plugin-provisioning-node';
 
 /** Entity `spec.type` of the clusters this provider emits. */
 export const CLUSTER_ENTITY_TYPE = 'kubernetes-cluster';
@@ -24,8 +38,15 @@ export class ClusterEntityProvider implements EntityProvider {
     config: ProvisioningConfig,
     options: { logger: LoggerService; scheduler: SchedulerService },
   ): ClusterEntityProvider {
-    const taskRunner = options.scheduler.createScheduledTaskRunner(config.schedules.clusters);
-    return new ClusterEntityProvider(config.clusters, config.platformTeam, options.logger, taskRunner);
+    const taskRunner = options.scheduler.createScheduledTaskRunner(
+      config.schedules.clusters,
+    );
+    return new ClusterEntityProvider(
+      config.clusters,
+      config.platformTeam,
+      options.logger,
+      taskRunner,
+    );
   }
 
   private constructor(
@@ -47,7 +68,10 @@ export class ClusterEntityProvider implements EntityProvider {
         try {
           await this.refresh();
         } catch (error) {
-          this.logger.error(`${this.getProviderName()} refresh failed`, error as Error);
+          this.logger.error(
+            `${this.getProviderName()} refresh failed`,
+            error as Error,
+          );
         }
       },
     });
@@ -66,17 +90,24 @@ export class ClusterEntityProvider implements EntityProvider {
         entity: this.toEntity(cluster, location),
       })),
     });
-    this.logger.info(`${this.getProviderName()}: ${this.clusters.length} clusters`);
+    this.logger.info(
+      `${this.getProviderName()}: ${this.clusters.length} clusters`,
+    );
   }
 
-  private toEntity(cluster: ClusterConnection, location: string): ResourceEntity {
+  private toEntity(
+    cluster: ClusterConnection,
+    location: string,
+  ): ResourceEntity {
     return {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Resource',
       metadata: {
         name: cluster.name,
         title: cluster.title ?? cluster.name,
-        description: `Kubernetes cluster ${cluster.name} (${cluster.environment}${cluster.site ? `, ${cluster.site}` : ''})`,
+        description: `Kubernetes cluster ${cluster.name} (${
+          cluster.environment
+        }${cluster.site ? `, ${cluster.site}` : ''})`,
         annotations: {
           [ANNOTATION_LOCATION]: location,
           [ANNOTATION_ORIGIN_LOCATION]: location,

@@ -1,15 +1,41 @@
 import { createHash } from 'node:crypto';
-import { LoggerService, SchedulerService, SchedulerServiceTaskRunner } from '@backstage/backend-plugin-api';
-import { ANNOTATION_LOCATION, ANNOTATION_ORIGIN_LOCATION, ResourceEntity } from '@backstage/catalog-model';
-import { EntityProvider, EntityProviderConnection } from '@backstage/plugin-catalog-node';
-import { CATALOG_KEYS, LABELS, parseRequestBranch, REQUEST_BRANCH_PREFIX } from '@kubeportal/plugin-provisioning-common';
-import { GitOpsPullRequestWriter, GitOpsRepositoryConfig, ProvisioningService, RequestPullRequest } from '@kubeportal/plugin-provisioning-node';
+import {
+  LoggerService,
+  SchedulerService,
+  SchedulerServiceTaskRunner,
+} from '@backstage/backend-plugin-api';
+import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_ORIGIN_LOCATION,
+  ResourceEntity,
+} from '@backstage/catalog-model';
+import {
+  EntityProvider,
+  EntityProviderConnection,
+} from '@backstage/plugin-catalog-node';
+import {
+  CATALOG_KEYS,
+  LABELS,
+  parseRequestBranch,
+  REQUEST_BRANCH_PREFIX,
+} from '@kubeportal/plugin-provisioning-common';
+import {
+  GitOpsPullRequestWriter,
+  GitOpsRepositoryConfig,
+  ProvisioningService,
+  RequestPullRequest,
+} from '@kubeportal/plugin-provisioning-node';
 
 /** Entity `spec.type` of provisioning requests. */
 export const REQUEST_ENTITY_TYPE = 'provisioning-request';
 
 /** Where a request stands, as far as GitHub knows. */
-export type RequestStatus = 'pull-request-open' | 'changes-requested' | 'approved' | 'merged' | 'rejected';
+export type RequestStatus =
+  | 'pull-request-open'
+  | 'changes-requested'
+  | 'approved'
+  | 'merged'
+  | 'rejected';
 
 /** How long closed request pull requests stay in the catalog. */
 const RECENT_DAYS = 90;
@@ -31,7 +57,11 @@ export class RequestEntityProvider implements EntityProvider {
   /** Builds the provider from the shared provisioning service; `undefined` without `provisioning.gitops`. */
   static fromConfig(
     provisioning: ProvisioningService,
-    options: { logger: LoggerService; scheduler: SchedulerService; now?: () => Date },
+    options: {
+      logger: LoggerService;
+      scheduler: SchedulerService;
+      now?: () => Date;
+    },
   ): RequestEntityProvider | undefined {
     const { gitops } = provisioning;
     if (!gitops || !provisioning.config.gitops) return undefined;
@@ -45,13 +75,17 @@ export class RequestEntityProvider implements EntityProvider {
           return (await gitops.octokit.users.getAuthenticated()).data.login;
         } catch (error) {
           throw new Error(
-            `Cannot tell which pull requests the portal opened: GET /user failed (${(error as Error).message}); a GitHub App must set provisioning.gitops.author to '<app-slug>[bot]'`,
+            `Cannot tell which pull requests the portal opened: GET /user failed (${
+              (error as Error).message
+            }); a GitHub App must set provisioning.gitops.author to '<app-slug>[bot]'`,
           );
         }
       },
       platformTeam: provisioning.config.platformTeam,
       logger: options.logger,
-      taskRunner: options.scheduler.createScheduledTaskRunner(provisioning.config.schedules.requests),
+      taskRunner: options.scheduler.createScheduledTaskRunner(
+        provisioning.config.schedules.requests,
+      ),
       now: options.now,
     });
   }
@@ -81,7 +115,10 @@ export class RequestEntityProvider implements EntityProvider {
         try {
           await this.refresh();
         } catch (error) {
-          this.options.logger.error(`${this.getProviderName()} refresh failed; keeping the last state`, error as Error);
+          this.options.logger.error(
+            `${this.getProviderName()} refresh failed; keeping the last state`,
+            error as Error,
+          );
         }
       },
     });
@@ -89,14 +126,25 @@ export class RequestEntityProvider implements EntityProvider {
 
   /** Reads the request pull requests and replaces this provider's entities with them. */
   async refresh(): Promise<void> {
-    if (!this.connection) throw new Error(`${this.getProviderName()} is not connected yet`);
+    if (!this.connection)
+      throw new Error(`${this.getProviderName()} is not connected yet`);
     const { gitops, writer } = this.options;
     this.portalLogin ??= this.options.portalLogin();
     this.portalLogin.catch(() => (this.portalLogin = undefined));
     const author = await this.portalLogin;
-    const since = new Date((this.options.now?.() ?? new Date()).getTime() - RECENT_DAYS * 86_400_000).toISOString();
-    const pulls = await writer.requestPullRequests(gitops.owner, gitops.repo, REQUEST_BRANCH_PREFIX, { author, since });
-    const byRequest = new Map<string, { pull: RequestPullRequest; action: string; id: string }>();
+    const since = new Date(
+      (this.options.now?.() ?? new Date()).getTime() - RECENT_DAYS * 86_400_000,
+    ).toISOString();
+    const pulls = await writer.requestPullRequests(
+      gitops.owner,
+      gitops.repo,
+      REQUEST_BRANCH_PREFIX,
+      { author, since },
+    );
+    const byRequest = new Map<
+      string,
+      { pull: RequestPullRequest; action: string; id: string }
+    >();
     for (const pull of pulls) {
       const parsed = parseRequestBranch(pull.branch);
       if (!parsed) continue;
@@ -106,14 +154,24 @@ export class RequestEntityProvider implements EntityProvider {
     const location = `url:${gitops.host}/${gitops.owner}/${gitops.repo}`;
     await this.connection.applyMutation({
       type: 'full',
-      entities: [...byRequest.values()].map(r => ({ locationKey: this.getProviderName(), entity: toEntity(r, location, this.options.platformTeam) })),
+      entities: [...byRequest.values()].map(r => ({
+        locationKey: this.getProviderName(),
+        entity: toEntity(r, location, this.options.platformTeam),
+      })),
     });
-    this.options.logger.info(`${this.getProviderName()}: ${byRequest.size} requests`);
+    this.options.logger.info(
+      `${this.getProviderName()}: ${byRequest.size} requests`,
+    );
   }
 }
 
 /** Status of a request from its pull request. */
-export function statusOf(pull: { state: 'open' | 'closed'; merged: boolean; approvedBy: string[]; changesRequestedBy: string[] }): RequestStatus {
+export function statusOf(pull: {
+  state: 'open' | 'closed';
+  merged: boolean;
+  approvedBy: string[];
+  changesRequestedBy: string[];
+}): RequestStatus {
   if (pull.merged) return 'merged';
   if (pull.state === 'closed') return 'rejected';
   if (pull.changesRequestedBy.length > 0) return 'changes-requested';
@@ -121,9 +179,14 @@ export function statusOf(pull: { state: 'open' | 'closed'; merged: boolean; appr
   return 'pull-request-open';
 }
 
-function toEntity(request: { pull: RequestPullRequest; action: string; id: string }, location: string, platformTeam: string): ResourceEntity {
+function toEntity(
+  request: { pull: RequestPullRequest; action: string; id: string },
+  location: string,
+  platformTeam: string,
+): ResourceEntity {
   const { pull, action, id } = request;
-  const label = (prefix: string) => pull.labels.find(l => l.startsWith(prefix))?.slice(prefix.length);
+  const label = (prefix: string) =>
+    pull.labels.find(l => l.startsWith(prefix))?.slice(prefix.length);
   const team = label('team:');
   const cluster = label('cluster:');
   const status = statusOf(pull);
@@ -133,24 +196,41 @@ function toEntity(request: { pull: RequestPullRequest; action: string; id: strin
     metadata: {
       name: entityName(`${action}.${id}`),
       title: pull.title,
-      description: `${pull.title}: ${status.replace(/-/g, ' ')} (pull request #${pull.number})`,
+      description: `${pull.title}: ${status.replace(
+        /-/g,
+        ' ',
+      )} (pull request #${pull.number})`,
       annotations: {
         [ANNOTATION_LOCATION]: location,
         [ANNOTATION_ORIGIN_LOCATION]: location,
         [LABELS.requestId]: id,
         [CATALOG_KEYS.requestStatus]: status,
         [CATALOG_KEYS.pullRequest]: pull.url,
-        ...(pull.mergeCommitSha ? { [CATALOG_KEYS.mergeCommit]: pull.mergeCommitSha } : {}),
-        ...(pull.approvedBy.length > 0 ? { [CATALOG_KEYS.approvedBy]: pull.approvedBy.join(',') } : {}),
+        ...(pull.mergeCommitSha
+          ? { [CATALOG_KEYS.mergeCommit]: pull.mergeCommitSha }
+          : {}),
+        ...(pull.approvedBy.length > 0
+          ? { [CATALOG_KEYS.approvedBy]: pull.approvedBy.join(',') }
+          : {}),
       },
-      labels: { [CATALOG_KEYS.requestStatus]: status, ...(label('kind:') ? { [CATALOG_KEYS.requestKind]: label('kind:')! } : {}) },
+      labels: {
+        [CATALOG_KEYS.requestStatus]: status,
+        ...(label('kind:')
+          ? { [CATALOG_KEYS.requestKind]: label('kind:')! }
+          : {}),
+      },
       tags: ['provisioning', status],
       links: [{ url: pull.url, title: `Pull request #${pull.number}` }],
     },
     spec: {
       type: REQUEST_ENTITY_TYPE,
-      owner: team && /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(team) ? `group:default/${team}` : platformTeam,
-      ...(cluster && /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(cluster) ? { dependsOn: [`resource:default/${cluster}`] } : {}),
+      owner:
+        team && /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(team)
+          ? `group:default/${team}`
+          : platformTeam,
+      ...(cluster && /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(cluster)
+        ? { dependsOn: [`resource:default/${cluster}`] }
+        : {}),
     },
   };
 }

@@ -1,12 +1,35 @@
-import { AuthService, HttpAuthService, LoggerService, PermissionsRegistryService, PermissionsService, UserInfoService } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  HttpAuthService,
+  LoggerService,
+  PermissionsRegistryService,
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { dropBlankFields, formatMoney, quotaChoiceSchema, quotaCost, quotaProblems, resolveQuota, zodProblems } from '@kubeportal/plugin-provisioning-common';
-import { catalogTeams, ProvisioningService, publicMessage, requesterOf } from '@kubeportal/plugin-provisioning-node';
+import {
+  dropBlankFields,
+  formatMoney,
+  quotaChoiceSchema,
+  quotaCost,
+  quotaProblems,
+  resolveQuota,
+  zodProblems,
+} from '@kubeportal/plugin-provisioning-common';
+import {
+  catalogTeams,
+  ProvisioningService,
+  publicMessage,
+  requesterOf,
+} from '@kubeportal/plugin-provisioning-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { provisioningNamespaceResourceRef, RequestAccess } from '@kubeportal/plugin-provisioning-node';
+import {
+  provisioningNamespaceResourceRef,
+  RequestAccess,
+} from '@kubeportal/plugin-provisioning-node';
 
 /** Dependencies of the provisioning REST router. */
 export interface RouterOptions {
@@ -25,8 +48,19 @@ export interface RouterOptions {
 const previewBody = z.object({ request: z.record(z.string(), z.unknown()) });
 
 /** Builds the provisioning REST router: health, clusters, tiers and request preview. */
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { provisioning, logger, auth, httpAuth, userInfo, catalog, permissions, permissionsRegistry } = options;
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const {
+    provisioning,
+    logger,
+    auth,
+    httpAuth,
+    userInfo,
+    catalog,
+    permissions,
+    permissionsRegistry,
+  } = options;
   // read and validated once, at start-up (createProvisioningService): a bad configuration stops the backend
   const { settings } = provisioning.config;
   const router = Router();
@@ -41,7 +75,9 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.get('/clusters', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const { ownershipEntityRefs } = await userInfo.getUserInfo(credentials);
-    const isPlatform = ownershipEntityRefs.includes(provisioning.config.platformTeam);
+    const isPlatform = ownershipEntityRefs.includes(
+      provisioning.config.platformTeam,
+    );
     const health = await provisioning.clusters.health();
     const items = health.map(({ cluster, error }) => ({
       name: cluster.name,
@@ -51,7 +87,14 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       storageClasses: cluster.storageClasses,
       networks: cluster.networks,
       health: error ? 'unreachable' : 'ok',
-      ...(error ? { errorType: error.errorType, message: isPlatform ? error.message : publicMessage(cluster.name, error) } : {}),
+      ...(error
+        ? {
+            errorType: error.errorType,
+            message: isPlatform
+              ? error.message
+              : publicMessage(cluster.name, error),
+          }
+        : {}),
     }));
     res.json({ items });
   });
@@ -62,14 +105,19 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       items: Object.entries(settings.tiers).map(([name, quota]) => ({
         name,
         quota,
-        monthlyCost: formatMoney(quotaCost(quota, 0, settings.prices).total, settings.prices.currency),
+        monthlyCost: formatMoney(
+          quotaCost(quota, 0, settings.prices).total,
+          settings.prices.currency,
+        ),
       })),
     });
   });
 
   // Checks a quota choice as the form is filled in: every broken rule with its field, and the monthly cost.
   router.post('/quota', async (req, res) => {
-    const parsed = quotaChoiceSchema.safeParse(dropBlankFields(req.body?.quota));
+    const parsed = quotaChoiceSchema.safeParse(
+      dropBlankFields(req.body?.quota),
+    );
     if (!parsed.success) {
       res.json({ problems: zodProblems(parsed.error, ['quota']) });
       return;
@@ -82,33 +130,69 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const rules = quotaProblems(quota);
     res.json({
       problems: rules,
-      ...(rules.length === 0 ? { monthlyCost: formatMoney(quotaCost(quota, 0, settings.prices).total, settings.prices.currency) } : {}),
+      ...(rules.length === 0
+        ? {
+            monthlyCost: formatMoney(
+              quotaCost(quota, 0, settings.prices).total,
+              settings.prices.currency,
+            ),
+          }
+        : {}),
     });
   });
 
   // The exact files a request's pull request would contain, with cost and policy, rendered by the same code.
   router.post('/preview', async (req, res) => {
     const body = previewBody.safeParse(req.body);
-    if (!body.success) throw new InputError('request: the body must be { "request": { ... } }');
+    if (!body.success)
+      throw new InputError('request: the body must be { "request": { ... } }');
     const planner = provisioning.gitops?.planner;
-    if (!planner) throw new ServiceUnavailableError('provisioning.gitops is not configured, so requests cannot be previewed');
+    if (!planner)
+      throw new ServiceUnavailableError(
+        'provisioning.gitops is not configured, so requests cannot be previewed',
+      );
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const requester = await requesterOf(credentials, { auth, userInfo });
     // the portal's permissions (the kind, prod, decommission, for the team): the planner checks them before and after it reads the repository
-    const rules = permissionsRegistry.getPermissionRuleset(provisioningNamespaceResourceRef);
-    const access = await RequestAccess.of(credentials, { permissions, rules, clusters: settings.clusters });
-    const plan = await planner.plan(body.data.request, { requester, teams: catalogTeams(catalog, credentials), access });
+    const rules = permissionsRegistry.getPermissionRuleset(
+      provisioningNamespaceResourceRef,
+    );
+    const access = await RequestAccess.of(credentials, {
+      permissions,
+      rules,
+      clusters: settings.clusters,
+    });
+    const plan = await planner.plan(body.data.request, {
+      requester,
+      teams: catalogTeams(catalog, credentials),
+      access,
+    });
     res.json({
       requestId: plan.result.requestId,
       title: plan.result.title,
       branch: plan.branch,
-      files: plan.result.changes.map(c => ({ path: c.path, content: c.content })),
+      files: plan.result.changes.map(c => ({
+        path: c.path,
+        content: c.content,
+      })),
       summary: plan.result.summary,
       cost: {
-        before: formatMoney(plan.result.cost.before.total, plan.result.cost.currency),
-        after: formatMoney(plan.result.cost.after.total, plan.result.cost.currency),
-        teamAfter: formatMoney(plan.policy.teamMonthlyAfter, plan.result.cost.currency),
-        teamBudget: plan.policy.teamBudget === undefined ? null : formatMoney(plan.policy.teamBudget, plan.result.cost.currency),
+        before: formatMoney(
+          plan.result.cost.before.total,
+          plan.result.cost.currency,
+        ),
+        after: formatMoney(
+          plan.result.cost.after.total,
+          plan.result.cost.currency,
+        ),
+        teamAfter: formatMoney(
+          plan.policy.teamMonthlyAfter,
+          plan.result.cost.currency,
+        ),
+        teamBudget:
+          plan.policy.teamBudget === undefined
+            ? null
+            : formatMoney(plan.policy.teamBudget, plan.result.cost.currency),
       },
       baseSha: plan.base.sha,
       violations: plan.policy.violations,
@@ -116,6 +200,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     });
   });
 
-  logger.info(`Provisioning API ready with ${provisioning.clusters.clusters.length} clusters`);
+  logger.info(
+    `Provisioning API ready with ${provisioning.clusters.clusters.length} clusters`,
+  );
   return router;
 }

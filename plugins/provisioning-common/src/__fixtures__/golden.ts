@@ -11,7 +11,10 @@ const GOLDEN_ROOT = path.join(__dirname, 'golden');
 export function expectGolden(caseName: string, changes: FileChange[]) {
   const dir = path.join(GOLDEN_ROOT, caseName);
   const deleted = changes.filter(c => c.content === null).map(c => c.path);
-  const written = changes.filter(c => c.content !== null) as Array<{ path: string; content: string }>;
+  const written = changes.filter(c => c.content !== null) as Array<{
+    path: string;
+    content: string;
+  }>;
   if (process.env.UPDATE_GOLDEN) {
     fs.rmSync(dir, { recursive: true, force: true });
     for (const change of written) {
@@ -20,19 +23,38 @@ export function expectGolden(caseName: string, changes: FileChange[]) {
       fs.writeFileSync(file, change.content);
     }
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'deleted.txt'), deleted.map(d => `${d}\n`).join(''));
+    fs.writeFileSync(
+      path.join(dir, 'deleted.txt'),
+      deleted.map(d => `${d}\n`).join(''),
+    );
   }
   const listFiles = (folder: string): string[] =>
     fs.existsSync(folder)
-      ? fs.readdirSync(folder, { withFileTypes: true }).flatMap(entry =>
-          entry.isDirectory() ? listFiles(path.join(folder, entry.name)) : [path.join(folder, entry.name)],
-        )
+      ? fs
+          .readdirSync(folder, { withFileTypes: true })
+          .flatMap(entry =>
+            entry.isDirectory()
+              ? listFiles(path.join(folder, entry.name))
+              : [path.join(folder, entry.name)],
+          )
       : [];
   const filesDir = path.join(dir, 'files');
-  const expectedPaths = listFiles(filesDir).map(f => path.relative(filesDir, f).split(path.sep).join('/')).sort();
+  const expectedPaths = listFiles(filesDir)
+    .map(f => path.relative(filesDir, f).split(path.sep).join('/'))
+    .sort();
   expect(written.map(c => c.path).sort()).toEqual(expectedPaths);
   for (const change of written) {
-    expect(`${change.path}:\n${change.content}`).toBe(`${change.path}:\n${fs.readFileSync(path.join(filesDir, change.path), 'utf8')}`);
+    expect(`${change.path}:\n${change.content}`).toBe(
+      `${change.path}:\n${fs.readFileSync(
+        path.join(filesDir, change.path),
+        'utf8',
+      )}`,
+    );
   }
-  expect(deleted).toEqual(fs.readFileSync(path.join(dir, 'deleted.txt'), 'utf8').split('\n').filter(Boolean));
+  expect(deleted).toEqual(
+    fs
+      .readFileSync(path.join(dir, 'deleted.txt'), 'utf8')
+      .split('\n')
+      .filter(Boolean),
+  );
 }

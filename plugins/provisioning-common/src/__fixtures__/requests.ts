@@ -3,11 +3,27 @@ import { parsePlatformSettings } from '../config';
 /** Platform settings of the tests: two clusters, default tiers and prices, a budget and prod maximums. */
 export const settings = parsePlatformSettings({
   clusters: [
-    { name: 'dev', environment: 'dev', site: 'rack-a', storageClasses: ['standard', 'fast'], networks: ['vlan-100'], ingressNamespace: 'ingress-nginx' },
-    { name: 'prod', environment: 'prod', site: 'rack-b', storageClasses: ['ceph-rbd'], networks: [] },
+    {
+      name: 'dev',
+      environment: 'dev',
+      site: 'rack-a',
+      storageClasses: ['standard', 'fast'],
+      networks: ['vlan-100'],
+      ingressNamespace: 'ingress-nginx',
+    },
+    {
+      name: 'prod',
+      environment: 'prod',
+      site: 'rack-b',
+      storageClasses: ['ceph-rbd'],
+      networks: [],
+    },
   ],
   policy: {
-    maxQuota: { dev: { requestsCpu: '16', limitsCpu: '32', requestsMemory: '64Gi' }, prod: { requestsCpu: '32' } },
+    maxQuota: {
+      dev: { requestsCpu: '16', limitsCpu: '32', requestsMemory: '64Gi' },
+      prod: { requestsCpu: '32' },
+    },
     teamBudgets: { payments: 1000 },
     prodMinApprovers: 2,
     maxExpiryDays: 365,
@@ -50,14 +66,23 @@ export const vmInput = {
   cpu: 2,
   memory: '2Gi',
   runStrategy: 'Always',
-  rootDisk: { size: '20Gi', storageClass: 'fast', source: { type: 'pvc', namespace: 'golden-images', name: 'rhel9' } },
+  rootDisk: {
+    size: '20Gi',
+    storageClass: 'fast',
+    source: { type: 'pvc', namespace: 'golden-images', name: 'rhel9' },
+  },
   dataDisks: [{ name: 'data', size: '10Gi', storageClass: 'standard' }],
   network: { type: 'pod' },
   cloudInit: {
     userData: '#cloud-config\npackages:\n  - nginx\n',
-    sshPublicKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGb9ECFmNkX0kZr6V9xJ0Sx3l5Yp1dLx4ez7d5j1Z2jW jdoe@laptop'],
+    sshPublicKeys: [
+      'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGb9ECFmNkX0kZr6V9xJ0Sx3l5Yp1dLx4ez7d5j1Z2jW jdoe@laptop',
+    ],
   },
-  exposure: { type: 'NodePort', ports: [{ name: 'ssh', port: 22, nodePort: 30022 }] },
+  exposure: {
+    type: 'NodePort',
+    ports: [{ name: 'ssh', port: 22, nodePort: 30022 }],
+  },
 };
 
 /** A quota change for that namespace. */

@@ -7,16 +7,24 @@
 /** Folders whose CODEOWNERS lines the portal writes: namespace folders and the teams' cost summaries. */
 const MANAGED_PREFIXES = ['/clusters/', '/.kubeportal/spend/'];
 
-const MANAGED_HEADER = '# Namespace folders: maintained by the provisioning portal. One line per folder.';
+const MANAGED_HEADER =
+  '# Namespace folders: maintained by the provisioning portal. One line per folder.';
 
-function split(existing: string | undefined): { other: string[]; managed: Map<string, string[]> } {
+function split(existing: string | undefined): {
+  other: string[];
+  managed: Map<string, string[]>;
+} {
   const other: string[] = [];
   const managed = new Map<string, string[]>();
   for (const line of (existing ?? '').split('\n')) {
     const trimmed = line.trim();
     if (trimmed === MANAGED_HEADER) continue;
     const [pattern, ...owners] = trimmed.split(/\s+/);
-    if (pattern && MANAGED_PREFIXES.some(prefix => pattern.startsWith(prefix)) && !trimmed.startsWith('#')) {
+    if (
+      pattern &&
+      MANAGED_PREFIXES.some(prefix => pattern.startsWith(prefix)) &&
+      !trimmed.startsWith('#')
+    ) {
       managed.set(pattern, owners);
     } else {
       other.push(line);
@@ -30,12 +38,22 @@ function split(existing: string | undefined): { other: string[]; managed: Map<st
  * Sets (or, with an empty owner list, removes) the owners of a folder. Lines stay sorted; output is stable. An
  * empty string means the file has nothing left.
  */
-export function updateCodeowners(existing: string | undefined, folder: string, owners: string[]): string {
+export function updateCodeowners(
+  existing: string | undefined,
+  folder: string,
+  owners: string[],
+): string {
   const { other, managed } = split(existing);
   const pattern = `/${folder.replace(/^\/|\/$/g, '')}/`;
   if (owners.length === 0) managed.delete(pattern);
-  else managed.set(pattern, [...new Set(owners.map(o => (o.startsWith('@') ? o : `@${o}`)))].sort());
-  const lines = [...managed.keys()].sort().map(key => `${key} ${managed.get(key)!.join(' ')}`);
+  else
+    managed.set(
+      pattern,
+      [...new Set(owners.map(o => (o.startsWith('@') ? o : `@${o}`)))].sort(),
+    );
+  const lines = [...managed.keys()]
+    .sort()
+    .map(key => `${key} ${managed.get(key)!.join(' ')}`);
   const parts = [...other];
   if (lines.length > 0) {
     if (parts.length > 0) parts.push('');
@@ -45,7 +63,14 @@ export function updateCodeowners(existing: string | undefined, folder: string, o
 }
 
 /** Reads the owners of every managed folder: folder (without slashes) to owners (with `@`). */
-export function readCodeowners(existing: string | undefined): Map<string, string[]> {
+export function readCodeowners(
+  existing: string | undefined,
+): Map<string, string[]> {
   const { managed } = split(existing);
-  return new Map([...managed].map(([pattern, owners]) => [pattern.replace(/^\/|\/$/g, ''), owners]));
+  return new Map(
+    [...managed].map(([pattern, owners]) => [
+      pattern.replace(/^\/|\/$/g, ''),
+      owners,
+    ]),
+  );
 }

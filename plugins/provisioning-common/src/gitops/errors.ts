@@ -8,7 +8,8 @@ export interface RepositoryFileProblem {
   rule: string;
 }
 
-const describeProblem = (problem: RepositoryFileProblem) => (problem.field ? `${problem.field}: ${problem.rule}` : problem.rule);
+const describeProblem = (problem: RepositoryFileProblem) =>
+  problem.field ? `${problem.field}: ${problem.rule}` : problem.rule;
 
 /**
  * A file of the GitOps repository that cannot be read as the portal wrote it. The message is
@@ -37,7 +38,10 @@ export class RepositoryFileError extends CustomErrorBase {
   /** Every problem found in the file, the first one included; never empty. */
   readonly problems: ReadonlyArray<RepositoryFileProblem>;
 
-  constructor(path: string, problems: RepositoryFileProblem | RepositoryFileProblem[]) {
+  constructor(
+    path: string,
+    problems: RepositoryFileProblem | RepositoryFileProblem[],
+  ) {
     const list = Array.isArray(problems) ? problems : [problems];
     const all = list.length > 0 ? list : [{ rule: 'cannot be read' }];
     super(`${path}: ${all.map(describeProblem).join('; ')}`);

@@ -26,7 +26,10 @@ export const kustomizationSchema = z
 export type KustomizationFile = z.infer<typeof kustomizationSchema>;
 
 /** Parses a kustomization file; the error names the file and the field. */
-export function parseKustomization(text: string, path: string): KustomizationFile {
+export function parseKustomization(
+  text: string,
+  path: string,
+): KustomizationFile {
   let raw: unknown;
   try {
     raw = YAML.parse(text);
@@ -34,22 +37,41 @@ export function parseKustomization(text: string, path: string): KustomizationFil
     throw new Error(`${path}: not valid YAML: ${(error as Error).message}`);
   }
   const result = kustomizationSchema.safeParse(raw);
-  if (!result.success) throw new Error(`${path}: ${formatProblems(zodProblems(result.error))}`);
+  if (!result.success)
+    throw new Error(`${path}: ${formatProblems(zodProblems(result.error))}`);
   return result.data;
 }
 
-const ORDER = ['apiVersion', 'kind', 'metadata', 'namespace', 'labels', 'resources', 'components', 'patches', 'replacements'];
+const ORDER = [
+  'apiVersion',
+  'kind',
+  'metadata',
+  'namespace',
+  'labels',
+  'resources',
+  'components',
+  'patches',
+  'replacements',
+];
 
 /** Serialises a kustomization with a stable key order and a header comment. */
-export function formatKustomization(value: KustomizationFile, header: string): string {
+export function formatKustomization(
+  value: KustomizationFile,
+  header: string,
+): string {
   const out: Record<string, unknown> = {};
   for (const key of ORDER) if (value[key] !== undefined) out[key] = value[key];
-  for (const key of Object.keys(value)) if (!(key in out) && value[key] !== undefined) out[key] = value[key];
+  for (const key of Object.keys(value))
+    if (!(key in out) && value[key] !== undefined) out[key] = value[key];
   return toYaml(out, header);
 }
 
 /** Sorted, de-duplicated list: entries added, entries removed. */
-export function updateList(list: string[] | undefined, add: string[], remove: string[] = []): string[] {
+export function updateList(
+  list: string[] | undefined,
+  add: string[],
+  remove: string[] = [],
+): string[] {
   const set = new Set(list ?? []);
   for (const entry of remove) set.delete(entry);
   for (const entry of add) set.add(entry);
@@ -64,11 +86,24 @@ export const clusterKustomizationHeader = (cluster: string) =>
 export const platformKustomizationHeader = (cluster: string) =>
   ` What Flux applies on cluster ${cluster} with its own account: each namespace, and the account its folder is applied with. Maintained by the provisioning portal.`;
 
-function updateResources(existing: string | undefined, path: string, header: string, change: { add?: string[]; remove?: string[] }): string {
+function updateResources(
+  existing: string | undefined,
+  path: string,
+  header: string,
+  change: { add?: string[]; remove?: string[] },
+): string {
   const current: KustomizationFile = existing
     ? parseKustomization(existing, path)
-    : { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [] };
-  const resources = updateList(current.resources, change.add ?? [], change.remove ?? []);
+    : {
+        apiVersion: 'kustomize.config.k8s.io/v1beta1',
+        kind: 'Kustomization',
+        resources: [],
+      };
+  const resources = updateList(
+    current.resources,
+    change.add ?? [],
+    change.remove ?? [],
+  );
   return formatKustomization({ ...current, resources }, header);
 }
 
@@ -82,7 +117,12 @@ export function updateClusterKustomization(
   cluster: string,
   change: { add?: string[]; remove?: string[] },
 ): string {
-  return updateResources(existing, path, clusterKustomizationHeader(cluster), change);
+  return updateResources(
+    existing,
+    path,
+    clusterKustomizationHeader(cluster),
+    change,
+  );
 }
 
 /** Adds or removes namespace files in a cluster's platform kustomization, as `updateClusterKustomization` does. */
@@ -92,5 +132,10 @@ export function updatePlatformKustomization(
   cluster: string,
   change: { add?: string[]; remove?: string[] },
 ): string {
-  return updateResources(existing, path, platformKustomizationHeader(cluster), change);
+  return updateResources(
+    existing,
+    path,
+    platformKustomizationHeader(cluster),
+    change,
+  );
 }

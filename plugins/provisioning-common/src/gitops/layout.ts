@@ -13,24 +13,33 @@
 /** Folder of a cluster. */
 export const clusterDir = (cluster: string) => `clusters/${cluster}`;
 /** The kustomization that builds a cluster's whole state. */
-export const clusterKustomizationPath = (cluster: string) => `${clusterDir(cluster)}/kustomization.yaml`;
+export const clusterKustomizationPath = (cluster: string) =>
+  `${clusterDir(cluster)}/kustomization.yaml`;
 /** Folder of a namespace. */
-export const namespaceDir = (cluster: string, namespace: string) => `${clusterDir(cluster)}/namespaces/${namespace}`;
+export const namespaceDir = (cluster: string, namespace: string) =>
+  `${clusterDir(cluster)}/namespaces/${namespace}`;
 /** The namespace's kustomization. */
-export const namespaceKustomizationPath = (cluster: string, namespace: string) =>
-  `${namespaceDir(cluster, namespace)}/kustomization.yaml`;
+export const namespaceKustomizationPath = (
+  cluster: string,
+  namespace: string,
+) => `${namespaceDir(cluster, namespace)}/kustomization.yaml`;
 /** The platform part of a cluster: what Flux applies with its own account. */
-export const platformDir = (cluster: string) => `${clusterDir(cluster)}/platform`;
+export const platformDir = (cluster: string) =>
+  `${clusterDir(cluster)}/platform`;
 /** The kustomization of the platform part (the path of the cluster's bootstrap Flux Kustomization). */
-export const platformKustomizationPath = (cluster: string) => `${platformDir(cluster)}/kustomization.yaml`;
+export const platformKustomizationPath = (cluster: string) =>
+  `${platformDir(cluster)}/kustomization.yaml`;
 /** The platform's file of a namespace: the Namespace object and the account, binding and Flux Kustomization that apply its folder. */
-export const namespacePlatformPath = (cluster: string, namespace: string) => `${platformDir(cluster)}/namespaces/${namespace}.yaml`;
+export const namespacePlatformPath = (cluster: string, namespace: string) =>
+  `${platformDir(cluster)}/namespaces/${namespace}.yaml`;
 /** Folder of a team's defaults component on a cluster. */
-export const teamDir = (cluster: string, team: string) => `${clusterDir(cluster)}/teams/${team}`;
+export const teamDir = (cluster: string, team: string) =>
+  `${clusterDir(cluster)}/teams/${team}`;
 /** A VM's file, beside its namespace's other files. */
 export const vmFileName = (vm: string) => `vm-${vm}.yaml`;
 /** The VM file's path. */
-export const vmPath = (cluster: string, namespace: string, vm: string) => `${namespaceDir(cluster, namespace)}/${vmFileName(vm)}`;
+export const vmPath = (cluster: string, namespace: string, vm: string) =>
+  `${namespaceDir(cluster, namespace)}/${vmFileName(vm)}`;
 /** CODEOWNERS at the repository root. */
 export const CODEOWNERS_PATH = 'CODEOWNERS';
 
@@ -59,17 +68,29 @@ export const TEAM_FILES = {
 const NS_PATH = /^clusters\/([a-z0-9-]+)\/namespaces\/([a-z0-9-]+)\/([^/]+)$/;
 
 /** Splits a path inside a namespace folder; `undefined` for other paths. */
-export function parseNamespacePath(path: string): { cluster: string; namespace: string; file: string } | undefined {
+export function parseNamespacePath(
+  path: string,
+): { cluster: string; namespace: string; file: string } | undefined {
   const match = NS_PATH.exec(path);
-  return match ? { cluster: match[1], namespace: match[2], file: match[3] } : undefined;
+  return match
+    ? { cluster: match[1], namespace: match[2], file: match[3] }
+    : undefined;
 }
 
 /** Lists the namespaces of a cluster present in a snapshot, sorted. */
-export function namespacesIn(paths: Iterable<string>, cluster: string): string[] {
+export function namespacesIn(
+  paths: Iterable<string>,
+  cluster: string,
+): string[] {
   const found = new Set<string>();
   for (const path of paths) {
     const parsed = parseNamespacePath(path);
-    if (parsed && parsed.cluster === cluster && parsed.file === NAMESPACE_FILES.kustomization) found.add(parsed.namespace);
+    if (
+      parsed &&
+      parsed.cluster === cluster &&
+      parsed.file === NAMESPACE_FILES.kustomization
+    )
+      found.add(parsed.namespace);
   }
   return [...found].sort();
 }

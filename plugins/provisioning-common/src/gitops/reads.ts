@@ -1,5 +1,14 @@
 import { ProvisioningRequest } from '../requests/schemas';
-import { CODEOWNERS_PATH, clusterKustomizationPath, namespaceDir, namespacePlatformPath, parseNamespacePath, platformKustomizationPath, teamDir, NAMESPACE_FILES } from './layout';
+import {
+  CODEOWNERS_PATH,
+  clusterKustomizationPath,
+  namespaceDir,
+  namespacePlatformPath,
+  parseNamespacePath,
+  platformKustomizationPath,
+  teamDir,
+  NAMESPACE_FILES,
+} from './layout';
 import { spendDir } from './spend';
 
 /**
@@ -8,8 +17,12 @@ import { spendDir } from './spend';
  * team's defaults on that cluster and the team's cost summary. A decommission also reads every namespace kustomization of the cluster (to know whether the team's
  * defaults are still used). Nothing else: the reads of a plan do not grow with the repository.
  */
-export function requestReadSet(request: ProvisioningRequest, team?: string): (path: string) => boolean {
-  const namespace = request.kind === 'namespace' ? request.name : request.namespace;
+export function requestReadSet(
+  request: ProvisioningRequest,
+  team?: string,
+): (path: string) => boolean {
+  const namespace =
+    request.kind === 'namespace' ? request.name : request.namespace;
   const folder = `${namespaceDir(request.cluster, namespace)}/`;
   const teamFolder = team ? `${teamDir(request.cluster, team)}/` : undefined;
   const spend = team ? `${spendDir(team)}/` : undefined;
@@ -25,7 +38,10 @@ export function requestReadSet(request: ProvisioningRequest, team?: string): (pa
     if (spend && path.startsWith(spend)) return true;
     if (request.kind === 'decommission') {
       const parsed = parseNamespacePath(path);
-      return parsed?.cluster === request.cluster && parsed.file === NAMESPACE_FILES.kustomization;
+      return (
+        parsed?.cluster === request.cluster &&
+        parsed.file === NAMESPACE_FILES.kustomization
+      );
     }
     return false;
   };

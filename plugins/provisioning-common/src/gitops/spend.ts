@@ -17,15 +17,23 @@ export const SPEND_ROOT = '.kubeportal/spend';
 /** Folder of one team's cost summary. */
 export const spendDir = (team: string) => `${SPEND_ROOT}/${team}`;
 /** The summary entry of one namespace. */
-export const spendEntryPath = (team: string, cluster: string, namespace: string) =>
-  `${spendDir(team)}/${cluster}/${namespace}.yaml`;
+export const spendEntryPath = (
+  team: string,
+  cluster: string,
+  namespace: string,
+) => `${spendDir(team)}/${cluster}/${namespace}.yaml`;
 
-const SPEND_PATH = /^\.kubeportal\/spend\/([a-z0-9-]+)\/([a-z0-9-]+)\/([a-z0-9-]+)\.yaml$/;
+const SPEND_PATH =
+  /^\.kubeportal\/spend\/([a-z0-9-]+)\/([a-z0-9-]+)\/([a-z0-9-]+)\.yaml$/;
 
 /** Splits a summary entry's path; `undefined` for other paths. */
-export function parseSpendEntryPath(path: string): { team: string; cluster: string; namespace: string } | undefined {
+export function parseSpendEntryPath(
+  path: string,
+): { team: string; cluster: string; namespace: string } | undefined {
   const match = SPEND_PATH.exec(path);
-  return match ? { team: match[1], cluster: match[2], namespace: match[3] } : undefined;
+  return match
+    ? { team: match[1], cluster: match[2], namespace: match[3] }
+    : undefined;
 }
 
 const MICRO_DIGITS = 6;
@@ -40,7 +48,15 @@ const entrySchema = z
     namespace: z.string(),
     team: z.string(),
     currency: z.string().min(1),
-    monthly: z.object({ cpu: amount, memory: amount, storage: amount, vms: amount, total: amount }).strict(),
+    monthly: z
+      .object({
+        cpu: amount,
+        memory: amount,
+        storage: amount,
+        vms: amount,
+        total: amount,
+      })
+      .strict(),
   })
   .strict();
 
@@ -90,18 +106,30 @@ export function formatSpendEntry(entry: SpendEntry): string {
 /** Reads a summary entry; throws `SpendEntryError` naming the file and field when it is malformed. */
 export function parseSpendEntry(text: string, path: string): SpendEntry {
   const where = parseSpendEntryPath(path);
-  if (!where) throw new SpendEntryError(path, 'is not a cost summary path (.kubeportal/spend/<team>/<cluster>/<namespace>.yaml)');
+  if (!where)
+    throw new SpendEntryError(
+      path,
+      'is not a cost summary path (.kubeportal/spend/<team>/<cluster>/<namespace>.yaml)',
+    );
   let document: unknown;
   try {
     document = parseYamlDocuments(text, path)[0];
   } catch (error) {
-    throw new SpendEntryError(path, (error as Error).message.replace(`${path}: `, ''));
+    throw new SpendEntryError(
+      path,
+      (error as Error).message.replace(`${path}: `, ''),
+    );
   }
   const parsed = entrySchema.safeParse(document);
-  if (!parsed.success) throw new SpendEntryError(path, formatProblems(zodProblems(parsed.error)));
+  if (!parsed.success)
+    throw new SpendEntryError(path, formatProblems(zodProblems(parsed.error)));
   const entry = parsed.data;
   for (const key of ['team', 'cluster', 'namespace'] as const) {
-    if (entry[key] !== where[key]) throw new SpendEntryError(path, `${key}: is '${entry[key]}' but the path says '${where[key]}'`);
+    if (entry[key] !== where[key])
+      throw new SpendEntryError(
+        path,
+        `${key}: is '${entry[key]}' but the path says '${where[key]}'`,
+      );
   }
   return entry;
 }
@@ -116,7 +144,16 @@ export function spendChange(
 ): FileChange {
   return {
     path: spendEntryPath(team, cluster, namespace),
-    content: cost === undefined ? null : formatSpendEntry({ cluster, namespace, team, currency, monthly: cost }),
+    content:
+      cost === undefined
+        ? null
+        : formatSpendEntry({
+            cluster,
+            namespace,
+            team,
+            currency,
+            monthly: cost,
+          }),
   };
 }
 
@@ -124,7 +161,14 @@ export function spendChange(
  * A team's monthly spend from its summary entries in a snapshot. Unreadable entries are returned as problems
  * (with their paths) instead of stopping the sum, so one bad file is named rather than blocking every request.
  */
-export function teamSpend(repo: RepoSnapshot, team: string): { total: bigint; entries: SpendEntry[]; problems: Array<{ path: string; message: string }> } {
+export function teamSpend(
+  repo: RepoSnapshot,
+  team: string,
+): {
+  total: bigint;
+  entries: SpendEntry[];
+  problems: Array<{ path: string; message: string }>;
+} {
   const prefix = `${spendDir(team)}/`;
   const entries: SpendEntry[] = [];
   const problems: Array<{ path: string; message: string }> = [];
@@ -137,5 +181,9 @@ export function teamSpend(repo: RepoSnapshot, team: string): { total: bigint; en
       problems.push({ path, message: error.message.slice(path.length + 2) });
     }
   }
-  return { total: entries.reduce((sum, e) => sum + e.monthly.total, 0n), entries, problems };
+  return {
+    total: entries.reduce((sum, e) => sum + e.monthly.total, 0n),
+    entries,
+    problems,
+  };
 }

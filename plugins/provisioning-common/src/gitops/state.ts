@@ -4,11 +4,24 @@ import { ANNOTATIONS, LABELS } from '../labels';
 import { parseYamlDocuments } from '../manifests/serialize';
 import { dns1123SubdomainProblem } from '../names';
 import { RepoSnapshot } from '../manifests/types';
-import { parseStorageClassQuotaKey, QuotaField, QUOTA_FIELDS, quotaField, QuotaUnit, quotaValueFromHard } from '../quotaFields';
+import {
+  parseStorageClassQuotaKey,
+  QuotaField,
+  QUOTA_FIELDS,
+  quotaField,
+  QuotaUnit,
+  quotaValueFromHard,
+} from '../quotaFields';
 import { formatPath, ownValue, quantity } from '../validation';
 import { RepositoryFileError, RepositoryFileProblem } from './errors';
 import { KustomizationFile, kustomizationSchema } from './kustomization';
-import { NAMESPACE_FILES, namespaceDir, namespaceKustomizationPath, namespacePlatformPath, namespacesIn } from './layout';
+import {
+  NAMESPACE_FILES,
+  namespaceDir,
+  namespaceKustomizationPath,
+  namespacePlatformPath,
+  namespacesIn,
+} from './layout';
 
 /** A VM as read back from the GitOps repository. */
 export interface VmState {
@@ -36,16 +49,27 @@ export interface NamespaceState {
 
 const labelsSchema = z.record(z.string(), z.string());
 
-const namespaceKustomizationLabels = z.array(z.object({ pairs: labelsSchema }).passthrough()).optional();
+const namespaceKustomizationLabels = z
+  .array(z.object({ pairs: labelsSchema }).passthrough())
+  .optional();
 
 const quotaSchema = z.object({
   kind: z.literal('ResourceQuota'),
-  spec: z.object({ hard: z.record(z.string(), z.union([z.string(), z.number()]).transform(String)) }),
+  spec: z.object({
+    hard: z.record(
+      z.string(),
+      z.union([z.string(), z.number()]).transform(String),
+    ),
+  }),
 });
 
 const namespaceSchema = z.object({
   kind: z.literal('Namespace'),
-  metadata: z.object({ name: z.string(), labels: labelsSchema.optional(), annotations: labelsSchema.optional() }),
+  metadata: z.object({
+    name: z.string(),
+    labels: labelsSchema.optional(),
+    annotations: labelsSchema.optional(),
+  }),
 });
 
 const vmSchema = z.object({
@@ -58,7 +82,9 @@ const vmSchema = z.object({
           metadata: z.object({ name: z.string() }),
           spec: z.object({
             storage: z.object({
-              resources: z.object({ requests: z.object({ storage: quantity() }) }),
+              resources: z.object({
+                requests: z.object({ storage: quantity() }),
+              }),
               storageClassName: z.string().optional(),
             }),
           }),
@@ -81,12 +107,20 @@ const vmSchema = z.object({
 });
 
 /** Parses one object of a repository file; throws a `RepositoryFileError` naming every field that breaks `schema`. */
-function parseObject<S extends z.ZodTypeAny>(schema: S, value: unknown, path: string, fieldPrefix: Array<string | number> = []): z.output<S> {
+function parseObject<S extends z.ZodTypeAny>(
+  schema: S,
+  value: unknown,
+  path: string,
+  fieldPrefix: Array<string | number> = [],
+): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) {
     throw new RepositoryFileError(
       path,
-      result.error.issues.map(issue => ({ field: formatPath([...fieldPrefix, ...issue.path]) || undefined, rule: issue.message })),
+      result.error.issues.map(issue => ({
+        field: formatPath([...fieldPrefix, ...issue.path]) || undefined,
+        rule: issue.message,
+      })),
     );
   }
   return result.data;
@@ -98,14 +132,21 @@ function parseYamlFile(text: string, path: string): unknown[] {
     return parseYamlDocuments(text, path);
   } catch (error) {
     const message = (error as Error).message;
-    throw new RepositoryFileError(path, { rule: message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message });
+    throw new RepositoryFileError(path, {
+      rule: message.startsWith(`${path}: `)
+        ? message.slice(path.length + 2)
+        : message,
+    });
   }
 }
 
 /** Reads a kustomization file of the repository; problems are `RepositoryFileError`s with the field. */
 function readKustomizationFile(text: string, path: string): KustomizationFile {
   const documents = parseYamlFile(text, path);
-  if (documents.length > 1) throw new RepositoryFileError(path, { rule: `must hold one YAML document (has ${documents.length})` });
+  if (documents.length > 1)
+    throw new RepositoryFileError(path, {
+      rule: `must hold one YAML document (has ${documents.length})`,
+    });
   return parseObject(kustomizationSchema, documents[0] ?? null, path);
 }
 
@@ -113,14 +154,19 @@ function readKustomizationFile(text: string, path: string): KustomizationFile {
  * The problems of a ResourceQuota's `spec.hard` values: each key the portal reads must hold a quantity (a whole
  * number for counts). Field paths are `spec.hard.<key>`.
  */
-export function quotaHardProblems(hard: Record<string, string>): RepositoryFileProblem[] {
+export function quotaHardProblems(
+  hard: Record<string, string>,
+): RepositoryFileProblem[] {
   const problems: RepositoryFileProblem[] = [];
   for (const [key, text] of Object.entries(hard)) {
     const perClass = parseStorageClassQuotaKey(key);
-    const unit = perClass ? quotaField(perClass.field).unit : QUOTA_FIELDS.find(f => f.hardKey === key)?.unit;
+    const unit = perClass
+      ? quotaField(perClass.field).unit
+      : QUOTA_FIELDS.find(f => f.hardKey === key)?.unit;
     if (unit === undefined) continue;
     const read = quotaValueFromHard(unit, text);
-    if ('rule' in read) problems.push({ field: `spec.hard.${key}`, rule: read.rule });
+    if ('rule' in read)
+      problems.push({ field: `spec.hard.${key}`, rule: read.rule });
   }
   return problems;
 }
@@ -147,48 +193,77 @@ export function quotaFromHard(hard: Record<string, string>): QuotaValues {
     if (!perClass) continue;
     // A key like `__proto__.storageclass…` must not reach Object.prototype: only storage class names become keys.
     if (dns1123SubdomainProblem(perClass.storageClass)) continue;
-    const entry = ownValue(storageClasses, perClass.storageClass) ?? (storageClasses[perClass.storageClass] = {});
+    const entry =
+      ownValue(storageClasses, perClass.storageClass) ??
+      (storageClasses[perClass.storageClass] = {});
     if (perClass.field === 'requestsStorage') entry.requestsStorage = text;
     else entry.persistentVolumeClaims = read('count', text) as number;
   }
-  const values = Object.fromEntries(QUOTA_FIELDS.map(entry => [entry.field, valueOf(entry)]));
+  const values = Object.fromEntries(
+    QUOTA_FIELDS.map(entry => [entry.field, valueOf(entry)]),
+  );
   return { ...(values as Omit<QuotaValues, 'storageClasses'>), storageClasses };
 }
 
 /** Reads one VM file's VirtualMachine; a malformed file throws a `RepositoryFileError` naming the file and field. */
 export function readVm(text: string, path: string): VmState | undefined {
-  const vm = parseYamlFile(text, path).find(d => (d as { kind?: string })?.kind === 'VirtualMachine');
+  const vm = parseYamlFile(text, path).find(
+    d => (d as { kind?: string })?.kind === 'VirtualMachine',
+  );
   if (!vm) return undefined;
   const parsed = parseObject(vmSchema, vm, path);
   const domain = parsed.spec.template.spec.domain;
   const memory = domain.memory?.guest ?? domain.resources?.requests?.memory;
-  if (!memory) throw new RepositoryFileError(path, { field: 'spec.template.spec.domain.memory.guest', rule: 'is missing' });
+  if (!memory)
+    throw new RepositoryFileError(path, {
+      field: 'spec.template.spec.domain.memory.guest',
+      rule: 'is missing',
+    });
   const prefix = `${parsed.metadata.name}-`;
   return {
     name: parsed.metadata.name,
     cpu: domain.cpu?.cores ?? 1,
     memory,
     disks: parsed.spec.dataVolumeTemplates.map(t => ({
-      name: t.metadata.name.startsWith(prefix) ? t.metadata.name.slice(prefix.length) : t.metadata.name,
+      name: t.metadata.name.startsWith(prefix)
+        ? t.metadata.name.slice(prefix.length)
+        : t.metadata.name,
       size: t.spec.storage.resources.requests.storage,
-      ...(t.spec.storage.storageClassName ? { storageClass: t.spec.storage.storageClassName } : {}),
+      ...(t.spec.storage.storageClassName
+        ? { storageClass: t.spec.storage.storageClassName }
+        : {}),
     })),
     requestId: parsed.metadata.labels?.[LABELS.requestId],
   };
 }
 
 /** The Namespace object of a namespace's platform file (its first document when none is a Namespace, to name what is wrong). */
-function readNamespaceObject(text: string, path: string): z.output<typeof namespaceSchema> {
+function readNamespaceObject(
+  text: string,
+  path: string,
+): z.output<typeof namespaceSchema> {
   const documents = parseYamlFile(text, path);
-  const namespace = documents.find(d => (d as { kind?: string } | null)?.kind === 'Namespace') ?? documents[0];
+  const namespace =
+    documents.find(
+      d => (d as { kind?: string } | null)?.kind === 'Namespace',
+    ) ?? documents[0];
   return parseObject(namespaceSchema, namespace, path);
 }
 
 /** The label pairs of a namespace kustomization (`labels[].pairs`, merged), with the parsed kustomization. */
-function readNamespaceKustomization(text: string, path: string): { kustomization: KustomizationFile; pairs: Record<string, string> } {
+function readNamespaceKustomization(
+  text: string,
+  path: string,
+): { kustomization: KustomizationFile; pairs: Record<string, string> } {
   const kustomization = readKustomizationFile(text, path);
-  const labelBlocks = parseObject(namespaceKustomizationLabels, kustomization.labels, path, ['labels']) ?? [];
-  return { kustomization, pairs: Object.assign({}, ...labelBlocks.map(b => b.pairs)) };
+  const labelBlocks =
+    parseObject(namespaceKustomizationLabels, kustomization.labels, path, [
+      'labels',
+    ]) ?? [];
+  return {
+    kustomization,
+    pairs: Object.assign({}, ...labelBlocks.map(b => b.pairs)),
+  };
 }
 
 const ENVIRONMENT_FIELD = `labels[].pairs.${LABELS.environment}`;
@@ -198,46 +273,74 @@ const ENVIRONMENT_FIELD = `labels[].pairs.${LABELS.environment}`;
  * read (a file missing or malformed, quota values that are not quantities, no known environment label) throws a
  * `RepositoryFileError` naming the file and the field.
  */
-export function readNamespace(repo: RepoSnapshot, cluster: string, namespace: string): NamespaceState | undefined {
+export function readNamespace(
+  repo: RepoSnapshot,
+  cluster: string,
+  namespace: string,
+): NamespaceState | undefined {
   const kustomizationPath = namespaceKustomizationPath(cluster, namespace);
   const kustomizationText = repo.get(kustomizationPath);
   if (kustomizationText === undefined) return undefined;
-  const { kustomization, pairs } = readNamespaceKustomization(kustomizationText, kustomizationPath);
+  const { kustomization, pairs } = readNamespaceKustomization(
+    kustomizationText,
+    kustomizationPath,
+  );
   const environment = pairs[LABELS.environment];
   if (environment === undefined) {
-    throw new RepositoryFileError(kustomizationPath, { field: ENVIRONMENT_FIELD, rule: `is missing (must be ${ENVIRONMENTS.join(', ')})` });
+    throw new RepositoryFileError(kustomizationPath, {
+      field: ENVIRONMENT_FIELD,
+      rule: `is missing (must be ${ENVIRONMENTS.join(', ')})`,
+    });
   }
   if (!(ENVIRONMENTS as readonly string[]).includes(environment)) {
     throw new RepositoryFileError(kustomizationPath, {
       field: ENVIRONMENT_FIELD,
-      rule: `'${environment}' is not an environment (must be ${ENVIRONMENTS.join(', ')})`,
+      rule: `'${environment}' is not an environment (must be ${ENVIRONMENTS.join(
+        ', ',
+      )})`,
     });
   }
   const dir = namespaceDir(cluster, namespace);
 
   const nsPath = namespacePlatformPath(cluster, namespace);
   const nsText = repo.get(nsPath);
-  if (nsText === undefined) throw new RepositoryFileError(nsPath, { rule: 'is missing (the namespace folder has a kustomization)' });
+  if (nsText === undefined)
+    throw new RepositoryFileError(nsPath, {
+      rule: 'is missing (the namespace folder has a kustomization)',
+    });
   const nsObject = readNamespaceObject(nsText, nsPath);
   if (nsObject.metadata.name !== namespace) {
-    throw new RepositoryFileError(nsPath, { field: 'metadata.name', rule: `'${nsObject.metadata.name}' must be '${namespace}', the name of its namespace folder` });
+    throw new RepositoryFileError(nsPath, {
+      field: 'metadata.name',
+      rule: `'${nsObject.metadata.name}' must be '${namespace}', the name of its namespace folder`,
+    });
   }
 
   const quotaPath = `${dir}/${NAMESPACE_FILES.quota}`;
   const quotaText = repo.get(quotaPath);
   let quota = quotaFromHard({});
   if (quotaText) {
-    const hard = parseObject(quotaSchema, parseYamlFile(quotaText, quotaPath)[0], quotaPath).spec.hard;
+    const hard = parseObject(
+      quotaSchema,
+      parseYamlFile(quotaText, quotaPath)[0],
+      quotaPath,
+    ).spec.hard;
     const problems = quotaHardProblems(hard);
     if (problems.length > 0) throw new RepositoryFileError(quotaPath, problems);
     quota = quotaFromHard(hard);
   }
 
   const vms: VmState[] = [];
-  for (const entry of (kustomization.resources ?? []).filter(r => /^vm-[a-z0-9-]+\.yaml$/.test(r)).sort()) {
+  for (const entry of (kustomization.resources ?? [])
+    .filter(r => /^vm-[a-z0-9-]+\.yaml$/.test(r))
+    .sort()) {
     const path = `${dir}/${entry}`;
     const text = repo.get(path);
-    if (text === undefined) throw new RepositoryFileError(kustomizationPath, { field: 'resources', rule: `lists ${entry}, which does not exist` });
+    if (text === undefined)
+      throw new RepositoryFileError(kustomizationPath, {
+        field: 'resources',
+        rule: `lists ${entry}, which does not exist`,
+      });
     const vm = readVm(text, path);
     if (vm) vms.push(vm);
   }
@@ -275,7 +378,11 @@ export interface NamespaceScan {
 }
 
 /** The owner label of a namespace folder, read as far as its files allow; `undefined` when it cannot be read. */
-function readableOwner(repo: RepoSnapshot, cluster: string, namespace: string): string | undefined {
+function readableOwner(
+  repo: RepoSnapshot,
+  cluster: string,
+  namespace: string,
+): string | undefined {
   const attempt = (read: () => string | undefined) => {
     try {
       return read();
@@ -287,8 +394,19 @@ function readableOwner(repo: RepoSnapshot, cluster: string, namespace: string): 
   const kustomizationPath = namespaceKustomizationPath(cluster, namespace);
   const nsPath = namespacePlatformPath(cluster, namespace);
   return (
-    attempt(() => readNamespaceKustomization(repo.get(kustomizationPath) ?? '', kustomizationPath).pairs[LABELS.owner]) ??
-    attempt(() => readNamespaceObject(repo.get(nsPath) ?? '', nsPath).metadata.labels?.[LABELS.owner])
+    attempt(
+      () =>
+        readNamespaceKustomization(
+          repo.get(kustomizationPath) ?? '',
+          kustomizationPath,
+        ).pairs[LABELS.owner],
+    ) ??
+    attempt(
+      () =>
+        readNamespaceObject(repo.get(nsPath) ?? '', nsPath).metadata.labels?.[
+          LABELS.owner
+        ],
+    )
   );
 }
 
@@ -297,7 +415,10 @@ function readableOwner(repo: RepoSnapshot, cluster: string, namespace: string): 
  * `RepositoryFileError` is listed under `unreadable` (with its team when that can still be read), the others are
  * read back. For code that looks at other namespaces than the one a request touches.
  */
-export function scanNamespaces(repo: RepoSnapshot, clusters: string[]): NamespaceScan {
+export function scanNamespaces(
+  repo: RepoSnapshot,
+  clusters: string[],
+): NamespaceScan {
   const scan: NamespaceScan = { namespaces: [], unreadable: [] };
   for (const cluster of clusters) {
     for (const name of namespacesIn(repo.keys(), cluster)) {
@@ -307,7 +428,12 @@ export function scanNamespaces(repo: RepoSnapshot, clusters: string[]): Namespac
       } catch (error) {
         if (!RepositoryFileError.is(error)) throw error;
         const team = readableOwner(repo, cluster, name);
-        scan.unreadable.push({ cluster, name, ...(team ? { team } : {}), error });
+        scan.unreadable.push({
+          cluster,
+          name,
+          ...(team ? { team } : {}),
+          error,
+        });
       }
     }
   }
@@ -315,14 +441,20 @@ export function scanNamespaces(repo: RepoSnapshot, clusters: string[]): Namespac
 }
 
 /** Every namespace of every cluster in a snapshot; throws the `RepositoryFileError` of the first unreadable one. */
-export function readAllNamespaces(repo: RepoSnapshot, clusters: string[]): NamespaceState[] {
+export function readAllNamespaces(
+  repo: RepoSnapshot,
+  clusters: string[],
+): NamespaceState[] {
   const { namespaces, unreadable } = scanNamespaces(repo, clusters);
   if (unreadable.length > 0) throw unreadable[0].error;
   return namespaces;
 }
 
 /** Applies file changes to a snapshot, returning the new snapshot (the input is not modified). */
-export function applyChanges(repo: RepoSnapshot, changes: Array<{ path: string; content: string | null }>): Map<string, string> {
+export function applyChanges(
+  repo: RepoSnapshot,
+  changes: Array<{ path: string; content: string | null }>,
+): Map<string, string> {
   const next = new Map(repo);
   for (const change of changes) {
     if (change.content === null) next.delete(change.path);

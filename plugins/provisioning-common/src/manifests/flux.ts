@@ -40,13 +40,18 @@ export function fluxSyncObjects(options: FluxSyncOptions): KubeObject[] {
         interval,
         url: options.url,
         ref: { branch: options.branch ?? 'main' },
-        ...(options.secretName ? { secretRef: { name: options.secretName } } : {}),
+        ...(options.secretName
+          ? { secretRef: { name: options.secretName } }
+          : {}),
       },
     },
     {
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
       kind: 'Kustomization',
-      metadata: { name: `cluster-${options.cluster}`, namespace: FLUX_NAMESPACE },
+      metadata: {
+        name: `cluster-${options.cluster}`,
+        namespace: FLUX_NAMESPACE,
+      },
       spec: {
         interval,
         path: `./${platformDir(options.cluster)}`,

@@ -1,6 +1,12 @@
 import { LimitRangeValues, QuotaValues } from '../config';
 import { canonicalQuantity } from '../quantity';
-import { QUOTA_FIELDS, quotaField, quotaHardValue, STORAGE_CLASS_QUOTA_FIELDS, storageClassQuotaKey } from '../quotaFields';
+import {
+  QUOTA_FIELDS,
+  quotaField,
+  quotaHardValue,
+  STORAGE_CLASS_QUOTA_FIELDS,
+  storageClassQuotaKey,
+} from '../quotaFields';
 import { KubeObject } from './types';
 
 /** Name of the ResourceQuota in every portal namespace. */
@@ -20,35 +26,61 @@ export const REQUEST_RECORD = {
 } as const;
 
 /** The kustomization `configMapGenerator` entry of a namespace's request record. */
-export function requestRecordGenerator(requestId: string, requester: string): Record<string, unknown> {
+export function requestRecordGenerator(
+  requestId: string,
+  requester: string,
+): Record<string, unknown> {
   return {
     name: REQUEST_RECORD.name,
-    literals: [`${REQUEST_RECORD.keys.requestId}=${requestId}`, `${REQUEST_RECORD.keys.requester}=${requester}`],
-    options: { disableNameSuffixHash: true, annotations: { 'config.kubernetes.io/local-config': 'true' } },
+    literals: [
+      `${REQUEST_RECORD.keys.requestId}=${requestId}`,
+      `${REQUEST_RECORD.keys.requester}=${requester}`,
+    ],
+    options: {
+      disableNameSuffixHash: true,
+      annotations: { 'config.kubernetes.io/local-config': 'true' },
+    },
   };
 }
 
 /** Builds the Namespace object. */
-export function namespaceObject(name: string, labels: Record<string, string>, annotations: Record<string, string>): KubeObject {
-  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels, annotations } };
+export function namespaceObject(
+  name: string,
+  labels: Record<string, string>,
+  annotations: Record<string, string>,
+): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, labels, annotations },
+  };
 }
 
 /** `spec.hard` of the ResourceQuota, with canonical quantities and a stable key order (that of `QUOTA_FIELDS`). */
 export function quotaHard(quota: QuotaValues): Record<string, string> {
   const hard: Record<string, string> = {};
-  for (const { field, hardKey, unit } of QUOTA_FIELDS) hard[hardKey] = quotaHardValue(unit, quota[field]);
+  for (const { field, hardKey, unit } of QUOTA_FIELDS)
+    hard[hardKey] = quotaHardValue(unit, quota[field]);
   for (const storageClass of Object.keys(quota.storageClasses).sort()) {
     const perClass = quota.storageClasses[storageClass];
     for (const field of STORAGE_CLASS_QUOTA_FIELDS) {
       const value = perClass[field];
-      if (value !== undefined) hard[storageClassQuotaKey(storageClass, field)] = quotaHardValue(quotaField(field).unit, value);
+      if (value !== undefined)
+        hard[storageClassQuotaKey(storageClass, field)] = quotaHardValue(
+          quotaField(field).unit,
+          value,
+        );
     }
   }
   return hard;
 }
 
 /** Builds the ResourceQuota. */
-export function resourceQuotaObject(namespace: string, quota: QuotaValues, labels: Record<string, string>): KubeObject {
+export function resourceQuotaObject(
+  namespace: string,
+  quota: QuotaValues,
+  labels: Record<string, string>,
+): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'ResourceQuota',
@@ -58,7 +90,11 @@ export function resourceQuotaObject(namespace: string, quota: QuotaValues, label
 }
 
 /** Builds the LimitRange (team default, or a namespace's full override used as a patch). */
-export function limitRangeObject(values: LimitRangeValues, labels: Record<string, string>, namespace?: string): KubeObject {
+export function limitRangeObject(
+  values: LimitRangeValues,
+  labels: Record<string, string>,
+  namespace?: string,
+): KubeObject {
   const limits: Record<string, unknown>[] = [
     {
       type: 'Container',
@@ -73,24 +109,38 @@ export function limitRangeObject(values: LimitRangeValues, labels: Record<string
     },
   ];
   const maxPerPod = values.maxPerPod;
-  if (maxPerPod && (maxPerPod.cpu !== undefined || maxPerPod.memory !== undefined)) {
+  if (
+    maxPerPod &&
+    (maxPerPod.cpu !== undefined || maxPerPod.memory !== undefined)
+  ) {
     const max: Record<string, string> = {};
-    if (maxPerPod.cpu !== undefined) max.cpu = canonicalQuantity(maxPerPod.cpu, 'cpu');
-    if (maxPerPod.memory !== undefined) max.memory = canonicalQuantity(maxPerPod.memory, 'bytes');
+    if (maxPerPod.cpu !== undefined)
+      max.cpu = canonicalQuantity(maxPerPod.cpu, 'cpu');
+    if (maxPerPod.memory !== undefined)
+      max.memory = canonicalQuantity(maxPerPod.memory, 'bytes');
     limits.push({ type: 'Pod', max });
   }
   return {
     apiVersion: 'v1',
     kind: 'LimitRange',
-    metadata: { name: LIMIT_RANGE_NAME, ...(namespace ? { namespace } : {}), labels },
+    metadata: {
+      name: LIMIT_RANGE_NAME,
+      ...(namespace ? { namespace } : {}),
+      labels,
+    },
     spec: { limits },
   };
 }
 
-const nsSelector = (name: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': name } });
+const nsSelector = (name: string) => ({
+  matchLabels: { 'kubernetes.io/metadata.name': name },
+});
 
 /** The team baseline: deny everything, then allow same-namespace traffic and DNS. */
-export function baselineNetworkPolicies(dnsNamespace: string, labels: Record<string, string>): KubeObject[] {
+export function baselineNetworkPolicies(
+  dnsNamespace: string,
+  labels: Record<string, string>,
+): KubeObject[] {
   return [
     {
       apiVersion: 'networking.k8s.io/v1',
@@ -145,7 +195,11 @@ export function namespaceNetworkPolicies(
       spec: {
         podSelector: {},
         policyTypes: ['Ingress'],
-        ingress: [{ from: [{ namespaceSelector: nsSelector(options.ingressNamespace) }] }],
+        ingress: [
+          {
+            from: [{ namespaceSelector: nsSelector(options.ingressNamespace) }],
+          },
+        ],
       },
     });
   }
@@ -153,7 +207,11 @@ export function namespaceNetworkPolicies(
     policies.push({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
-      metadata: { name: `allow-egress-to-${target}`.slice(0, 253), namespace, labels },
+      metadata: {
+        name: `allow-egress-to-${target}`.slice(0, 253),
+        namespace,
+        labels,
+      },
       spec: {
         podSelector: {},
         policyTypes: ['Egress'],
@@ -172,15 +230,29 @@ export function accessRoleBindings(
 ): KubeObject[] {
   const roles = ['admin', 'edit', 'view'] as const;
   return roles.flatMap(role => {
-    const groups = [...new Set(access.filter(a => a.role === role).map(a => a.group))].sort();
+    const groups = [
+      ...new Set(access.filter(a => a.role === role).map(a => a.group)),
+    ].sort();
     if (groups.length === 0) return [];
     return [
       {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'RoleBinding',
-        metadata: { name: `${options.namePrefix}-${role}`, ...(options.namespace ? { namespace: options.namespace } : {}), labels },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
-        subjects: groups.map(name => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name })),
+        metadata: {
+          name: `${options.namePrefix}-${role}`,
+          ...(options.namespace ? { namespace: options.namespace } : {}),
+          labels,
+        },
+        roleRef: {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'ClusterRole',
+          name: role,
+        },
+        subjects: groups.map(name => ({
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'Group',
+          name,
+        })),
       },
     ];
   });

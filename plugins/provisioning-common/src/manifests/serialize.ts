@@ -1,17 +1,34 @@
 import YAML from 'yaml';
 import { KubeObject } from './types';
 
-const TOP_ORDER = ['apiVersion', 'kind', 'metadata', 'spec', 'data', 'stringData', 'type', 'roleRef', 'subjects', 'rules'];
+const TOP_ORDER = [
+  'apiVersion',
+  'kind',
+  'metadata',
+  'spec',
+  'data',
+  'stringData',
+  'type',
+  'roleRef',
+  'subjects',
+  'rules',
+];
 const META_ORDER = ['name', 'namespace', 'labels', 'annotations'];
 
-function ordered(value: Record<string, unknown>, order: string[]): Record<string, unknown> {
+function ordered(
+  value: Record<string, unknown>,
+  order: string[],
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of order) if (value[key] !== undefined) out[key] = value[key];
-  for (const key of Object.keys(value)) if (!(key in out) && value[key] !== undefined) out[key] = value[key];
+  for (const key of Object.keys(value))
+    if (!(key in out) && value[key] !== undefined) out[key] = value[key];
   return out;
 }
 
-function sortedMap(map: Record<string, string> | undefined): Record<string, string> | undefined {
+function sortedMap(
+  map: Record<string, string> | undefined,
+): Record<string, string> | undefined {
   if (!map) return undefined;
   const keys = Object.keys(map).sort();
   if (keys.length === 0) return undefined;
@@ -63,7 +80,9 @@ export function parseYamlDocuments(text: string, fileName: string): unknown[] {
   const out: unknown[] = [];
   docs.forEach((doc, i) => {
     if (doc.errors.length > 0) {
-      throw new Error(`${fileName}: document ${i + 1}: ${doc.errors[0].message}`);
+      throw new Error(
+        `${fileName}: document ${i + 1}: ${doc.errors[0].message}`,
+      );
     }
     const value = doc.toJS();
     if (value !== null && value !== undefined) out.push(value);

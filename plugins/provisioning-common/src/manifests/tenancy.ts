@@ -20,7 +20,8 @@ export const NAMESPACE_APPLIER_BINDING = 'kubeportal-applier';
  * it applies with: `ns-<namespace>`, cut and hashed when longer than a label value may be (Flux writes the name
  * into a label of every object it applies).
  */
-export const namespaceSyncName = (namespace: string) => toLabelValue(`ns-${namespace}`);
+export const namespaceSyncName = (namespace: string) =>
+  toLabelValue(`ns-${namespace}`);
 
 const APPLY = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
 
@@ -35,16 +36,48 @@ export function namespaceApplierClusterRole(): KubeObject {
   return {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRole',
-    metadata: { name: NAMESPACE_APPLIER_ROLE, labels: { [LABELS.managedBy]: MANAGED_BY } },
+    metadata: {
+      name: NAMESPACE_APPLIER_ROLE,
+      labels: { [LABELS.managedBy]: MANAGED_BY },
+    },
     rules: [
-      { apiGroups: [''], resources: ['resourcequotas', 'limitranges', 'services'], verbs: APPLY },
-      { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: APPLY },
-      { apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: APPLY },
+      {
+        apiGroups: [''],
+        resources: ['resourcequotas', 'limitranges', 'services'],
+        verbs: APPLY,
+      },
+      {
+        apiGroups: ['networking.k8s.io'],
+        resources: ['networkpolicies'],
+        verbs: APPLY,
+      },
+      {
+        apiGroups: ['rbac.authorization.k8s.io'],
+        resources: ['rolebindings'],
+        verbs: APPLY,
+      },
       // a RoleBinding to a role needs that role's permissions or `bind` on it: the access roles only
-      { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['bind'], resourceNames: ['admin', 'edit', 'view'] },
-      { apiGroups: ['kubevirt.io'], resources: ['virtualmachines'], verbs: APPLY },
-      { apiGroups: ['cdi.kubevirt.io'], resources: ['datavolumes'], verbs: APPLY },
-      { apiGroups: ['cdi.kubevirt.io'], resources: ['datavolumes/source'], verbs: ['create'] },
+      {
+        apiGroups: ['rbac.authorization.k8s.io'],
+        resources: ['clusterroles'],
+        verbs: ['bind'],
+        resourceNames: ['admin', 'edit', 'view'],
+      },
+      {
+        apiGroups: ['kubevirt.io'],
+        resources: ['virtualmachines'],
+        verbs: APPLY,
+      },
+      {
+        apiGroups: ['cdi.kubevirt.io'],
+        resources: ['datavolumes'],
+        verbs: APPLY,
+      },
+      {
+        apiGroups: ['cdi.kubevirt.io'],
+        resources: ['datavolumes/source'],
+        verbs: ['create'],
+      },
     ],
   };
 }
@@ -72,8 +105,14 @@ export function namespacePlatformObjects(
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'RoleBinding',
     metadata: { name: NAMESPACE_APPLIER_BINDING, namespace, labels },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: NAMESPACE_APPLIER_ROLE },
-    subjects: [{ kind: 'ServiceAccount', name: sync, namespace: FLUX_NAMESPACE }],
+    roleRef: {
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: NAMESPACE_APPLIER_ROLE,
+    },
+    subjects: [
+      { kind: 'ServiceAccount', name: sync, namespace: FLUX_NAMESPACE },
+    ],
   };
   const kustomization: KubeObject = {
     apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
@@ -89,5 +128,10 @@ export function namespacePlatformObjects(
       timeout: '2m',
     },
   };
-  return [namespaceObject(namespace, labels, annotations), account, binding, kustomization];
+  return [
+    namespaceObject(namespace, labels, annotations),
+    account,
+    binding,
+    kustomization,
+  ];
 }

@@ -9,7 +9,11 @@ import { KubeObject } from './types';
  * GetMemoryOverhead: a static part (virt-launcher, its monitor, virtqemud, virtlogd, QEMU), page tables
  * (guest memory / 512), a little per vCPU, and the graphics device. In nano-units of bytes.
  */
-export function vmMemoryOverhead(cpu: number, memory: string, settings: VmOverheadSettings): bigint {
+export function vmMemoryOverhead(
+  cpu: number,
+  memory: string,
+  settings: VmOverheadSettings,
+): bigint {
   const guest = parseQuantity(memory);
   return (
     parseQuantity(settings.staticOverhead) +
@@ -24,7 +28,10 @@ export const VM_CPU_REQUEST_PER_VCPU = '100m';
 
 /** The CPU request of a VM with `cores` vCPUs, in canonical form (`200m`, `1`, `1200m`). */
 export function vmCpuRequest(cores: number): string {
-  return canonicalQuantity(`${(parseQuantity(VM_CPU_REQUEST_PER_VCPU) * BigInt(cores)) / 1_000_000n}m`, 'cpu');
+  return canonicalQuantity(
+    `${(parseQuantity(VM_CPU_REQUEST_PER_VCPU) * BigInt(cores)) / 1_000_000n}m`,
+    'cpu',
+  );
 }
 
 /** Name of the DataVolume of a VM's disk. */
@@ -37,20 +44,27 @@ export function cloudConfig(vm: VmRequest): string | undefined {
   let config: Record<string, unknown> = {};
   if (userData !== undefined && userData.trim() !== '') {
     const parsed = YAML.parse(userData);
-    if (parsed !== null && (typeof parsed !== 'object' || Array.isArray(parsed))) {
+    if (
+      parsed !== null &&
+      (typeof parsed !== 'object' || Array.isArray(parsed))
+    ) {
       throw new TypeError('cloudInit.userData must be a cloud-config mapping');
     }
     config = { ...(parsed ?? {}) };
   }
   config.hostname ??= vm.name;
   if (sshPublicKeys.length > 0) {
-    const existing = Array.isArray(config.ssh_authorized_keys) ? (config.ssh_authorized_keys as string[]) : [];
+    const existing = Array.isArray(config.ssh_authorized_keys)
+      ? (config.ssh_authorized_keys as string[])
+      : [];
     config.ssh_authorized_keys = [...new Set([...existing, ...sshPublicKeys])];
   }
   return `#cloud-config\n${YAML.stringify(config, { lineWidth: 0 })}`;
 }
 
-function dataVolumeSource(source: VmRequest['rootDisk']['source']): Record<string, unknown> {
+function dataVolumeSource(
+  source: VmRequest['rootDisk']['source'],
+): Record<string, unknown> {
   switch (source.type) {
     case 'pvc':
       return { pvc: { namespace: source.namespace, name: source.name } };
@@ -61,11 +75,18 @@ function dataVolumeSource(source: VmRequest['rootDisk']['source']): Record<strin
   }
 }
 
-function cloudInitVolumeOf(vm: VmRequest, userData: string | undefined): Record<string, unknown> | undefined {
+function cloudInitVolumeOf(
+  vm: VmRequest,
+  userData: string | undefined,
+): Record<string, unknown> | undefined {
   if (vm.cloudInit.userDataSecretRef) {
-    return { name: 'cloudinitdisk', cloudInitNoCloud: { secretRef: { name: vm.cloudInit.userDataSecretRef } } };
+    return {
+      name: 'cloudinitdisk',
+      cloudInitNoCloud: { secretRef: { name: vm.cloudInit.userDataSecretRef } },
+    };
   }
-  if (userData !== undefined) return { name: 'cloudinitdisk', cloudInitNoCloud: { userData } };
+  if (userData !== undefined)
+    return { name: 'cloudinitdisk', cloudInitNoCloud: { userData } };
   return undefined;
 }
 
@@ -86,18 +107,27 @@ export function vmObjects(
   const dataVolumeTemplates = [
     {
       metadata: { name: diskVolumeName(vm.name, 'rootdisk') },
-      spec: { source, storage: storage(vm.rootDisk.size, vm.rootDisk.storageClass) },
+      spec: {
+        source,
+        storage: storage(vm.rootDisk.size, vm.rootDisk.storageClass),
+      },
     },
     ...vm.dataDisks.map(disk => ({
       metadata: { name: diskVolumeName(vm.name, disk.name) },
-      spec: { source: { blank: {} }, storage: storage(disk.size, disk.storageClass) },
+      spec: {
+        source: { blank: {} },
+        storage: storage(disk.size, disk.storageClass),
+      },
     })),
   ];
   const diskNames = ['rootdisk', ...vm.dataDisks.map(d => d.name)];
   const userData = cloudConfig(vm);
   const cloudInitVolume = cloudInitVolumeOf(vm, userData);
   const networkName = vm.network.type === 'pod' ? 'default' : 'net0';
-  const podLabels = { 'kubevirt.io/domain': vm.name, 'kubevirt.io/vm': vm.name };
+  const podLabels = {
+    'kubevirt.io/domain': vm.name,
+    'kubevirt.io/vm': vm.name,
+  };
   const memory = canonicalQuantity(vm.memory, 'bytes');
 
   const machine: KubeObject = {
@@ -116,11 +146,16 @@ export function vmObjects(
             // Explicit requests and limits: KubeVirt copies the namespace's default limit range into a VM that sets
             // none (namespace-limits.go applyNamespaceLimitRangeValues) and then refuses guest memory above that
             // limit, and a 500m default CPU limit would throttle every vCPU; the quota check counts these values.
-            resources: { requests: { memory, cpu: vmCpuRequest(vm.cpu) }, limits: { memory, cpu: String(vm.cpu) } },
+            resources: {
+              requests: { memory, cpu: vmCpuRequest(vm.cpu) },
+              limits: { memory, cpu: String(vm.cpu) },
+            },
             devices: {
               disks: [
                 ...diskNames.map(name => ({ name, disk: { bus: 'virtio' } })),
-                ...(cloudInitVolume ? [{ name: 'cloudinitdisk', disk: { bus: 'virtio' } }] : []),
+                ...(cloudInitVolume
+                  ? [{ name: 'cloudinitdisk', disk: { bus: 'virtio' } }]
+                  : []),
               ],
               interfaces: [
                 vm.network.type === 'pod'
@@ -135,7 +170,10 @@ export function vmObjects(
               : { name: networkName, multus: { networkName: vm.network.name } },
           ],
           volumes: [
-            ...diskNames.map(name => ({ name, dataVolume: { name: diskVolumeName(vm.name, name) } })),
+            ...diskNames.map(name => ({
+              name,
+              dataVolume: { name: diskVolumeName(vm.name, name) },
+            })),
             ...(cloudInitVolume ? [cloudInitVolume] : []),
           ],
         },

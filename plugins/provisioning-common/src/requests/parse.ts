@@ -3,7 +3,12 @@ import { z } from 'zod';
 import type { LimitRangeValues, QuotaValues } from '../config';
 import { parseQuantity, quantityKindProblem } from '../quantity';
 import { QUOTA_FIELDS } from '../quotaFields';
-import { formatProblems, ownValue, zodProblems, FieldProblem } from '../validation';
+import {
+  formatProblems,
+  ownValue,
+  zodProblems,
+  FieldProblem,
+} from '../validation';
 import {
   decommissionRequestSchema,
   namespaceRequestSchema,
@@ -24,7 +29,10 @@ const byKind: Record<string, z.ZodTypeAny> = {
  * optional field left blank reads as absent rather than as an invalid value.
  */
 export function dropBlankFields(value: unknown): unknown {
-  if (Array.isArray(value)) return value.filter(v => v !== '' && v !== null && v !== undefined).map(dropBlankFields);
+  if (Array.isArray(value))
+    return value
+      .filter(v => v !== '' && v !== null && v !== undefined)
+      .map(dropBlankFields);
   if (value && typeof value === 'object') {
     return Object.fromEntries(
       Object.entries(value as Record<string, unknown>)
@@ -36,35 +44,59 @@ export function dropBlankFields(value: unknown): unknown {
 }
 
 /** Quota fields that, at 0, refuse every pod: the limit range gives each container a CPU and memory request and limit. */
-const BLOCKING_WHEN_ZERO = new Set(['requestsCpu', 'limitsCpu', 'requestsMemory', 'limitsMemory']);
+const BLOCKING_WHEN_ZERO = new Set([
+  'requestsCpu',
+  'limitsCpu',
+  'requestsMemory',
+  'limitsMemory',
+]);
 
 /**
  * Quantities of a custom quota that Kubernetes would round when it uses them (CPU finer than a millicore, bytes not
  * whole; see `quantityKindProblem`), and CPU or memory quotas of 0, which leave the namespace unable to run any pod.
  */
-function quotaQuantityProblems(quota: QuotaValues, path: string): FieldProblem[] {
+function quotaQuantityProblems(
+  quota: QuotaValues,
+  path: string,
+): FieldProblem[] {
   const problems: FieldProblem[] = [];
   for (const { field, hardKey, unit } of QUOTA_FIELDS) {
     if (unit === 'count') continue;
     const value = String(quota[field]);
     const rule = quantityKindProblem(value, unit);
-    if (rule) problems.push({ path: `${path}.${field}`, message: `'${value}' ${rule}` });
+    if (rule)
+      problems.push({
+        path: `${path}.${field}`,
+        message: `'${value}' ${rule}`,
+      });
     else if (BLOCKING_WHEN_ZERO.has(field) && parseQuantity(value) === 0n) {
-      problems.push({ path: `${path}.${field}`, message: `must be more than 0: a quota of ${hardKey} 0 refuses every pod` });
+      problems.push({
+        path: `${path}.${field}`,
+        message: `must be more than 0: a quota of ${hardKey} 0 refuses every pod`,
+      });
     }
   }
   for (const [storageClass, perClass] of Object.entries(quota.storageClasses)) {
     if (perClass.requestsStorage === undefined) continue;
     const rule = quantityKindProblem(perClass.requestsStorage, 'bytes');
-    if (rule) problems.push({ path: `${path}.storageClasses.${storageClass}.requestsStorage`, message: `'${perClass.requestsStorage}' ${rule}` });
+    if (rule)
+      problems.push({
+        path: `${path}.storageClasses.${storageClass}.requestsStorage`,
+        message: `'${perClass.requestsStorage}' ${rule}`,
+      });
   }
   return problems;
 }
 
 /** Quantities of a limit range that Kubernetes would round when it uses them (see `quantityKindProblem`). */
-function limitRangeQuantityProblems(values: LimitRangeValues, path: string): FieldProblem[] {
+function limitRangeQuantityProblems(
+  values: LimitRangeValues,
+  path: string,
+): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  const pairs: Array<[string, Partial<Record<'cpu' | 'memory', string>> | undefined]> = [
+  const pairs: Array<
+    [string, Partial<Record<'cpu' | 'memory', string>> | undefined]
+  > = [
     ['defaultRequest', values.defaultRequest],
     ['default', values.default],
     ['maxPerPod', values.maxPerPod],
@@ -73,8 +105,15 @@ function limitRangeQuantityProblems(values: LimitRangeValues, path: string): Fie
     for (const resource of ['cpu', 'memory'] as const) {
       const value = pair?.[resource];
       if (value === undefined) continue;
-      const rule = quantityKindProblem(value, resource === 'cpu' ? 'cpu' : 'bytes');
-      if (rule) problems.push({ path: `${path}.${name}.${resource}`, message: `'${value}' ${rule}` });
+      const rule = quantityKindProblem(
+        value,
+        resource === 'cpu' ? 'cpu' : 'bytes',
+      );
+      if (rule)
+        problems.push({
+          path: `${path}.${name}.${resource}`,
+          message: `'${value}' ${rule}`,
+        });
     }
   }
   return problems;
@@ -83,11 +122,18 @@ function limitRangeQuantityProblems(values: LimitRangeValues, path: string): Fie
 /** Rules on the quantities of a parsed request that its schema cannot see: the kind of each value. */
 function requestQuantityProblems(request: ProvisioningRequest): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  if ((request.kind === 'namespace' || request.kind === 'quota-change') && 'custom' in request.quota) {
-    problems.push(...quotaQuantityProblems(request.quota.custom, 'quota.custom'));
+  if (
+    (request.kind === 'namespace' || request.kind === 'quota-change') &&
+    'custom' in request.quota
+  ) {
+    problems.push(
+      ...quotaQuantityProblems(request.quota.custom, 'quota.custom'),
+    );
   }
   if (request.kind === 'namespace' && request.limitRange) {
-    problems.push(...limitRangeQuantityProblems(request.limitRange, 'limitRange'));
+    problems.push(
+      ...limitRangeQuantityProblems(request.limitRange, 'limitRange'),
+    );
   }
   return problems;
 }
@@ -95,14 +141,21 @@ function requestQuantityProblems(request: ProvisioningRequest): FieldProblem[] {
 /** Checks a request (blank form fields dropped first); returns it parsed, or every field problem found. */
 export function checkRequest(
   rawInput: unknown,
-): { request: ProvisioningRequest; problems: [] } | { request?: undefined; problems: FieldProblem[] } {
+):
+  | { request: ProvisioningRequest; problems: [] }
+  | { request?: undefined; problems: FieldProblem[] } {
   const input = dropBlankFields(rawInput);
   const kind = (input as { kind?: unknown } | null)?.kind;
   const schema = typeof kind === 'string' ? ownValue(byKind, kind) : undefined;
   if (!schema) {
     return {
       problems: [
-        { path: 'kind', message: `must be one of ${Object.keys(byKind).map(k => `'${k}'`).join(', ')}` },
+        {
+          path: 'kind',
+          message: `must be one of ${Object.keys(byKind)
+            .map(k => `'${k}'`)
+            .join(', ')}`,
+        },
       ],
     };
   }
@@ -117,6 +170,7 @@ export function checkRequest(
 /** Parses a request or throws an `InputError` naming every field and rule that failed. */
 export function parseRequest(input: unknown): ProvisioningRequest {
   const { request, problems } = checkRequest(input);
-  if (!request) throw new InputError(`Invalid request: ${formatProblems(problems)}`);
+  if (!request)
+    throw new InputError(`Invalid request: ${formatProblems(problems)}`);
   return request;
 }

@@ -13,19 +13,39 @@ export function resolveQuota(
   const quota = ownValue(settings.tiers, choice.tier);
   if (!quota) {
     const known = Object.keys(settings.tiers).join(', ');
-    return { problems: [{ path: `${path}.tier`, message: `unknown tier '${choice.tier}' (known: ${known})` }] };
+    return {
+      problems: [
+        {
+          path: `${path}.tier`,
+          message: `unknown tier '${choice.tier}' (known: ${known})`,
+        },
+      ],
+    };
   }
   return { quota, problems: [] };
 }
 
 /** Rules inside one quota: requests never above limits; per-class storage never above the total. */
-export function quotaProblems(quota: QuotaValues, path = 'quota'): FieldProblem[] {
+export function quotaProblems(
+  quota: QuotaValues,
+  path = 'quota',
+): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  const notAbove = (low: string, lowName: string, high: string, highName: string) => {
-    if (parseQuantity(quota[low as keyof QuotaValues] as string) > parseQuantity(quota[high as keyof QuotaValues] as string)) {
+  const notAbove = (
+    low: string,
+    lowName: string,
+    high: string,
+    highName: string,
+  ) => {
+    if (
+      parseQuantity(quota[low as keyof QuotaValues] as string) >
+      parseQuantity(quota[high as keyof QuotaValues] as string)
+    ) {
       problems.push({
         path: `${path}.${lowName}`,
-        message: `must not exceed ${highName} (${quota[low as keyof QuotaValues]} > ${quota[high as keyof QuotaValues]})`,
+        message: `must not exceed ${highName} (${
+          quota[low as keyof QuotaValues]
+        } > ${quota[high as keyof QuotaValues]})`,
       });
     }
   };
@@ -33,13 +53,19 @@ export function quotaProblems(quota: QuotaValues, path = 'quota'): FieldProblem[
   notAbove('requestsMemory', 'requestsMemory', 'limitsMemory', 'limitsMemory');
   const total = parseQuantity(quota.requestsStorage);
   for (const [storageClass, perClass] of Object.entries(quota.storageClasses)) {
-    if (perClass.requestsStorage !== undefined && parseQuantity(perClass.requestsStorage) > total) {
+    if (
+      perClass.requestsStorage !== undefined &&
+      parseQuantity(perClass.requestsStorage) > total
+    ) {
       problems.push({
         path: `${path}.storageClasses.${storageClass}.requestsStorage`,
         message: `must not exceed requestsStorage (${perClass.requestsStorage} > ${quota.requestsStorage})`,
       });
     }
-    if (perClass.persistentVolumeClaims !== undefined && perClass.persistentVolumeClaims > quota.persistentVolumeClaims) {
+    if (
+      perClass.persistentVolumeClaims !== undefined &&
+      perClass.persistentVolumeClaims > quota.persistentVolumeClaims
+    ) {
       problems.push({
         path: `${path}.storageClasses.${storageClass}.persistentVolumeClaims`,
         message: `must not exceed persistentVolumeClaims (${perClass.persistentVolumeClaims} > ${quota.persistentVolumeClaims})`,
@@ -47,16 +73,26 @@ export function quotaProblems(quota: QuotaValues, path = 'quota'): FieldProblem[
     }
   }
   if (quota.loadBalancers > quota.services) {
-    problems.push({ path: `${path}.loadBalancers`, message: `must not exceed services (${quota.loadBalancers} > ${quota.services})` });
+    problems.push({
+      path: `${path}.loadBalancers`,
+      message: `must not exceed services (${quota.loadBalancers} > ${quota.services})`,
+    });
   }
   if (quota.nodePorts > quota.services) {
-    problems.push({ path: `${path}.nodePorts`, message: `must not exceed services (${quota.nodePorts} > ${quota.services})` });
+    problems.push({
+      path: `${path}.nodePorts`,
+      message: `must not exceed services (${quota.nodePorts} > ${quota.services})`,
+    });
   }
   return problems;
 }
 
 /** Rules inside a limit range: default request not above default limit, default limit not above the pod maximum. */
-export function limitRangeProblems(values: LimitRangeValues, quota: QuotaValues | undefined, path = 'limitRange'): FieldProblem[] {
+export function limitRangeProblems(
+  values: LimitRangeValues,
+  quota: QuotaValues | undefined,
+  path = 'limitRange',
+): FieldProblem[] {
   const problems: FieldProblem[] = [];
   for (const resource of ['cpu', 'memory'] as const) {
     const request = parseQuantity(values.defaultRequest[resource]);
@@ -75,7 +111,8 @@ export function limitRangeProblems(values: LimitRangeValues, quota: QuotaValues 
       });
     }
     if (quota) {
-      const quotaLimit = resource === 'cpu' ? quota.limitsCpu : quota.limitsMemory;
+      const quotaLimit =
+        resource === 'cpu' ? quota.limitsCpu : quota.limitsMemory;
       if (limit > parseQuantity(quotaLimit)) {
         problems.push({
           path: `${path}.default.${resource}`,

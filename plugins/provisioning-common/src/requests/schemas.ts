@@ -1,23 +1,45 @@
 import { z } from 'zod';
-import { ENVIRONMENTS, limitRangeValuesSchema, quotaValuesSchema } from '../config';
+import {
+  ENVIRONMENTS,
+  limitRangeValuesSchema,
+  quotaValuesSchema,
+} from '../config';
 import { namespaceNameProblem } from '../names';
-import { dnsLabel, entityRef, isoDate, quantity, storageClassName } from '../validation';
-import { MAX_SSH_KEY_LENGTH, MAX_USER_DATA_LENGTH, MULTUS_NETWORK_NAME_MAX, vmAdmissionProblems } from './vmAdmission';
+import {
+  dnsLabel,
+  entityRef,
+  isoDate,
+  quantity,
+  storageClassName,
+} from '../validation';
+import {
+  MAX_SSH_KEY_LENGTH,
+  MAX_USER_DATA_LENGTH,
+  MULTUS_NETWORK_NAME_MAX,
+  vmAdmissionProblems,
+} from './vmAdmission';
 
 const namespaceName = () =>
   z.string().superRefine((value, ctx) => {
     const problem = namespaceNameProblem(value);
-    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+    if (problem)
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
   });
 
 const tierChoiceSchema = z
-  .object({ tier: z.string().min(1, 'must name a tier').describe('Name of a tier defined by the platform team (S, M, L, XL)') })
+  .object({
+    tier: z
+      .string()
+      .min(1, 'must name a tier')
+      .describe('Name of a tier defined by the platform team (S, M, L, XL)'),
+  })
   .strict();
 const customChoiceSchema = z.object({ custom: quotaValuesSchema }).strict();
 
 /** A field left out reads `is required` rather than zod's `Required`; every other rule keeps its own message. */
 const requiredFieldMessages: z.ZodErrorMap = (issue, ctx) =>
-  issue.code === z.ZodIssueCode.invalid_type && issue.received === z.ZodParsedType.undefined
+  issue.code === z.ZodIssueCode.invalid_type &&
+  issue.received === z.ZodParsedType.undefined
     ? { message: 'is required' }
     : { message: ctx.defaultError };
 
@@ -26,24 +48,31 @@ const requiredFieldMessages: z.ZodErrorMap = (issue, ctx) =>
  * is chosen by its one key, so a problem inside it names the deepest field (`quota.custom.services: is required`);
  * a value of neither shape is told what the two shapes are.
  */
-export const quotaChoiceSchema = z
-  .unknown()
-  .transform((value, ctx) => {
-    const keys = value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [];
-    let shape: typeof customChoiceSchema | typeof tierChoiceSchema | undefined;
-    if (keys.includes('custom') && !keys.includes('tier')) shape = customChoiceSchema;
-    if (keys.includes('tier') && !keys.includes('custom')) shape = tierChoiceSchema;
-    if (!shape) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must name a tier ({ tier: 'M' }) or give custom values ({ custom: { requestsCpu, ... } })" });
-      return z.NEVER;
-    }
-    const result = shape.safeParse(value, { errorMap: requiredFieldMessages });
-    if (!result.success) {
-      for (const issue of result.error.issues) ctx.addIssue(issue);
-      return z.NEVER;
-    }
-    return result.data;
-  });
+export const quotaChoiceSchema = z.unknown().transform((value, ctx) => {
+  const keys =
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? Object.keys(value)
+      : [];
+  let shape: typeof customChoiceSchema | typeof tierChoiceSchema | undefined;
+  if (keys.includes('custom') && !keys.includes('tier'))
+    shape = customChoiceSchema;
+  if (keys.includes('tier') && !keys.includes('custom'))
+    shape = tierChoiceSchema;
+  if (!shape) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message:
+        "must name a tier ({ tier: 'M' }) or give custom values ({ custom: { requestsCpu, ... } })",
+    });
+    return z.NEVER;
+  }
+  const result = shape.safeParse(value, { errorMap: requiredFieldMessages });
+  if (!result.success) {
+    for (const issue of result.error.issues) ctx.addIssue(issue);
+    return z.NEVER;
+  }
+  return result.data;
+});
 /** A quota choice. */
 export type QuotaChoice = z.infer<typeof quotaChoiceSchema>;
 
@@ -58,10 +87,15 @@ export const networkPolicySchema = z
     preset: z
       .enum(['isolated', 'ingress'])
       .default('isolated')
-      .describe('isolated: same-namespace traffic only; ingress: also from the ingress controller'),
+      .describe(
+        'isolated: same-namespace traffic only; ingress: also from the ingress controller',
+      ),
     allowEgressTo: z
       .array(namespaceName())
-      .max(MAX_EGRESS_NAMESPACES, `must list at most ${MAX_EGRESS_NAMESPACES} namespaces`)
+      .max(
+        MAX_EGRESS_NAMESPACES,
+        `must list at most ${MAX_EGRESS_NAMESPACES} namespaces`,
+      )
       .default([])
       .describe('Namespaces this one may open connections to'),
   })
@@ -76,7 +110,10 @@ export const accessSchema = z
           .string()
           .min(1)
           .max(256)
-          .regex(/^[^\s:,]+$/, 'must be an AD group name without spaces, commas or colons'),
+          .regex(
+            /^[^\s:,]+$/,
+            'must be an AD group name without spaces, commas or colons',
+          ),
         role: z.enum(['admin', 'edit', 'view']),
       })
       .strict(),
@@ -98,9 +135,19 @@ export const namespaceRequestSchema = z
     name: namespaceName().describe('Namespace name'),
     team: entityRef('group').describe('Owning team (catalog group)'),
     environment: z.enum(ENVIRONMENTS),
-    costCentre: z.string().trim().min(1).max(63).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be letters, digits, ., _ or -'),
+    costCentre: z
+      .string()
+      .trim()
+      .min(1)
+      .max(63)
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9_.-]*$/,
+        'must be letters, digits, ., _ or -',
+      ),
     quota: quotaChoiceSchema,
-    limitRange: limitRangeValuesSchema.optional().describe('Overrides the team defaults'),
+    limitRange: limitRangeValuesSchema
+      .optional()
+      .describe('Overrides the team defaults'),
     networkPolicy: networkPolicySchema.default({}),
     access: accessSchema,
     expires: isoDate().optional(),
@@ -117,7 +164,10 @@ const MAX_VM_PORTS = 16;
 
 /** A zod path from a field path such as `dataDisks[1].name`. */
 const zodPath = (path: string): Array<string | number> =>
-  path.split(/\.|\[(\d+)\]/).filter(part => part !== undefined && part !== '').map(part => (/^\d+$/.test(part) ? Number(part) : part));
+  path
+    .split(/\.|\[(\d+)\]/)
+    .filter(part => part !== undefined && part !== '')
+    .map(part => (/^\d+$/.test(part) ? Number(part) : part));
 
 const dataVolumeSourceSchema = z.discriminatedUnion('type', [
   z
@@ -130,13 +180,23 @@ const dataVolumeSourceSchema = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('http'),
-      url: z.string().max(MAX_URL_LENGTH).url().regex(/^https?:\/\//, 'must be an http(s) URL'),
+      url: z
+        .string()
+        .max(MAX_URL_LENGTH)
+        .url()
+        .regex(/^https?:\/\//, 'must be an http(s) URL'),
     })
     .strict(),
   z
     .object({
       type: z.literal('registry'),
-      url: z.string().max(MAX_URL_LENGTH).regex(/^docker:\/\/[^\s]+$/, "must be a container image URL starting with 'docker://'"),
+      url: z
+        .string()
+        .max(MAX_URL_LENGTH)
+        .regex(
+          /^docker:\/\/[^\s]+$/,
+          "must be a container image URL starting with 'docker://'",
+        ),
     })
     .strict(),
 ]);
@@ -149,11 +209,15 @@ export const vmRequestSchema = z
   .object({
     kind: z.literal('vm'),
     ...requestCommon,
-    namespace: namespaceName().describe('Namespace the VM runs in (must exist in the GitOps repository)'),
+    namespace: namespaceName().describe(
+      'Namespace the VM runs in (must exist in the GitOps repository)',
+    ),
     name: dnsLabel().describe('VM name (also its host name)'),
     cpu: z.number().int().min(1).max(64).describe('vCPU count'),
     memory: quantity().describe('Guest memory, e.g. 4Gi'),
-    runStrategy: z.enum(['Always', 'RerunOnFailure', 'Manual', 'Halted']).default('Always'),
+    runStrategy: z
+      .enum(['Always', 'RerunOnFailure', 'Manual', 'Halted'])
+      .default('Always'),
     rootDisk: z
       .object({
         size: quantity(),
@@ -179,7 +243,13 @@ export const vmRequestSchema = z
         z
           .object({
             type: z.literal('multus'),
-            name: z.string().min(1).max(MULTUS_NETWORK_NAME_MAX).describe('NetworkAttachmentDefinition, as name or namespace/name'),
+            name: z
+              .string()
+              .min(1)
+              .max(MULTUS_NETWORK_NAME_MAX)
+              .describe(
+                'NetworkAttachmentDefinition, as name or namespace/name',
+              ),
           })
           .strict(),
       ])
@@ -190,10 +260,23 @@ export const vmRequestSchema = z
           .string()
           .max(MAX_USER_DATA_LENGTH)
           .optional()
-          .describe('#cloud-config user data, at most 2048 bytes once rendered; no secrets (use userDataSecretRef)'),
-        userDataSecretRef: dnsLabel().optional().describe('Secret in the namespace holding user data with secrets'),
+          .describe(
+            '#cloud-config user data, at most 2048 bytes once rendered; no secrets (use userDataSecretRef)',
+          ),
+        userDataSecretRef: dnsLabel()
+          .optional()
+          .describe('Secret in the namespace holding user data with secrets'),
         sshPublicKeys: z
-          .array(z.string().trim().max(MAX_SSH_KEY_LENGTH).regex(SSH_PUBLIC_KEY, 'must be an SSH public key (e.g. ssh-ed25519 AAAA...)'))
+          .array(
+            z
+              .string()
+              .trim()
+              .max(MAX_SSH_KEY_LENGTH)
+              .regex(
+                SSH_PUBLIC_KEY,
+                'must be an SSH public key (e.g. ssh-ed25519 AAAA...)',
+              ),
+          )
           .max(MAX_VM_SSH_KEYS, `must list at most ${MAX_VM_SSH_KEYS} keys`)
           .default([]),
       })
@@ -227,7 +310,11 @@ export const vmRequestSchema = z
   .superRefine((vm, ctx) => {
     // What KubeVirt, CDI and the API server would refuse in the rendered objects (see vmAdmission.ts).
     for (const problem of vmAdmissionProblems(vm)) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: zodPath(problem.path), message: problem.message });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: zodPath(problem.path),
+        message: problem.message,
+      });
     }
   });
 /** A VM request. */
@@ -251,7 +338,9 @@ export const decommissionRequestSchema = z
     kind: z.literal('decommission'),
     ...requestCommon,
     namespace: namespaceName(),
-    vmName: dnsLabel().optional().describe('Only this VM; the whole namespace when absent'),
+    vmName: dnsLabel()
+      .optional()
+      .describe('Only this VM; the whole namespace when absent'),
   })
   .strict();
 /** A decommission request. */
@@ -266,6 +355,10 @@ export const provisioningRequestSchema = z.discriminatedUnion('kind', [
   decommissionRequestSchema,
 ]);
 /** Any request. */
-export type ProvisioningRequest = NamespaceRequest | VmRequest | QuotaChangeRequest | DecommissionRequest;
+export type ProvisioningRequest =
+  | NamespaceRequest
+  | VmRequest
+  | QuotaChangeRequest
+  | DecommissionRequest;
 /** The request kinds. */
 export type ProvisioningRequestKind = ProvisioningRequest['kind'];

@@ -13,13 +13,19 @@ describe('catalogTeams', () => {
           namespace: 'default',
           annotations: {
             'provisioning.kubeportal.io/project-leads': 'alice, bob',
-            'provisioning.kubeportal.io/ad-groups': 'sg-payments-dev,sg-payments-ops',
+            'provisioning.kubeportal.io/ad-groups':
+              'sg-payments-dev,sg-payments-ops',
             'provisioning.kubeportal.io/cost-centre': ' CC-1234 ',
           },
         },
         spec: { type: 'team', children: [] },
       },
-      { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'jdoe', namespace: 'default' }, spec: {} },
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'User',
+        metadata: { name: 'jdoe', namespace: 'default' },
+        spec: {},
+      },
     ],
   });
   const teams = catalogTeams(catalog, mockCredentials.user());

@@ -1,4 +1,8 @@
-import { AuthService, BackstageCredentials, UserInfoService } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  BackstageCredentials,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { NotAllowedError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
@@ -15,7 +19,10 @@ const list = (value: string | undefined) =>
  * Teams from the catalog, read with the caller's credentials: project leads, AD groups and cost centre from the
  * group's annotations (one place: `CATALOG_KEYS`), and users' GitHub logins.
  */
-export function catalogTeams(catalog: CatalogService, credentials: BackstageCredentials): TeamDirectory {
+export function catalogTeams(
+  catalog: CatalogService,
+  credentials: BackstageCredentials,
+): TeamDirectory {
   return {
     async getTeam(groupRef) {
       const group = await catalog.getEntityByRef(groupRef, { credentials });
@@ -31,7 +38,10 @@ export function catalogTeams(catalog: CatalogService, credentials: BackstageCred
     async getGitHubLogin(userRef) {
       const user = await catalog.getEntityByRef(userRef, { credentials });
       if (!user || user.kind.toLowerCase() !== 'user') return undefined;
-      return user.metadata.annotations?.[GITHUB_LOGIN_ANNOTATION]?.trim() || undefined;
+      return (
+        user.metadata.annotations?.[GITHUB_LOGIN_ANNOTATION]?.trim() ||
+        undefined
+      );
     },
   };
 }
@@ -48,8 +58,13 @@ export async function requesterOf(
   services: { auth: AuthService; userInfo: UserInfoService },
 ): Promise<Requester> {
   if (!services.auth.isPrincipal(credentials, 'user')) {
-    throw new NotAllowedError('Only signed-in users can make provisioning requests');
+    throw new NotAllowedError(
+      'Only signed-in users can make provisioning requests',
+    );
   }
   const info = await services.userInfo.getUserInfo(credentials);
-  return { userEntityRef: info.userEntityRef, ownershipEntityRefs: info.ownershipEntityRefs };
+  return {
+    userEntityRef: info.userEntityRef,
+    ownershipEntityRefs: info.ownershipEntityRefs,
+  };
 }

@@ -11,19 +11,24 @@ const run = promisify(execFile);
 export async function readCheckout(dir: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   const walk = async (rel: string) => {
-    const entries = await fs.readdir(path.join(dir, rel), { withFileTypes: true }).catch(error => {
-      if (error.code === 'ENOENT') return [];
-      throw error;
-    });
+    const entries = await fs
+      .readdir(path.join(dir, rel), { withFileTypes: true })
+      .catch(error => {
+        if (error.code === 'ENOENT') return [];
+        throw error;
+      });
     for (const entry of entries) {
       const child = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) await walk(child);
-      else if (entry.isFile()) files.set(child, await fs.readFile(path.join(dir, child), 'utf8'));
+      else if (entry.isFile())
+        files.set(child, await fs.readFile(path.join(dir, child), 'utf8'));
     }
   };
   await walk('clusters');
   await walk(SPEND_ROOT);
-  const codeowners = await fs.readFile(path.join(dir, 'CODEOWNERS'), 'utf8').catch(() => undefined);
+  const codeowners = await fs
+    .readFile(path.join(dir, 'CODEOWNERS'), 'utf8')
+    .catch(() => undefined);
   if (codeowners !== undefined) files.set('CODEOWNERS', codeowners);
   return files;
 }
@@ -32,11 +37,15 @@ export async function readCheckout(dir: string): Promise<Map<string, string>> {
  * Writes changes into a checkout. Every new file is first written beside its target and only then renamed into
  * place, so a failure part-way leaves no half-written file; folders left empty by deletions are removed.
  */
-export async function writeCheckout(dir: string, changes: FileChange[]): Promise<void> {
+export async function writeCheckout(
+  dir: string,
+  changes: FileChange[],
+): Promise<void> {
   const root = path.resolve(dir);
   const target = (file: string) => {
     const full = path.resolve(root, file);
-    if (!full.startsWith(`${root}${path.sep}`)) throw new Error(`${file}: path leaves the repository`);
+    if (!full.startsWith(`${root}${path.sep}`))
+      throw new Error(`${file}: path leaves the repository`);
     return full;
   };
   const staged: Array<[string, string]> = [];
@@ -69,16 +78,37 @@ export async function writeCheckout(dir: string, changes: FileChange[]): Promise
 }
 
 /** Builds one cluster as Flux's kustomize-controller would: `kubectl kustomize clusters/<cluster>`. */
-export async function kustomizeBuild(dir: string, cluster: string): Promise<unknown[]> {
+export async function kustomizeBuild(
+  dir: string,
+  cluster: string,
+): Promise<unknown[]> {
   try {
-    const { stdout } = await run('kubectl', ['kustomize', path.join(dir, 'clusters', cluster)], { maxBuffer: 256 * 1024 * 1024 });
-    return YAML.parseAllDocuments(stdout).map(doc => doc.toJS()).filter(Boolean);
+    const { stdout } = await run(
+      'kubectl',
+      ['kustomize', path.join(dir, 'clusters', cluster)],
+      { maxBuffer: 256 * 1024 * 1024 },
+    );
+    return YAML.parseAllDocuments(stdout)
+      .map(doc => doc.toJS())
+      .filter(Boolean);
   } catch (error) {
     const err = error as { code?: string; stderr?: string; message: string };
-    if (err.code === 'ENOENT') throw new Error('kubectl is not installed: it builds the kustomizations (kubectl kustomize)');
-    const text = (err.stderr || err.message).trim().split('\n').slice(-3).join(' ');
+    if (err.code === 'ENOENT')
+      throw new Error(
+        'kubectl is not installed: it builds the kustomizations (kubectl kustomize)',
+      );
+    const text = (err.stderr || err.message)
+      .trim()
+      .split('\n')
+      .slice(-3)
+      .join(' ');
     // kubectl prefixes a klog header and wraps the cause in err="..."; keep the cause, without our temp paths
     const cause = /err="(.*)"$/.exec(text)?.[1] ?? text;
-    throw new Error(cause.replace(/\\"/g, '"').split(`${path.resolve(dir)}/`).join(''));
+    throw new Error(
+      cause
+        .replace(/\\"/g, '"')
+        .split(`${path.resolve(dir)}/`)
+        .join(''),
+    );
   }
 }

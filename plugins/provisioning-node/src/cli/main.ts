@@ -13,7 +13,11 @@ validate  checks the whole repository: schemas, policy, kustomize build of each 
 The platform settings default to <repo>/.kubeportal/platform.yaml.`;
 
 /** Runs the command line; returns the exit code. */
-export async function main(argv: string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
+export async function main(
+  argv: string[],
+  out: (line: string) => void = console.log,
+  err: (line: string) => void = console.error,
+): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -46,10 +50,24 @@ export async function main(argv: string[], out: (line: string) => void = console
   let result: CommandResult;
   try {
     if (command === 'render') {
-      const owners = values.owners?.split(',').map(o => o.trim().replace(/^@/, '')).filter(Boolean);
-      result = await renderCommand({ request: need('request'), repo: need('repo'), config: values.config, today: values.today, dryRun: values['dry-run'], owners });
+      const owners = values.owners
+        ?.split(',')
+        .map(o => o.trim().replace(/^@/, ''))
+        .filter(Boolean);
+      result = await renderCommand({
+        request: need('request'),
+        repo: need('repo'),
+        config: values.config,
+        today: values.today,
+        dryRun: values['dry-run'],
+        owners,
+      });
     } else if (command === 'validate') {
-      result = await validateCommand({ repo: need('repo'), config: values.config, today: values.today });
+      result = await validateCommand({
+        repo: need('repo'),
+        config: values.config,
+        today: values.today,
+      });
     } else {
       err(`unknown command '${command}'\n\n${USAGE}`);
       return 2;

@@ -21,14 +21,29 @@ describe('the packed provisioning command line', () => {
       ['@kubeportal/plugin-provisioning-common', 'plugin-provisioning-common'],
       ['@kubeportal/plugin-provisioning-node', 'plugin-provisioning-node'],
     ]) {
-      execFileSync('yarn', ['workspace', workspace, 'build'], { cwd: repoRoot, stdio: 'pipe' });
+      execFileSync('yarn', ['workspace', workspace, 'build'], {
+        cwd: repoRoot,
+        stdio: 'pipe',
+      });
       const tarball = path.join(project, `${folder}.tgz`);
-      execFileSync('yarn', ['workspace', workspace, 'pack', '--out', tarball], { cwd: repoRoot, stdio: 'pipe' });
+      execFileSync('yarn', ['workspace', workspace, 'pack', '--out', tarball], {
+        cwd: repoRoot,
+        stdio: 'pipe',
+      });
       const target = path.join(project, 'node_modules', '@kubeportal', folder);
       fs.mkdirSync(target, { recursive: true });
-      execFileSync('tar', ['-xzf', tarball, '-C', target, '--strip-components=1']);
+      execFileSync('tar', [
+        '-xzf',
+        tarball,
+        '-C',
+        target,
+        '--strip-components=1',
+      ]);
     }
-    bin = path.join(project, 'node_modules/@kubeportal/plugin-provisioning-node/bin/provisioning');
+    bin = path.join(
+      project,
+      'node_modules/@kubeportal/plugin-provisioning-node/bin/provisioning',
+    );
   }, 300_000);
   afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
 
@@ -36,16 +51,29 @@ describe('the packed provisioning command line', () => {
     const result = spawnSync(process.execPath, [bin, ...args], {
       cwd: project,
       encoding: 'utf8',
-      env: { PATH: process.env.PATH, NODE_PATH: path.join(repoRoot, 'node_modules') },
+      env: {
+        PATH: process.env.PATH,
+        NODE_PATH: path.join(repoRoot, 'node_modules'),
+      },
     });
-    return { code: result.status, out: result.stdout.trim().split('\n'), err: result.stderr.trim() };
+    return {
+      code: result.status,
+      out: result.stdout.trim().split('\n'),
+      err: result.stderr.trim(),
+    };
   };
 
   it('ships the built code, not the sources', () => {
-    const packed = path.join(project, 'node_modules/@kubeportal/plugin-provisioning-node');
+    const packed = path.join(
+      project,
+      'node_modules/@kubeportal/plugin-provisioning-node',
+    );
     expect(fs.existsSync(path.join(packed, 'dist/index.cjs.js'))).toBe(true);
     expect(fs.existsSync(path.join(packed, 'src'))).toBe(false);
-    expect(JSON.parse(fs.readFileSync(path.join(packed, 'package.json'), 'utf8')).main).toBe('dist/index.cjs.js');
+    expect(
+      JSON.parse(fs.readFileSync(path.join(packed, 'package.json'), 'utf8'))
+        .main,
+    ).toBe('dist/index.cjs.js');
   });
 
   it('renders a request into a repository that then validates', () => {
@@ -53,18 +81,48 @@ describe('the packed provisioning command line', () => {
     fs.mkdirSync(path.join(gitops, '.kubeportal'), { recursive: true });
     fs.writeFileSync(
       path.join(gitops, '.kubeportal/platform.yaml'),
-      YAML.stringify({ clusters: [{ name: 'dev', environment: 'dev', storageClasses: ['fast'] }] }),
+      YAML.stringify({
+        clusters: [
+          { name: 'dev', environment: 'dev', storageClasses: ['fast'] },
+        ],
+      }),
     );
     const request = path.join(project, 'request.yaml');
     fs.writeFileSync(
       request,
-      YAML.stringify({ kind: 'namespace', cluster: 'dev', name: 'payments', team: 'payments', requester: 'jdoe', environment: 'dev', costCentre: 'CC-1', purpose: 'packed', quota: { tier: 'S' } }),
+      YAML.stringify({
+        kind: 'namespace',
+        cluster: 'dev',
+        name: 'payments',
+        team: 'payments',
+        requester: 'jdoe',
+        environment: 'dev',
+        costCentre: 'CC-1',
+        purpose: 'packed',
+        quota: { tier: 'S' },
+      }),
     );
-    const rendered = run('render', '--request', request, '--repo', gitops, '--owners', 'alice');
+    const rendered = run(
+      'render',
+      '--request',
+      request,
+      '--repo',
+      gitops,
+      '--owners',
+      'alice',
+    );
     expect(rendered).toMatchObject({ code: 0, err: '' });
-    expect(rendered.out).toContain('write  clusters/dev/namespaces/payments/resourcequota.yaml');
-    expect(fs.readFileSync(path.join(gitops, 'CODEOWNERS'), 'utf8')).toContain('/clusters/dev/namespaces/payments/ @alice');
-    expect(run('validate', '--repo', gitops)).toEqual({ code: 0, out: ['GitOps repository is valid'], err: '' });
+    expect(rendered.out).toContain(
+      'write  clusters/dev/namespaces/payments/resourcequota.yaml',
+    );
+    expect(fs.readFileSync(path.join(gitops, 'CODEOWNERS'), 'utf8')).toContain(
+      '/clusters/dev/namespaces/payments/ @alice',
+    );
+    expect(run('validate', '--repo', gitops)).toEqual({
+      code: 0,
+      out: ['GitOps repository is valid'],
+      err: '',
+    });
   });
 
   it('answers usage errors with the usage', () => {

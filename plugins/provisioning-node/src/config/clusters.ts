@@ -6,7 +6,10 @@ const dnsLabel = z
   .max(63);
 
 const authSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('serviceAccountToken'), token: z.string().min(1) }),
+  z.object({
+    type: z.literal('serviceAccountToken'),
+    token: z.string().min(1),
+  }),
   z.object({
     type: z.literal('kubeconfig'),
     path: z.string().min(1).optional(),

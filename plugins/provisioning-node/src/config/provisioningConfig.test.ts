@@ -1,7 +1,8 @@
 import { ConfigReader } from '@backstage/config';
 import { readProvisioningConfig } from './provisioningConfig';
 
-const readClusterConnections = (config: ConfigReader) => readProvisioningConfig(config).clusters;
+const readClusterConnections = (config: ConfigReader) =>
+  readProvisioningConfig(config).clusters;
 
 describe('readClusterConnections', () => {
   it('reads clusters with defaults', () => {
@@ -15,7 +16,11 @@ describe('readClusterConnections', () => {
               url: 'https://127.0.0.1:6443',
               auth: { type: 'serviceAccountToken', token: 'secret' },
             },
-            { name: 'prod', environment: 'prod', auth: { type: 'kubeconfig', context: 'prod' } },
+            {
+              name: 'prod',
+              environment: 'prod',
+              auth: { type: 'kubeconfig', context: 'prod' },
+            },
           ],
         },
       }),
@@ -30,7 +35,11 @@ describe('readClusterConnections', () => {
         new ConfigReader({
           provisioning: {
             clusters: [
-              { name: 'Dev', environment: 'qa', auth: { type: 'serviceAccountToken', token: 't' } },
+              {
+                name: 'Dev',
+                environment: 'qa',
+                auth: { type: 'serviceAccountToken', token: 't' },
+              },
             ],
           },
         }),
@@ -45,17 +54,31 @@ describe('readClusterConnections', () => {
       readClusterConnections(
         new ConfigReader({
           provisioning: {
-            clusters: [{ name: 'dev', environment: 'dev', auth: { type: 'serviceAccountToken', token: 't' } }],
+            clusters: [
+              {
+                name: 'dev',
+                environment: 'dev',
+                auth: { type: 'serviceAccountToken', token: 't' },
+              },
+            ],
           },
         }),
       ),
-    ).toThrow('provisioning.clusters[0].url: is required when auth.type is serviceAccountToken');
+    ).toThrow(
+      'provisioning.clusters[0].url: is required when auth.type is serviceAccountToken',
+    );
   });
 
   it('refuses a cluster defined twice', () => {
-    const cluster = { name: 'dev', environment: 'dev', auth: { type: 'inCluster' } };
+    const cluster = {
+      name: 'dev',
+      environment: 'dev',
+      auth: { type: 'inCluster' },
+    };
     expect(() =>
-      readClusterConnections(new ConfigReader({ provisioning: { clusters: [cluster, cluster] } })),
+      readClusterConnections(
+        new ConfigReader({ provisioning: { clusters: [cluster, cluster] } }),
+      ),
     ).toThrow("provisioning.clusters[1].name: cluster 'dev' is defined twice");
   });
 

@@ -1,7 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { CustomErrorBase } from '@backstage/errors';
-import { DefaultGithubCredentialsProvider, ScmIntegrations } from '@backstage/integration';
+import {
+  DefaultGithubCredentialsProvider,
+  ScmIntegrations,
+} from '@backstage/integration';
 import {
   FieldProblem,
   formatProblems,
@@ -64,10 +67,31 @@ const nameRule = /^[A-Za-z0-9_.-]+$/;
 const gitopsSchema = z
   .object({
     host: z.string().min(1).default('github.com'),
-    owner: z.string().min(1).max(100).regex(nameRule, 'must be a GitHub owner name'),
-    repo: z.string().min(1).max(100).regex(nameRule, 'must be a GitHub repository name'),
-    branch: z.string().min(1).max(255).regex(/^(?!.*\.\.)[A-Za-z0-9._/-]+$/, 'must be a branch name').default('main'),
-    author: z.string().min(1).max(100).regex(/^[A-Za-z0-9-]+(\[bot\])?$/, 'must be a GitHub login (an app is <slug>[bot])').optional(),
+    owner: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(nameRule, 'must be a GitHub owner name'),
+    repo: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(nameRule, 'must be a GitHub repository name'),
+    branch: z
+      .string()
+      .min(1)
+      .max(255)
+      .regex(/^(?!.*\.\.)[A-Za-z0-9._/-]+$/, 'must be a branch name')
+      .default('main'),
+    author: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(
+        /^[A-Za-z0-9-]+(\[bot\])?$/,
+        'must be a GitHub login (an app is <slug>[bot])',
+      )
+      .optional(),
   })
   .strict();
 
@@ -79,7 +103,10 @@ const scheduleSchema = (seconds: number, timeout: number) =>
     })
     .strict()
     .default({})
-    .transform(s => ({ frequency: { seconds: s.frequencySeconds }, timeout: { seconds: s.timeoutSeconds } }));
+    .transform(s => ({
+      frequency: { seconds: s.frequencySeconds },
+      timeout: { seconds: s.timeoutSeconds },
+    }));
 
 const sectionSchema = z
   .object({
@@ -87,7 +114,10 @@ const sectionSchema = z
     gitops: gitopsSchema.optional(),
     clusters: z.array(clusterConnectionSchema).default([]),
     schedules: z
-      .object({ clusters: scheduleSchema(300, 60), requests: scheduleSchema(30, 60) })
+      .object({
+        clusters: scheduleSchema(300, 60),
+        requests: scheduleSchema(30, 60),
+      })
       .strict()
       .default({}),
     tiers: z.unknown(),
@@ -101,11 +131,15 @@ const sectionSchema = z
 /** `platform`, `default/platform` and `group:default/platform` all name the same group. */
 function groupRef(ref: string): string {
   const withoutKind = ref.replace(/^group:/, '');
-  return `group:${withoutKind.includes('/') ? withoutKind : `default/${withoutKind}`}`;
+  return `group:${
+    withoutKind.includes('/') ? withoutKind : `default/${withoutKind}`
+  }`;
 }
 
 function configError(problems: FieldProblem[]): ProvisioningConfigError {
-  return new ProvisioningConfigError(`Invalid configuration: ${formatProblems(problems)}`);
+  return new ProvisioningConfigError(
+    `Invalid configuration: ${formatProblems(problems)}`,
+  );
 }
 
 /**
@@ -118,15 +152,25 @@ function configError(problems: FieldProblem[]): ProvisioningConfigError {
 export function readProvisioningConfig(config: Config): ProvisioningConfig {
   const raw = config.getOptional('provisioning') ?? {};
   const parsed = sectionSchema.safeParse(raw);
-  if (!parsed.success) throw configError(zodProblems(parsed.error, ['provisioning']));
+  if (!parsed.success)
+    throw configError(zodProblems(parsed.error, ['provisioning']));
   const section = parsed.data;
   const problems: FieldProblem[] = [];
-  if (!/^(group:)?([a-z0-9-_.]+\/)?[A-Za-z0-9-_.]+$/.test(section.platformTeam)) {
-    problems.push({ path: 'provisioning.platformTeam', message: "must be a group entity ref like 'group:default/platform'" });
+  if (
+    !/^(group:)?([a-z0-9-_.]+\/)?[A-Za-z0-9-_.]+$/.test(section.platformTeam)
+  ) {
+    problems.push({
+      path: 'provisioning.platformTeam',
+      message: "must be a group entity ref like 'group:default/platform'",
+    });
   }
   const seen = new Set<string>();
   section.clusters.forEach((cluster, index) => {
-    if (seen.has(cluster.name)) problems.push({ path: `provisioning.clusters[${index}].name`, message: `cluster '${cluster.name}' is defined twice` });
+    if (seen.has(cluster.name))
+      problems.push({
+        path: `provisioning.clusters[${index}].name`,
+        message: `cluster '${cluster.name}' is defined twice`,
+      });
     seen.add(cluster.name);
   });
   if (problems.length > 0) throw configError(problems);
@@ -150,7 +194,8 @@ export function readProvisioningConfig(config: Config): ProvisioningConfig {
       portalUrl: config.getOptionalString('app.baseUrl'),
     });
   } catch (error) {
-    if (error instanceof ZodError) throw configError(zodProblems(error, ['provisioning']));
+    if (error instanceof ZodError)
+      throw configError(zodProblems(error, ['provisioning']));
     throw error;
   }
   return {
@@ -170,13 +215,20 @@ export function readProvisioningConfig(config: Config): ProvisioningConfig {
  *
  * @public
  */
-export function createGitOpsClient(config: Config, gitops: GitOpsRepositoryConfig, options: { logger?: LoggerService } = {}): Octokit {
+export function createGitOpsClient(
+  config: Config,
+  gitops: GitOpsRepositoryConfig,
+  options: { logger?: LoggerService } = {},
+): Octokit {
   const integrations = ScmIntegrations.fromConfig(config);
   const integration = integrations.github.byHost(gitops.host);
   if (!integration) {
-    throw new ProvisioningConfigError(`Invalid configuration: provisioning.gitops.host: integrations.github has no entry for host '${gitops.host}'`);
+    throw new ProvisioningConfigError(
+      `Invalid configuration: provisioning.gitops.host: integrations.github has no entry for host '${gitops.host}'`,
+    );
   }
-  const provider = DefaultGithubCredentialsProvider.fromIntegrations(integrations);
+  const provider =
+    DefaultGithubCredentialsProvider.fromIntegrations(integrations);
   const url = `https://${gitops.host}/${gitops.owner}/${gitops.repo}`;
   return createGitHubClient({
     baseUrl: integration.config.apiBaseUrl ?? 'https://api.github.com',

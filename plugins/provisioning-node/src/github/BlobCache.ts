@@ -46,6 +46,11 @@ export class BlobCache {
 
   /** Entries, size and hit counts, for logs and benchmarks. */
   stats(): { entries: number; bytes: number; hits: number; misses: number } {
-    return { entries: this.entries.size, bytes: this.bytes, hits: this.hits, misses: this.misses };
+    return {
+      entries: this.entries.size,
+      bytes: this.bytes,
+      hits: this.hits,
+      misses: this.misses,
+    };
   }
 }

@@ -35,7 +35,10 @@ export interface RepositorySnapshot {
 }
 
 const message = (error: unknown) =>
-  String((error as { message?: string }).message ?? error).replace(/ - https:\/\/docs\.github\.com\S*$/, '');
+  String((error as { message?: string }).message ?? error).replace(
+    / - https:\/\/docs\.github\.com\S*$/,
+    '',
+  );
 
 /**
  * Reads the GitOps repository at a pinned commit. The head of the branch costs one call; the tree of a commit is
@@ -52,7 +55,12 @@ export class GitOpsRepository {
   constructor(
     private readonly octokit: Octokit,
     readonly location: GitOpsLocation,
-    private readonly options: { cache?: BlobCache; concurrency?: number; keepTrees?: number; logger?: LoggerService } = {},
+    private readonly options: {
+      cache?: BlobCache;
+      concurrency?: number;
+      keepTrees?: number;
+      logger?: LoggerService;
+    } = {},
   ) {
     this.cache = options.cache ?? new BlobCache();
   }
@@ -61,10 +69,19 @@ export class GitOpsRepository {
   async head(): Promise<string> {
     const { owner, repo, branch } = this.location;
     try {
-      const ref = await this.octokit.git.getRef({ owner, repo, ref: `heads/${branch}` });
+      const ref = await this.octokit.git.getRef({
+        owner,
+        repo,
+        ref: `heads/${branch}`,
+      });
       return ref.data.object.sha;
     } catch (error) {
-      throw new GitOpsReadError(`Reading branch '${branch}' of ${owner}/${repo} failed: ${message(error)}`, error);
+      throw new GitOpsReadError(
+        `Reading branch '${branch}' of ${owner}/${repo} failed: ${message(
+          error,
+        )}`,
+        error,
+      );
     }
   }
 
@@ -89,20 +106,40 @@ export class GitOpsRepository {
     let data;
     try {
       // a commit SHA is accepted where a tree SHA is expected: one call instead of commit + tree
-      data = (await this.octokit.git.getTree({ owner, repo, tree_sha: commitSha, recursive: 'true' })).data;
+      data = (
+        await this.octokit.git.getTree({
+          owner,
+          repo,
+          tree_sha: commitSha,
+          recursive: 'true',
+        })
+      ).data;
     } catch (error) {
-      throw new GitOpsReadError(`Reading the tree of ${owner}/${repo} at ${commitSha.slice(0, 12)} failed: ${message(error)}`, error);
+      throw new GitOpsReadError(
+        `Reading the tree of ${owner}/${repo} at ${commitSha.slice(
+          0,
+          12,
+        )} failed: ${message(error)}`,
+        error,
+      );
     }
     if (data.truncated) {
-      throw new GitOpsReadError(`The tree of ${owner}/${repo} is larger than GitHub returns in one call (100,000 entries)`);
+      throw new GitOpsReadError(
+        `The tree of ${owner}/${repo} is larger than GitHub returns in one call (100,000 entries)`,
+      );
     }
     const blobs = new Map<string, string>();
-    for (const entry of data.tree) if (entry.type === 'blob' && entry.path && entry.sha) blobs.set(entry.path, entry.sha);
+    for (const entry of data.tree)
+      if (entry.type === 'blob' && entry.path && entry.sha)
+        blobs.set(entry.path, entry.sha);
     return { commitSha, treeSha: data.sha, blobs };
   }
 
   /** The text of the given files of a tree: from the cache, the rest read a few at a time. */
-  async read(tree: RepositoryTree, paths: Iterable<string>): Promise<Map<string, string>> {
+  async read(
+    tree: RepositoryTree,
+    paths: Iterable<string>,
+  ): Promise<Map<string, string>> {
     const { owner, repo } = this.location;
     const out = new Map<string, string>();
     const missing: Array<[string, string]> = [];
@@ -119,16 +156,26 @@ export class GitOpsRepository {
         const [path, sha] = missing[next++];
         let content: string;
         try {
-          content = (await this.octokit.git.getBlob({ owner, repo, file_sha: sha })).data.content;
+          content = (
+            await this.octokit.git.getBlob({ owner, repo, file_sha: sha })
+          ).data.content;
         } catch (error) {
-          throw new GitOpsReadError(`Reading ${path} of ${owner}/${repo} failed: ${message(error)}`, error);
+          throw new GitOpsReadError(
+            `Reading ${path} of ${owner}/${repo} failed: ${message(error)}`,
+            error,
+          );
         }
         const text = Buffer.from(content, 'base64').toString('utf8');
         this.cache.set(sha, text);
         out.set(path, text);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.options.concurrency ?? 8, missing.length) }, worker));
+    await Promise.all(
+      Array.from(
+        { length: Math.min(this.options.concurrency ?? 8, missing.length) },
+        worker,
+      ),
+    );
     return out;
   }
 
@@ -136,20 +183,34 @@ export class GitOpsRepository {
    * A snapshot at `commitSha` (default: the branch head now) holding the files `wanted` selects. Call `extend` on
    * the result to read more files of the same commit.
    */
-  async snapshot(wanted: (path: string) => boolean, commitSha?: string): Promise<RepositorySnapshot> {
+  async snapshot(
+    wanted: (path: string) => boolean,
+    commitSha?: string,
+  ): Promise<RepositorySnapshot> {
     const sha = commitSha ?? (await this.head());
     const tree = await this.tree(sha);
     const files = await this.read(tree, [...tree.blobs.keys()].filter(wanted));
-    return { commitSha: sha, treeSha: tree.treeSha, paths: new Set(tree.blobs.keys()), files };
+    return {
+      commitSha: sha,
+      treeSha: tree.treeSha,
+      paths: new Set(tree.blobs.keys()),
+      files,
+    };
   }
 
   /** The same snapshot with more files read (from the same commit). */
-  async extend(snapshot: RepositorySnapshot, wanted: (path: string) => boolean): Promise<RepositorySnapshot> {
+  async extend(
+    snapshot: RepositorySnapshot,
+    wanted: (path: string) => boolean,
+  ): Promise<RepositorySnapshot> {
     const tree = await this.tree(snapshot.commitSha);
-    const more = [...tree.blobs.keys()].filter(p => !snapshot.files.has(p) && wanted(p));
+    const more = [...tree.blobs.keys()].filter(
+      p => !snapshot.files.has(p) && wanted(p),
+    );
     if (more.length === 0) return snapshot;
     const files = new Map(snapshot.files);
-    for (const [path, text] of await this.read(tree, more)) files.set(path, text);
+    for (const [path, text] of await this.read(tree, more))
+      files.set(path, text);
     return { ...snapshot, files };
   }
 

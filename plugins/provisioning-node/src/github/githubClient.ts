@@ -37,36 +37,66 @@ export interface GitHubClientOptions {
 export function createGitHubClient(options: GitHubClientOptions): Octokit {
   // ESM-only packages: required (Node 22 loads ESM through require; Jest transforms them)
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const { Octokit: OctokitClass } = require('@octokit/rest') as typeof import('@octokit/rest');
-  const { retry } = require('@octokit/plugin-retry') as typeof import('@octokit/plugin-retry');
-  const { throttling } = require('@octokit/plugin-throttling') as typeof import('@octokit/plugin-throttling');
+  const { Octokit: OctokitClass } =
+    require('@octokit/rest') as typeof import('@octokit/rest');
+  const { retry } =
+    require('@octokit/plugin-retry') as typeof import('@octokit/plugin-retry');
+  const { throttling } =
+    require('@octokit/plugin-throttling') as typeof import('@octokit/plugin-throttling');
   /* eslint-enable @typescript-eslint/no-require-imports */
   const retries = options.retries ?? 4;
   const maxWait = options.maxRateLimitWaitSeconds ?? 60;
   const logger = options.logger;
-  const onLimit = (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-    if (retryCount >= retries || retryAfter > maxWait) {
-      logger?.warn(`GitHub ${kind} rate limit on ${request.method} ${request.url}: giving up after ${retryCount} retries (reset in ${retryAfter} s)`);
-      return false;
-    }
-    logger?.warn(`GitHub ${kind} rate limit on ${request.method} ${request.url}: retrying in ${retryAfter} s`);
-    return true;
-  };
+  const onLimit =
+    (kind: string) =>
+    (
+      retryAfter: number,
+      request: { method: string; url: string },
+      _octokit: unknown,
+      retryCount: number,
+    ) => {
+      if (retryCount >= retries || retryAfter > maxWait) {
+        logger?.warn(
+          `GitHub ${kind} rate limit on ${request.method} ${request.url}: giving up after ${retryCount} retries (reset in ${retryAfter} s)`,
+        );
+        return false;
+      }
+      logger?.warn(
+        `GitHub ${kind} rate limit on ${request.method} ${request.url}: retrying in ${retryAfter} s`,
+      );
+      return true;
+    };
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const Bottleneck = require('bottleneck/light') as typeof import('bottleneck').default;
+  const Bottleneck =
+    require('bottleneck/light') as typeof import('bottleneck').default;
   const paced =
     options.writeIntervalMs === undefined
       ? {}
       : {
-          write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs }),
-          notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs * 3 }),
+          write: new Bottleneck.Group({
+            maxConcurrent: 1,
+            minTime: options.writeIntervalMs,
+          }),
+          notifications: new Bottleneck.Group({
+            maxConcurrent: 1,
+            minTime: options.writeIntervalMs * 3,
+          }),
         };
   const WithPlugins = OctokitClass.plugin(retry, throttling);
   const octokit = new WithPlugins({
     baseUrl: options.baseUrl,
     retry: { retries, retryAfterBaseValue: options.retryBaseMs ?? 1000 },
-    throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary'), ...paced },
-    log: { debug: () => {}, info: () => {}, warn: (m: string) => logger?.warn(m), error: (m: string) => logger?.error(m) },
+    throttle: {
+      onRateLimit: onLimit('primary'),
+      onSecondaryRateLimit: onLimit('secondary'),
+      ...paced,
+    },
+    log: {
+      debug: () => {},
+      info: () => {},
+      warn: (m: string) => logger?.warn(m),
+      error: (m: string) => logger?.error(m),
+    },
   });
   const token = options.token;
   octokit.hook.before('request', async request => {

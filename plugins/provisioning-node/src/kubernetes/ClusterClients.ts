@@ -20,7 +20,14 @@ export async function loadClientNode(): Promise<ClientNode> {
  * @public
  */
 export interface ClusterError {
-  errorType: 'NOT_CONFIGURED' | 'BAD_CONFIGURATION' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'TIMEOUT' | 'UNREACHABLE' | 'SERVER_ERROR';
+  errorType:
+    | 'NOT_CONFIGURED'
+    | 'BAD_CONFIGURATION'
+    | 'UNAUTHORIZED'
+    | 'FORBIDDEN'
+    | 'TIMEOUT'
+    | 'UNREACHABLE'
+    | 'SERVER_ERROR';
   statusCode?: number;
   /** The cluster's or the client's message: may name addresses and accounts, so only for the platform team. */
   message: string;
@@ -50,15 +57,30 @@ export type NamespaceLookup =
   | { state: 'unreachable'; reason: string; error: ClusterError };
 
 /** Builds the KubeConfig of one configured cluster (service-account token, kubeconfig context or in-cluster). */
-export async function kubeConfigFor(cluster: ClusterConnection): Promise<KubeConfig> {
+export async function kubeConfigFor(
+  cluster: ClusterConnection,
+): Promise<KubeConfig> {
   const k8s = await loadClientNode();
   const kc = new k8s.KubeConfig();
   switch (cluster.auth.type) {
     case 'serviceAccountToken':
       kc.loadFromOptions({
-        clusters: [{ name: cluster.name, server: cluster.url!, caData: cluster.caData, skipTLSVerify: cluster.skipTLSVerify ?? false }],
+        clusters: [
+          {
+            name: cluster.name,
+            server: cluster.url!,
+            caData: cluster.caData,
+            skipTLSVerify: cluster.skipTLSVerify ?? false,
+          },
+        ],
         users: [{ name: `${cluster.name}-portal`, token: cluster.auth.token }],
-        contexts: [{ name: cluster.name, cluster: cluster.name, user: `${cluster.name}-portal` }],
+        contexts: [
+          {
+            name: cluster.name,
+            cluster: cluster.name,
+            user: `${cluster.name}-portal`,
+          },
+        ],
         currentContext: cluster.name,
       });
       break;
@@ -67,7 +89,9 @@ export async function kubeConfigFor(cluster: ClusterConnection): Promise<KubeCon
       else kc.loadFromDefault();
       if (cluster.auth.context) {
         if (!kc.getContextObject(cluster.auth.context)) {
-          throw new Error(`provisioning.clusters: cluster '${cluster.name}': kubeconfig has no context '${cluster.auth.context}'`);
+          throw new Error(
+            `provisioning.clusters: cluster '${cluster.name}': kubeconfig has no context '${cluster.auth.context}'`,
+          );
         }
         kc.setCurrentContext(cluster.auth.context);
       }
@@ -96,12 +120,30 @@ export function clusterErrorOf(error: unknown): ClusterError {
   const code = (error as { code?: number | string }).code;
   const message = statusMessage(error);
   if (typeof code === 'number') {
-    if (code === 401) return { errorType: 'UNAUTHORIZED', statusCode: code, message: `${code}: ${message}` };
-    if (code === 403) return { errorType: 'FORBIDDEN', statusCode: code, message: `${code}: ${message}` };
-    return { errorType: code >= 500 ? 'SERVER_ERROR' : 'UNREACHABLE', statusCode: code, message: `${code}: ${message}` };
+    if (code === 401)
+      return {
+        errorType: 'UNAUTHORIZED',
+        statusCode: code,
+        message: `${code}: ${message}`,
+      };
+    if (code === 403)
+      return {
+        errorType: 'FORBIDDEN',
+        statusCode: code,
+        message: `${code}: ${message}`,
+      };
+    return {
+      errorType: code >= 500 ? 'SERVER_ERROR' : 'UNREACHABLE',
+      statusCode: code,
+      message: `${code}: ${message}`,
+    };
   }
   const cause = (error as { cause?: { message?: string } }).cause?.message;
-  return { errorType: 'UNREACHABLE', message: cause && !message.includes(cause) ? `${message}: ${cause}` : message };
+  return {
+    errorType: 'UNREACHABLE',
+    message:
+      cause && !message.includes(cause) ? `${message}: ${cause}` : message,
+  };
 }
 
 /**
@@ -116,7 +158,10 @@ export class ClusterClients {
 
   constructor(
     readonly clusters: ClusterConnection[],
-    private readonly options: { timeoutMs?: number; logger?: LoggerService } = {},
+    private readonly options: {
+      timeoutMs?: number;
+      logger?: LoggerService;
+    } = {},
   ) {}
 
   /** The connection settings of a cluster, or `undefined` when it is not configured. */
@@ -138,20 +183,45 @@ export class ClusterClients {
   }
 
   /** Runs one call against one cluster with the timeout; a failure becomes a `ClusterError`. */
-  private async call<T>(name: string, fn: (api: CoreV1Api) => Promise<T>): Promise<{ value: T } | { error: ClusterError }> {
+  private async call<T>(
+    name: string,
+    fn: (api: CoreV1Api) => Promise<T>,
+  ): Promise<{ value: T } | { error: ClusterError }> {
     const cluster = this.connection(name);
-    if (!cluster) return { error: { errorType: 'NOT_CONFIGURED', message: `cluster '${name}' is not in provisioning.clusters` } };
+    if (!cluster)
+      return {
+        error: {
+          errorType: 'NOT_CONFIGURED',
+          message: `cluster '${name}' is not in provisioning.clusters`,
+        },
+      };
     let api: CoreV1Api;
     try {
       api = await this.coreApi(cluster);
     } catch (error) {
-      this.options.logger?.warn(`cluster ${name}: bad connection settings: ${(error as Error).message}`);
-      return { error: { errorType: 'BAD_CONFIGURATION', message: (error as Error).message } };
+      this.options.logger?.warn(
+        `cluster ${name}: bad connection settings: ${(error as Error).message}`,
+      );
+      return {
+        error: {
+          errorType: 'BAD_CONFIGURATION',
+          message: (error as Error).message,
+        },
+      };
     }
     const timeoutMs = this.options.timeoutMs ?? 5000;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<{ error: ClusterError }>(resolve => {
-      timer = setTimeout(() => resolve({ error: { errorType: 'TIMEOUT', message: `no answer within ${timeoutMs} ms` } }), timeoutMs);
+      timer = setTimeout(
+        () =>
+          resolve({
+            error: {
+              errorType: 'TIMEOUT',
+              message: `no answer within ${timeoutMs} ms`,
+            },
+          }),
+        timeoutMs,
+      );
     });
     try {
       return await Promise.race([fn(api).then(value => ({ value })), timeout]);
@@ -166,26 +236,39 @@ export class ClusterClients {
    * Reads a namespace on a cluster. A 404 means free; any other failure is reported as the cluster being
    * unreachable (with the typed error), never as free.
    */
-  async lookupNamespace(cluster: string, name: string): Promise<NamespaceLookup> {
+  async lookupNamespace(
+    cluster: string,
+    name: string,
+  ): Promise<NamespaceLookup> {
     const result = await this.call(cluster, async api => {
       try {
         const ns = await api.readNamespace({ name });
         return { state: 'taken' as const, labels: ns.metadata?.labels ?? {} };
       } catch (error) {
-        if ((error as { code?: number }).code === 404) return { state: 'free' as const };
+        if ((error as { code?: number }).code === 404)
+          return { state: 'free' as const };
         throw error;
       }
     });
-    if ('error' in result) return { state: 'unreachable', reason: result.error.message, error: result.error };
+    if ('error' in result)
+      return {
+        state: 'unreachable',
+        reason: result.error.message,
+        error: result.error,
+      };
     return result.value;
   }
 
   /** Whether each cluster answers (the API server's version endpoint through the namespace API), per cluster. */
-  async health(): Promise<Array<{ cluster: ClusterConnection; error?: ClusterError }>> {
+  async health(): Promise<
+    Array<{ cluster: ClusterConnection; error?: ClusterError }>
+  > {
     return Promise.all(
       this.clusters.map(async cluster => {
         const found = await this.lookupNamespace(cluster.name, 'kube-system');
-        return found.state === 'unreachable' ? { cluster, error: found.error } : { cluster };
+        return found.state === 'unreachable'
+          ? { cluster, error: found.error }
+          : { cluster };
       }),
     );
   }

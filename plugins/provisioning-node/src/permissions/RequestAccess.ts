@@ -1,7 +1,17 @@
-import { BackstageCredentials, BackstageUserPrincipal, PermissionsService } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult, PolicyDecision } from '@backstage/plugin-permission-common';
-import { createConditionAuthorizer, PermissionRuleset } from '@backstage/plugin-permission-node';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import {
+  createConditionAuthorizer,
+  PermissionRuleset,
+} from '@backstage/plugin-permission-node';
 import {
   Environment,
   permissionsForRequest,
@@ -12,7 +22,10 @@ import {
   provisioningDecommissionPermission,
   provisioningProdRequestPermission,
 } from '@kubeportal/plugin-provisioning-common';
-import { ProvisioningNamespaceQuery, ProvisioningNamespaceResource } from './resource';
+import {
+  ProvisioningNamespaceQuery,
+  ProvisioningNamespaceResource,
+} from './resource';
 import { provisioningPermissionRules } from './rules';
 
 /**
@@ -20,18 +33,25 @@ import { provisioningPermissionRules } from './rules';
  * registry holds them, with any a module adds): the scaffolder module asks with these.
  */
 export function provisioningRuleset(): ProvisioningNamespaceRuleset {
-  const rules = Object.values(provisioningPermissionRules) as Array<ReturnType<ProvisioningNamespaceRuleset['getRuleByName']>>;
+  const rules = Object.values(provisioningPermissionRules) as Array<
+    ReturnType<ProvisioningNamespaceRuleset['getRuleByName']>
+  >;
   return {
     getRuleByName(name) {
       const rule = rules.find(r => r.name === name);
-      if (!rule) throw new Error(`unknown provisioning permission rule '${name}'`);
+      if (!rule)
+        throw new Error(`unknown provisioning permission rule '${name}'`);
       return rule;
     },
   };
 }
 
 /** The rules of the portal's resource type, as the permissions registry holds them (modules may add some). */
-export type ProvisioningNamespaceRuleset = PermissionRuleset<ProvisioningNamespaceResource, ProvisioningNamespaceQuery, 'provisioning-namespace'>;
+export type ProvisioningNamespaceRuleset = PermissionRuleset<
+  ProvisioningNamespaceResource,
+  ProvisioningNamespaceQuery,
+  'provisioning-namespace'
+>;
 
 /** What a request needs to be authorized: the parts of a plan the permissions are decided over. */
 export interface PlannedRequest {
@@ -40,8 +60,14 @@ export interface PlannedRequest {
   team: { ref: string };
 }
 
-const KINDS = Object.keys(provisioningRequestPermissions) as ProvisioningRequestKind[];
-const ALL = [...Object.values(provisioningRequestPermissions), provisioningProdRequestPermission, provisioningDecommissionPermission];
+const KINDS = Object.keys(
+  provisioningRequestPermissions,
+) as ProvisioningRequestKind[];
+const ALL = [
+  ...Object.values(provisioningRequestPermissions),
+  provisioningProdRequestPermission,
+  provisioningDecommissionPermission,
+];
 
 /** What a refusal names: the namespace with its team, the team, or any team for an outright refusal. */
 function describe(resource: ProvisioningNamespaceResource | undefined): string {
@@ -50,7 +76,8 @@ function describe(resource: ProvisioningNamespaceResource | undefined): string {
   return `namespace '${resource.namespace.name}' on cluster '${resource.namespace.cluster}' of '${resource.team}'`;
 }
 
-const teamRefOf = (team: string) => (team.includes(':') ? team : `group:default/${team}`);
+const teamRefOf = (team: string) =>
+  team.includes(':') ? team : `group:default/${team}`;
 
 /**
  * One user's access to provisioning requests, from one batched question to the permission framework: the
@@ -62,13 +89,18 @@ const teamRefOf = (team: string) => (team.includes(':') ? team : `group:default/
  * existing namespace comes from the GitOps repository.
  */
 export class RequestAccess {
-  private readonly authorizer: (decision: PolicyDecision, resource: ProvisioningNamespaceResource | undefined) => boolean;
+  private readonly authorizer: (
+    decision: PolicyDecision,
+    resource: ProvisioningNamespaceResource | undefined,
+  ) => boolean;
 
   private constructor(
     private readonly user: string,
     private readonly decisions: Map<string, PolicyDecision>,
     rules: ProvisioningNamespaceRuleset,
-    private readonly environmentOf: (cluster: string) => Environment | undefined,
+    private readonly environmentOf: (
+      cluster: string,
+    ) => Environment | undefined,
   ) {
     this.authorizer = createConditionAuthorizer(rules);
   }
@@ -76,15 +108,28 @@ export class RequestAccess {
   /** Asks the permission framework, on behalf of the signed-in user, for every request permission at once. */
   static async of(
     credentials: BackstageCredentials<BackstageUserPrincipal>,
-    options: { permissions: PermissionsService; rules: ProvisioningNamespaceRuleset; clusters: Array<{ name: string; environment: Environment }> },
+    options: {
+      permissions: PermissionsService;
+      rules: ProvisioningNamespaceRuleset;
+      clusters: Array<{ name: string; environment: Environment }>;
+    },
   ): Promise<RequestAccess> {
     const answers = await options.permissions.authorizeConditional(
       ALL.map(permission => ({ permission })),
       { credentials },
     );
-    const decisions = new Map(ALL.map((permission, i) => [permission.name, answers[i]]));
-    const environments = new Map(options.clusters.map(c => [c.name, c.environment]));
-    return new RequestAccess(credentials.principal.userEntityRef, decisions, options.rules, cluster => environments.get(cluster));
+    const decisions = new Map(
+      ALL.map((permission, i) => [permission.name, answers[i]]),
+    );
+    const environments = new Map(
+      options.clusters.map(c => [c.name, c.environment]),
+    );
+    return new RequestAccess(
+      credentials.principal.userEntityRef,
+      decisions,
+      options.rules,
+      cluster => environments.get(cluster),
+    );
   }
 
   /**
@@ -97,24 +142,44 @@ export class RequestAccess {
     const given = input as Record<string, unknown>;
     const kind = KINDS.find(k => k === given.kind);
     if (!kind) return;
-    const prod = given.environment === 'prod' || (typeof given.cluster === 'string' && this.environmentOf(given.cluster) === 'prod');
+    const prod =
+      given.environment === 'prod' ||
+      (typeof given.cluster === 'string' &&
+        this.environmentOf(given.cluster) === 'prod');
     const needed = permissionsForRequest(kind, { prod });
     if (kind === 'namespace' && typeof given.team === 'string') {
       this.assert(needed, { team: teamRefOf(given.team) }, 'team');
     } else {
-      this.assert(needed, undefined, kind === 'namespace' ? 'team' : 'namespace');
+      this.assert(
+        needed,
+        undefined,
+        kind === 'namespace' ? 'team' : 'namespace',
+      );
     }
   }
 
   /** Refuses a planned request unless every permission it needs is granted over what it touches. */
   check(plan: PlannedRequest): void {
     const { request } = plan;
-    const prod = (request.kind === 'namespace' && request.environment === 'prod') || this.environmentOf(request.cluster) === 'prod';
+    const prod =
+      (request.kind === 'namespace' && request.environment === 'prod') ||
+      this.environmentOf(request.cluster) === 'prod';
     const needed = permissionsForRequest(request.kind, { prod });
     if (request.kind === 'namespace') {
-      this.assert(needed, { team: plan.team.ref || teamRefOf(request.team) }, 'team');
+      this.assert(
+        needed,
+        { team: plan.team.ref || teamRefOf(request.team) },
+        'team',
+      );
     } else if (plan.team.ref) {
-      this.assert(needed, { team: plan.team.ref, namespace: { cluster: request.cluster, name: request.namespace } }, 'namespace');
+      this.assert(
+        needed,
+        {
+          team: plan.team.ref,
+          namespace: { cluster: request.cluster, name: request.namespace },
+        },
+        'namespace',
+      );
     } else {
       // the namespace does not exist: nothing owned is touched, and the plan names the missing namespace
       this.assert(needed, undefined, 'namespace');
@@ -122,12 +187,24 @@ export class RequestAccess {
   }
 
   /** Without a resource only outright refusals count; with one, conditional decisions are applied to it. */
-  private assert(needed: ProvisioningNamespacePermission[], resource: ProvisioningNamespaceResource | undefined, field: string): void {
+  private assert(
+    needed: ProvisioningNamespacePermission[],
+    resource: ProvisioningNamespaceResource | undefined,
+    field: string,
+  ): void {
     for (const permission of needed) {
-      const decision = this.decisions.get(permission.name) ?? { result: AuthorizeResult.DENY };
-      const allowed = resource ? this.authorizer(decision, resource) : decision.result !== AuthorizeResult.DENY;
+      const decision = this.decisions.get(permission.name) ?? {
+        result: AuthorizeResult.DENY,
+      };
+      const allowed = resource
+        ? this.authorizer(decision, resource)
+        : decision.result !== AuthorizeResult.DENY;
       if (!allowed) {
-        throw new NotAllowedError(`${field}: ${this.user} is not allowed ${permission.name} for ${describe(resource)}`);
+        throw new NotAllowedError(
+          `${field}: ${this.user} is not allowed ${
+            permission.name
+          } for ${describe(resource)}`,
+        );
       }
     }
   }

@@ -1,6 +1,22 @@
-export { provisioningNamespaceResourceRef, getProvisioningNamespaceResources } from './resource';
-export type { ProvisioningNamespaceResource, ProvisioningNamespaceQuery } from './resource';
-export { isNamespaceOwner, isTeamMember, provisioningPermissionRules } from './rules';
-export { provisioningConditions, createProvisioningConditionalDecision } from './conditionExports';
+export {
+  provisioningNamespaceResourceRef,
+  getProvisioningNamespaceResources,
+} from './resource';
+export type {
+  ProvisioningNamespaceResource,
+  ProvisioningNamespaceQuery,
+} from './resource';
+export {
+  isNamespaceOwner,
+  isTeamMember,
+  provisioningPermissionRules,
+} from './rules';
+export {
+  provisioningConditions,
+  createProvisioningConditionalDecision,
+} from './conditionExports';
 export { provisioningRuleset, RequestAccess } from './RequestAccess';
-export type { PlannedRequest, ProvisioningNamespaceRuleset } from './RequestAccess';
+export type {
+  PlannedRequest,
+  ProvisioningNamespaceRuleset,
+} from './RequestAccess';

@@ -22,7 +22,10 @@ export interface ProvisioningNamespaceQuery {
 }
 
 /** The portal's permission resource type, owned by the provisioning plugin. */
-export const provisioningNamespaceResourceRef = createPermissionResourceRef<ProvisioningNamespaceResource, ProvisioningNamespaceQuery>().with({
+export const provisioningNamespaceResourceRef = createPermissionResourceRef<
+  ProvisioningNamespaceResource,
+  ProvisioningNamespaceQuery
+>().with({
   pluginId: 'provisioning',
   resourceType: RESOURCE_TYPE_PROVISIONING_NAMESPACE,
 });
@@ -31,6 +34,12 @@ export const provisioningNamespaceResourceRef = createPermissionResourceRef<Prov
  * Loads resources by ref for the permission backend: a group entity ref stands for that team's namespaces.
  * Other refs are unknown (the permission backend then denies).
  */
-export async function getProvisioningNamespaceResources(refs: string[]): Promise<Array<ProvisioningNamespaceResource | undefined>> {
-  return refs.map(ref => (/^group:[a-z0-9-_.]+\/[A-Za-z0-9-_.]+$/.test(ref) ? { team: ref } : undefined));
+export async function getProvisioningNamespaceResources(
+  refs: string[],
+): Promise<Array<ProvisioningNamespaceResource | undefined>> {
+  return refs.map(ref =>
+    /^group:[a-z0-9-_.]+\/[A-Za-z0-9-_.]+$/.test(ref)
+      ? { team: ref }
+      : undefined,
+  );
 }

@@ -20,9 +20,20 @@ import {
   vmPath,
 } from '@kubeportal/plugin-provisioning-common';
 import { createHash } from 'node:crypto';
-import { GitOpsRepositoryConfig, ProvisioningConfig } from '../config/provisioningConfig';
-import { BaseMovedError, BranchOwner, GitOpsPullRequestWriter, PullRequestResult } from '../github/GitOpsPullRequests';
-import { GitOpsRepository, RepositorySnapshot } from '../github/GitOpsRepository';
+import {
+  GitOpsRepositoryConfig,
+  ProvisioningConfig,
+} from '../config/provisioningConfig';
+import {
+  BaseMovedError,
+  BranchOwner,
+  GitOpsPullRequestWriter,
+  PullRequestResult,
+} from '../github/GitOpsPullRequests';
+import {
+  GitOpsRepository,
+  RepositorySnapshot,
+} from '../github/GitOpsRepository';
 import { ClusterClients, publicMessage } from '../kubernetes/ClusterClients';
 
 /** Facts about a team from the catalog: who approves, which AD groups it has, what it is charged to. */
@@ -104,9 +115,15 @@ export interface RequestPlannerOptions {
 const nameOf = (ref: string) => ref.slice(ref.indexOf('/') + 1);
 
 /** The request rules broke: one message with every problem and its field. */
-export function describeProblems(problems: Array<FieldProblem & { rule?: string }>): string {
-  const lines = problems.map(p => `${p.path}: ${p.message}${p.rule ? ` [${p.rule}]` : ''}`);
-  return `The request breaks ${lines.length} rule${lines.length === 1 ? '' : 's'}: ${lines.join('; ')}`;
+export function describeProblems(
+  problems: Array<FieldProblem & { rule?: string }>,
+): string {
+  const lines = problems.map(
+    p => `${p.path}: ${p.message}${p.rule ? ` [${p.rule}]` : ''}`,
+  );
+  return `The request breaks ${lines.length} rule${
+    lines.length === 1 ? '' : 's'
+  }: ${lines.join('; ')}`;
 }
 
 /**
@@ -119,7 +136,10 @@ export function describeProblems(problems: Array<FieldProblem & { rule?: string 
  * their team owns; the team's cost centre, project leads and AD groups come from the catalog.
  */
 export class RequestPlanner {
-  private readonly plans = new Map<string, { plan: Promise<RequestPlan>; at: number }>();
+  private readonly plans = new Map<
+    string,
+    { plan: Promise<RequestPlan>; at: number }
+  >();
 
   constructor(private readonly options: RequestPlannerOptions) {}
 
@@ -138,17 +158,30 @@ export class RequestPlanner {
    * Plans a request at the branch's current head (or at `commitSha`). Identity and team problems throw
    * (`NotAllowedError`, `InputError`) before anything is read; rule problems are in `plan.problems`.
    */
-  async plan(input: unknown, who: Who, options: { today?: string; commitSha?: string } = {}): Promise<RequestPlan> {
+  async plan(
+    input: unknown,
+    who: Who,
+    options: { today?: string; commitSha?: string } = {},
+  ): Promise<RequestPlan> {
     const now = this.options.now?.() ?? new Date();
     const today = options.today ?? now.toISOString().slice(0, 10);
     // who asks and what: checked before the first GitHub call, so a bad input costs nothing
     const prepared = await this.prepare(input, who);
     const sha = options.commitSha ?? (await this.options.repository.head());
     const key = createHash('sha256')
-      .update(JSON.stringify([who.requester.userEntityRef, [...who.requester.ownershipEntityRefs].sort(), dropBlankFields(input), sha, today]))
+      .update(
+        JSON.stringify([
+          who.requester.userEntityRef,
+          [...who.requester.ownershipEntityRefs].sort(),
+          dropBlankFields(input),
+          sha,
+          today,
+        ]),
+      )
       .digest('hex');
     const ttl = this.options.planTtlMs ?? 120_000;
-    for (const [k, entry] of this.plans) if (now.getTime() - entry.at > ttl) this.plans.delete(k);
+    for (const [k, entry] of this.plans)
+      if (now.getTime() - entry.at > ttl) this.plans.delete(k);
     const cached = this.plans.get(key);
     if (cached) return cached.plan;
     const plan = this.build(prepared, who, sha, today);
@@ -158,36 +191,79 @@ export class RequestPlanner {
   }
 
   /** Identity, team and schema: the request as the server fills it in (requester, cost centre), or a refusal. */
-  private async prepare(input: unknown, who: Who): Promise<{ request: ProvisioningRequest; team?: TeamFacts; mayActFor: (teamRef: string) => boolean }> {
+  private async prepare(
+    input: unknown,
+    who: Who,
+  ): Promise<{
+    request: ProvisioningRequest;
+    team?: TeamFacts;
+    mayActFor: (teamRef: string) => boolean;
+  }> {
     const { config } = this.options;
     const { requester } = who;
     const raw = dropBlankFields(input);
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InputError('request: must be an object with a kind and its fields');
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      throw new InputError(
+        'request: must be an object with a kind and its fields',
+      );
     const given = raw as Record<string, unknown>;
     who.access.precheck(given);
-    if (given.requester !== undefined && given.requester !== requester.userEntityRef) {
-      throw new NotAllowedError(`requester: requests are made as the signed-in user (${requester.userEntityRef}), not as '${String(given.requester)}'`);
+    if (
+      given.requester !== undefined &&
+      given.requester !== requester.userEntityRef
+    ) {
+      throw new NotAllowedError(
+        `requester: requests are made as the signed-in user (${
+          requester.userEntityRef
+        }), not as '${String(given.requester)}'`,
+      );
     }
-    const isPlatform = requester.ownershipEntityRefs.includes(config.platformTeam);
-    const mayActFor = (teamRef: string) => isPlatform || requester.ownershipEntityRefs.includes(teamRef);
+    const isPlatform = requester.ownershipEntityRefs.includes(
+      config.platformTeam,
+    );
+    const mayActFor = (teamRef: string) =>
+      isPlatform || requester.ownershipEntityRefs.includes(teamRef);
     // the team of a new namespace is asked for; check it before reading anything
     let team: TeamFacts | undefined;
     if (given.kind === 'namespace' && typeof given.team === 'string') {
-      const teamRef = given.team.includes(':') ? given.team : `group:default/${given.team}`;
+      const teamRef = given.team.includes(':')
+        ? given.team
+        : `group:default/${given.team}`;
       // the GitOps layout names a team by its short name: only one catalog namespace of teams can own folders
-      if (!teamRef.startsWith('group:default/')) throw new InputError(`team: must be a group of the default catalog namespace (group:default/<name>), not '${teamRef}'`);
-      if (!mayActFor(teamRef)) throw new NotAllowedError(`team: ${requester.userEntityRef} is not a member of '${teamRef}' and cannot request for it`);
+      if (!teamRef.startsWith('group:default/'))
+        throw new InputError(
+          `team: must be a group of the default catalog namespace (group:default/<name>), not '${teamRef}'`,
+        );
+      if (!mayActFor(teamRef))
+        throw new NotAllowedError(
+          `team: ${requester.userEntityRef} is not a member of '${teamRef}' and cannot request for it`,
+        );
       team = await this.team(who.teams, teamRef);
-      if (given.costCentre !== undefined && given.costCentre !== team.costCentre) {
-        throw new InputError(`costCentre: team '${nameOf(teamRef)}' is charged to '${team.costCentre}' in the catalog; the request cannot choose another`);
+      if (
+        given.costCentre !== undefined &&
+        given.costCentre !== team.costCentre
+      ) {
+        throw new InputError(
+          `costCentre: team '${nameOf(teamRef)}' is charged to '${
+            team.costCentre
+          }' in the catalog; the request cannot choose another`,
+        );
       }
     }
-    const request = parseRequest({ ...given, requester: requester.userEntityRef, ...(team ? { costCentre: team.costCentre } : {}) });
+    const request = parseRequest({
+      ...given,
+      requester: requester.userEntityRef,
+      ...(team ? { costCentre: team.costCentre } : {}),
+    });
     return { request, team, mayActFor };
   }
 
   private async build(
-    prepared: { request: ProvisioningRequest; team?: TeamFacts; mayActFor: (teamRef: string) => boolean },
+    prepared: {
+      request: ProvisioningRequest;
+      team?: TeamFacts;
+      mayActFor: (teamRef: string) => boolean;
+    },
     who: Who,
     sha: string,
     today: string,
@@ -200,7 +276,11 @@ export class RequestPlanner {
     // one commit: the tree, then only the files this request reads
     let snapshot = await repository.snapshot(requestReadSet(request), sha);
     if (!team) {
-      const existing = readNamespace(snapshot.files, request.cluster, request.kind === 'namespace' ? request.name : request.namespace);
+      const existing = readNamespace(
+        snapshot.files,
+        request.cluster,
+        request.kind === 'namespace' ? request.name : request.namespace,
+      );
       if (!existing) {
         // renderRequest names the missing namespace; read the team-independent files only
         team = { ref: '', projectLeads: [], adGroups: [] };
@@ -216,17 +296,42 @@ export class RequestPlanner {
     }
     who.access.check({ request, team });
     const platform = await who.teams.getTeam(config.platformTeam);
-    if (team.ref) snapshot = await repository.extend(snapshot, requestReadSet(request, nameOf(team.ref)));
+    if (team.ref)
+      snapshot = await repository.extend(
+        snapshot,
+        requestReadSet(request, nameOf(team.ref)),
+      );
 
     const result = renderRequest(request, {
       settings: config.settings,
       repo: snapshot.files,
-      teamAccess: team.ref ? { [nameOf(team.ref)]: team.adGroups.map(group => ({ group, role: 'edit' as const })) } : {},
-      codeowners: [...new Set([...team.projectLeads, ...(platform?.projectLeads ?? [])])],
+      teamAccess: team.ref
+        ? {
+            [nameOf(team.ref)]: team.adGroups.map(group => ({
+              group,
+              role: 'edit' as const,
+            })),
+          }
+        : {},
+      codeowners: [
+        ...new Set([...team.projectLeads, ...(platform?.projectLeads ?? [])]),
+      ],
     });
-    const policy = evaluatePolicy(request, result, snapshot.files, config.settings, today, { projectLeads: team.projectLeads });
-    const problems: RequestPlan['problems'] = [...policy.violations, ...(await this.liveProblems(request, result, requester.userEntityRef))];
-    problems.push(...(await this.approverProblems(team, platform, result.team, who)));
+    const policy = evaluatePolicy(
+      request,
+      result,
+      snapshot.files,
+      config.settings,
+      today,
+      { projectLeads: team.projectLeads },
+    );
+    const problems: RequestPlan['problems'] = [
+      ...policy.violations,
+      ...(await this.liveProblems(request, result, requester.userEntityRef)),
+    ];
+    problems.push(
+      ...(await this.approverProblems(team, platform, result.team, who)),
+    );
     const gitops = this.gitops();
     const branch = requestBranch(result.requestId, result.action);
     return {
@@ -237,7 +342,11 @@ export class RequestPlanner {
       policy,
       team,
       branch,
-      owner: { requestId: result.requestId, requester: requester.userEntityRef, team: team.ref || `group:default/${result.team}` },
+      owner: {
+        requestId: result.requestId,
+        requester: requester.userEntityRef,
+        team: team.ref || `group:default/${result.team}`,
+      },
       problems,
       gitops,
     };
@@ -248,12 +357,25 @@ export class RequestPlanner {
    * author approve, and the portal is the author), valid GitHub logins, and the platform team's leads as
    * co-owners. Each gap is a problem of the plan, never a silent default.
    */
-  private async approverProblems(team: TeamFacts, platform: TeamFacts | undefined, teamName: string, who: Who): Promise<Array<FieldProblem & { rule?: string }>> {
+  private async approverProblems(
+    team: TeamFacts,
+    platform: TeamFacts | undefined,
+    teamName: string,
+    who: Who,
+  ): Promise<Array<FieldProblem & { rule?: string }>> {
     const problems: Array<FieldProblem & { rule?: string }> = [];
     const login = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
-    for (const [owner, facts] of [[teamName, team], ['the platform team', platform]] as const) {
+    for (const [owner, facts] of [
+      [teamName, team],
+      ['the platform team', platform],
+    ] as const) {
       for (const lead of facts?.projectLeads ?? []) {
-        if (!login.test(lead)) problems.push({ path: 'team', rule: 'project-leads', message: `project lead '${lead}' of ${owner} is not a GitHub login (annotation ${CATALOG_KEYS.projectLeads})` });
+        if (!login.test(lead))
+          problems.push({
+            path: 'team',
+            rule: 'project-leads',
+            message: `project lead '${lead}' of ${owner} is not a GitHub login (annotation ${CATALOG_KEYS.projectLeads})`,
+          });
       }
     }
     if (!platform || platform.projectLeads.length === 0) {
@@ -263,8 +385,12 @@ export class RequestPlanner {
         message: `the platform team (${this.options.config.platformTeam}) has no project leads in the catalog, so it cannot co-own the team's folders`,
       });
     }
-    const requesterLogin = await who.teams.getGitHubLogin(who.requester.userEntityRef);
-    const reviewers = team.projectLeads.filter(lead => lead.toLowerCase() !== requesterLogin?.toLowerCase());
+    const requesterLogin = await who.teams.getGitHubLogin(
+      who.requester.userEntityRef,
+    );
+    const reviewers = team.projectLeads.filter(
+      lead => lead.toLowerCase() !== requesterLogin?.toLowerCase(),
+    );
     if (team.projectLeads.length === 0) {
       problems.push({
         path: 'team',
@@ -283,15 +409,22 @@ export class RequestPlanner {
 
   /** The reviewers of a plan: the team's project leads but the requester. */
   private async reviewersOf(plan: RequestPlan, who: Who): Promise<string[]> {
-    const requesterLogin = await who.teams.getGitHubLogin(who.requester.userEntityRef);
-    return plan.team.projectLeads.filter(lead => lead.toLowerCase() !== requesterLogin?.toLowerCase());
+    const requesterLogin = await who.teams.getGitHubLogin(
+      who.requester.userEntityRef,
+    );
+    return plan.team.projectLeads.filter(
+      lead => lead.toLowerCase() !== requesterLogin?.toLowerCase(),
+    );
   }
 
   private async team(teams: TeamDirectory, ref: string): Promise<TeamFacts> {
     const found = await teams.getTeam(ref);
-    if (!found) throw new InputError(`team: '${ref}' is not a group in the catalog`);
+    if (!found)
+      throw new InputError(`team: '${ref}' is not a group in the catalog`);
     if (!found.costCentre) {
-      throw new InputError(`team: '${ref}' has no cost centre in the catalog (annotation ${CATALOG_KEYS.costCentre} on its group); ask the platform team to set it`);
+      throw new InputError(
+        `team: '${ref}' has no cost centre in the catalog (annotation ${CATALOG_KEYS.costCentre} on its group); ask the platform team to set it`,
+      );
     }
     return found;
   }
@@ -300,38 +433,83 @@ export class RequestPlanner {
    * Live facts: for a new namespace, that its name is free on the cluster (a cluster that cannot be asked is a
    * problem too: nothing is assumed free), and that no other open pull request already asks for the same folder.
    */
-  private async liveProblems(request: ProvisioningRequest, result: RenderResult, requester: string): Promise<FieldProblem[]> {
+  private async liveProblems(
+    request: ProvisioningRequest,
+    result: RenderResult,
+    requester: string,
+  ): Promise<FieldProblem[]> {
     const problems: FieldProblem[] = [];
     if (request.kind === 'namespace') {
-      const found = await this.options.clusters.lookupNamespace(request.cluster, request.name);
-      if (found.state === 'taken') problems.push({ path: 'name', message: `namespace '${request.name}' already exists on cluster '${request.cluster}'` });
+      const found = await this.options.clusters.lookupNamespace(
+        request.cluster,
+        request.name,
+      );
+      if (found.state === 'taken')
+        problems.push({
+          path: 'name',
+          message: `namespace '${request.name}' already exists on cluster '${request.cluster}'`,
+        });
       if (found.state === 'unreachable') {
-        this.options.logger.warn(`cluster ${request.cluster}: could not check namespace ${request.name}: ${found.reason}`);
-        problems.push({ path: 'cluster', message: `${publicMessage(request.cluster, found.error)}, so whether '${request.name}' is free cannot be checked` });
+        this.options.logger.warn(
+          `cluster ${request.cluster}: could not check namespace ${request.name}: ${found.reason}`,
+        );
+        problems.push({
+          path: 'cluster',
+          message: `${publicMessage(
+            request.cluster,
+            found.error,
+          )}, so whether '${request.name}' is free cannot be checked`,
+        });
       }
     }
     const gitops = this.gitops();
     const branch = requestBranch(result.requestId, result.action);
     const folder = `${namespaceDir(result.cluster, result.namespace)}/`;
-    const vmFile = request.kind === 'vm' ? vmPath(request.cluster, request.namespace, request.name) : undefined;
-    const open = await this.options.writer.openPullRequests(gitops.owner, gitops.repo, 'provisioning/');
+    const vmFile =
+      request.kind === 'vm'
+        ? vmPath(request.cluster, request.namespace, request.name)
+        : undefined;
+    const open = await this.options.writer.openPullRequests(
+      gitops.owner,
+      gitops.repo,
+      'provisioning/',
+    );
     for (const pull of open) {
       if (pull.branch === branch) {
         // this request's own branch: fine when it is the requester's, taken when it is someone else's
-        const recorded = await this.options.writer.branchOwner(gitops.owner, gitops.repo, branch);
+        const recorded = await this.options.writer.branchOwner(
+          gitops.owner,
+          gitops.repo,
+          branch,
+        );
         if (!recorded || recorded.requester !== requester) {
           problems.push({
-            path: request.kind === 'namespace' || request.kind === 'vm' ? 'name' : 'namespace',
-            message: `this request is already open in pull request #${pull.number} (${pull.url})${recorded ? ` by ${recorded.requester}` : ''}; only its requester can change it`,
+            path:
+              request.kind === 'namespace' || request.kind === 'vm'
+                ? 'name'
+                : 'namespace',
+            message: `this request is already open in pull request #${
+              pull.number
+            } (${pull.url})${
+              recorded ? ` by ${recorded.requester}` : ''
+            }; only its requester can change it`,
           });
         }
         continue;
       }
-      const clash = vmFile ? pull.files.includes(vmFile) : pull.files.some(f => f.startsWith(folder));
+      const clash = vmFile
+        ? pull.files.includes(vmFile)
+        : pull.files.some(f => f.startsWith(folder));
       if (clash) {
-        const what = request.kind === 'vm' ? `VM '${request.name}'` : `namespace '${result.namespace}'`;
+        const what =
+          request.kind === 'vm'
+            ? `VM '${request.name}'`
+            : `namespace '${result.namespace}'`;
         problems.push({
-          path: request.kind === 'namespace' || request.kind === 'vm' ? 'name' : 'namespace',
+          path:
+            request.kind === 'namespace' || request.kind === 'vm'
+              ? 'name'
+              : 'namespace',
           message: `${what} is already requested in pull request #${pull.number} (${pull.url}): wait for it to be merged or closed`,
         });
       }
@@ -352,22 +530,46 @@ export class RequestPlanner {
   ): Promise<{ plan: RequestPlan; pull: PullRequestResult }> {
     let plan = await this.plan(input, who);
     for (let attempt = 1; ; attempt++) {
-      if (plan.problems.length > 0) throw new InputError(describeProblems(plan.problems));
+      if (plan.problems.length > 0)
+        throw new InputError(describeProblems(plan.problems));
       // the live facts again, right before writing: the plan may be a few steps old
-      const live = await this.liveProblems(plan.request, plan.result, who.requester.userEntityRef);
+      const live = await this.liveProblems(
+        plan.request,
+        plan.result,
+        who.requester.userEntityRef,
+      );
       if (live.length > 0) throw new InputError(describeProblems(live));
       try {
-        return { plan, pull: await this.write(plan, links, await this.reviewersOf(plan, who)) };
+        return {
+          plan,
+          pull: await this.write(
+            plan,
+            links,
+            await this.reviewersOf(plan, who),
+          ),
+        };
       } catch (error) {
         if (!(error instanceof BaseMovedError) || attempt >= 3) throw error;
-        this.options.logger.info(`${error.message}: planning request ${plan.result.requestId} again on ${error.currentSha.slice(0, 12)}`);
+        this.options.logger.info(
+          `${error.message}: planning request ${
+            plan.result.requestId
+          } again on ${error.currentSha.slice(0, 12)}`,
+        );
         plan = await this.plan(input, who, { commitSha: error.currentSha });
       }
     }
   }
 
-  private write(plan: RequestPlan, links: { portal?: string; task?: string }, reviewers: string[]): Promise<PullRequestResult> {
-    this.options.logger.info(`Opening pull request for request ${plan.result.requestId} on ${plan.gitops.owner}/${plan.gitops.repo} at ${plan.base.sha.slice(0, 12)}`);
+  private write(
+    plan: RequestPlan,
+    links: { portal?: string; task?: string },
+    reviewers: string[],
+  ): Promise<PullRequestResult> {
+    this.options.logger.info(
+      `Opening pull request for request ${plan.result.requestId} on ${
+        plan.gitops.owner
+      }/${plan.gitops.repo} at ${plan.base.sha.slice(0, 12)}`,
+    );
     return this.options.writer.openOrUpdate({
       owner: plan.gitops.owner,
       repo: plan.gitops.repo,
@@ -377,8 +579,16 @@ export class RequestPlanner {
       branch: plan.branch,
       requestedBy: plan.owner,
       title: pullRequestTitle(plan.result),
-      body: pullRequestBody(plan.request, plan.result, plan.policy, this.settings, links),
-      commitMessage: `${pullRequestTitle(plan.result)}\n\nRequest ${plan.result.requestId} by ${plan.request.requester}.`,
+      body: pullRequestBody(
+        plan.request,
+        plan.result,
+        plan.policy,
+        this.settings,
+        links,
+      ),
+      commitMessage: `${pullRequestTitle(plan.result)}\n\nRequest ${
+        plan.result.requestId
+      } by ${plan.request.requester}.`,
       changes: plan.result.changes,
       reviewers,
       labels: pullRequestLabels(plan.request, plan.result),

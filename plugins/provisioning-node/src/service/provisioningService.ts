@@ -1,7 +1,16 @@
-import { coreServices, createServiceFactory, createServiceRef, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createServiceFactory,
+  createServiceRef,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import type { Octokit } from '@octokit/rest';
-import { createGitOpsClient, ProvisioningConfig, readProvisioningConfig } from '../config/provisioningConfig';
+import {
+  createGitOpsClient,
+  ProvisioningConfig,
+  readProvisioningConfig,
+} from '../config/provisioningConfig';
 import { BlobCache } from '../github/BlobCache';
 import { GitOpsPullRequestWriter } from '../github/GitOpsPullRequests';
 import { GitOpsRepository } from '../github/GitOpsRepository';
@@ -32,15 +41,42 @@ export interface ProvisioningService {
  *
  * @public
  */
-export function createProvisioningService(config: Config, options: { logger: LoggerService; octokit?: Octokit; clusterTimeoutMs?: number }): ProvisioningService {
+export function createProvisioningService(
+  config: Config,
+  options: {
+    logger: LoggerService;
+    octokit?: Octokit;
+    clusterTimeoutMs?: number;
+  },
+): ProvisioningService {
   const settings = readProvisioningConfig(config);
-  const clusters = new ClusterClients(settings.clusters, { logger: options.logger, timeoutMs: options.clusterTimeoutMs });
+  const clusters = new ClusterClients(settings.clusters, {
+    logger: options.logger,
+    timeoutMs: options.clusterTimeoutMs,
+  });
   if (!settings.gitops) return { config: settings, clusters };
-  const octokit = options.octokit ?? createGitOpsClient(config, settings.gitops, { logger: options.logger });
-  const repository = new GitOpsRepository(octokit, settings.gitops, { cache: new BlobCache(), logger: options.logger });
-  const writer = new GitOpsPullRequestWriter(octokit, { logger: options.logger });
-  const planner = new RequestPlanner({ config: settings, repository, writer, clusters, logger: options.logger });
-  return { config: settings, clusters, gitops: { octokit, repository, writer, planner } };
+  const octokit =
+    options.octokit ??
+    createGitOpsClient(config, settings.gitops, { logger: options.logger });
+  const repository = new GitOpsRepository(octokit, settings.gitops, {
+    cache: new BlobCache(),
+    logger: options.logger,
+  });
+  const writer = new GitOpsPullRequestWriter(octokit, {
+    logger: options.logger,
+  });
+  const planner = new RequestPlanner({
+    config: settings,
+    repository,
+    writer,
+    clusters,
+    logger: options.logger,
+  });
+  return {
+    config: settings,
+    clusters,
+    gitops: { octokit, repository, writer, planner },
+  };
 }
 
 /**
@@ -55,7 +91,13 @@ export const provisioningServiceRef = createServiceRef<ProvisioningService>({
   defaultFactory: async service =>
     createServiceFactory({
       service,
-      deps: { config: coreServices.rootConfig, logger: coreServices.rootLogger },
-      factory: ({ config, logger }) => createProvisioningService(config, { logger: logger.child({ plugin: 'provisioning' }) }),
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.rootLogger,
+      },
+      factory: ({ config, logger }) =>
+        createProvisioningService(config, {
+          logger: logger.child({ plugin: 'provisioning' }),
+        }),
     }),
 });

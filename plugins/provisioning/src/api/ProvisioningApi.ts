@@ -31,7 +31,12 @@ export interface RequestPreview {
   branch: string;
   files: Array<{ path: string; content: string | null }>;
   summary: Array<{ label: string; value: string }>;
-  cost: { before: string; after: string; teamAfter: string; teamBudget: string | null };
+  cost: {
+    before: string;
+    after: string;
+    teamAfter: string;
+    teamBudget: string | null;
+  };
   violations: Array<{ path: string; rule: string; message: string }>;
   /** Every problem that would stop the pull request (policy and live checks), each with its field. */
   problems: Array<{ path: string; rule?: string; message: string }>;
@@ -53,7 +58,9 @@ export interface ProvisioningApi {
 }
 
 /** A quota as the form holds it: a tier, or custom values. */
-export type QuotaChoice = { tier: string } | { custom: Record<string, string | number> };
+export type QuotaChoice =
+  | { tier: string }
+  | { custom: Record<string, string | number> };
 
 /** The result of checking a quota: each broken rule with its field, and the monthly cost when it is valid. */
 export interface QuotaCheck {

@@ -1,6 +1,14 @@
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { ClusterSummary, ProvisioningApi, ProvisioningHealth, QuotaCheck, QuotaChoice, RequestPreview, TierSummary } from './ProvisioningApi';
+import {
+  ClusterSummary,
+  ProvisioningApi,
+  ProvisioningHealth,
+  QuotaCheck,
+  QuotaChoice,
+  RequestPreview,
+  TierSummary,
+} from './ProvisioningApi';
 
 /** Talks to the provisioning backend through the app's discovery and fetch APIs. */
 export class ProvisioningClient implements ProvisioningApi {
@@ -25,11 +33,19 @@ export class ProvisioningClient implements ProvisioningApi {
   }
 
   async preview(request: Record<string, unknown>): Promise<RequestPreview> {
-    return this.request<RequestPreview>('/preview', { method: 'POST', body: JSON.stringify({ request }), headers: { 'content-type': 'application/json' } });
+    return this.request<RequestPreview>('/preview', {
+      method: 'POST',
+      body: JSON.stringify({ request }),
+      headers: { 'content-type': 'application/json' },
+    });
   }
 
   async checkQuota(quota: QuotaChoice): Promise<QuotaCheck> {
-    return this.request<QuotaCheck>('/quota', { method: 'POST', body: JSON.stringify({ quota }), headers: { 'content-type': 'application/json' } });
+    return this.request<QuotaCheck>('/quota', {
+      method: 'POST',
+      body: JSON.stringify({ quota }),
+      headers: { 'content-type': 'application/json' },
+    });
   }
 
   private async request<T>(path: string, init?: RequestInit): Promise<T> {

@@ -25,7 +25,8 @@ export function createDescribeRequestAction() {
     supportsDryRun: true,
     schema: {
       input: {
-        cluster: z => z.string().describe('Target cluster name (DNS-1123 label)'),
+        cluster: z =>
+          z.string().describe('Target cluster name (DNS-1123 label)'),
         kind: z => z.enum(['namespace', 'vm']).describe('What is requested'),
         namespace: z => z.string().describe('Namespace name'),
         vmName: z => z.string().optional().describe('VM name, for kind vm'),
@@ -36,7 +37,8 @@ export function createDescribeRequestAction() {
             .describe('What the request does to the object'),
       },
       output: {
-        requestId: z => z.string().describe('Stable request id (a label value)'),
+        requestId: z =>
+          z.string().describe('Stable request id (a label value)'),
         branch: z => z.string().describe('Branch of the pull request'),
         path: z => z.string().describe('GitOps folder or file of the object'),
       },
@@ -47,16 +49,30 @@ export function createDescribeRequestAction() {
         ['cluster', dns1123LabelProblem(cluster)],
         ['namespace', namespaceNameProblem(namespace)],
         ...(kind === 'vm'
-          ? [['vmName', vmName === undefined ? 'is required for kind vm' : dns1123LabelProblem(vmName)]]
+          ? [
+              [
+                'vmName',
+                vmName === undefined
+                  ? 'is required for kind vm'
+                  : dns1123LabelProblem(vmName),
+              ],
+            ]
           : []),
       ].filter(([, problem]) => problem !== undefined);
       if (problems.length > 0) {
-        throw new InputError(problems.map(([field, problem]) => `${field} ${problem}`).join('; '));
+        throw new InputError(
+          problems.map(([field, problem]) => `${field} ${problem}`).join('; '),
+        );
       }
       const id = requestId(cluster, kind, namespace, vmName);
       ctx.output('requestId', id);
       ctx.output('branch', requestBranch(id, action ?? 'create'));
-      ctx.output('path', kind === 'vm' ? vmPath(cluster, namespace, vmName!) : namespaceDir(cluster, namespace));
+      ctx.output(
+        'path',
+        kind === 'vm'
+          ? vmPath(cluster, namespace, vmName!)
+          : namespaceDir(cluster, namespace),
+      );
     },
   });
 }

@@ -22,5 +22,9 @@ export const exampleVmRequest = {
   purpose: 'Legacy database moved from OpenVZ',
   cpu: 2,
   memory: '2Gi',
-  rootDisk: { size: '20Gi', storageClass: 'fast', source: { type: 'http', url: 'https://images.example.com/rhel9.qcow2' } },
+  rootDisk: {
+    size: '20Gi',
+    storageClass: 'fast',
+    source: { type: 'http', url: 'https://images.example.com/rhel9.qcow2' },
+  },
 };

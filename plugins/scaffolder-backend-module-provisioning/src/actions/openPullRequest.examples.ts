@@ -5,6 +5,15 @@ import { exampleNamespaceRequest } from './exampleRequests';
 export const pullRequestExamples: TemplateExample[] = [
   {
     description: 'Open the pull request of a namespace request',
-    example: yaml.stringify({ steps: [{ id: 'pull-request', action: 'provisioning:github:pull-request', name: 'Open pull request', input: { request: exampleNamespaceRequest } }] }),
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'pull-request',
+          action: 'provisioning:github:pull-request',
+          name: 'Open pull request',
+          input: { request: exampleNamespaceRequest },
+        },
+      ],
+    }),
   },
 ];

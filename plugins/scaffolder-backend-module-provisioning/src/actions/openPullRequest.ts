@@ -15,28 +15,42 @@ import { pullRequestExamples } from './openPullRequest.examples';
  *
  * @public
  */
-export function createOpenPullRequestAction(options: { planner: RequestPlanner; initiator: Initiator; portalUrl?: string }) {
+export function createOpenPullRequestAction(options: {
+  planner: RequestPlanner;
+  initiator: Initiator;
+  portalUrl?: string;
+}) {
   return createTemplateAction({
     id: 'provisioning:github:pull-request',
-    description: 'Opens or updates the pull request of a provisioning request on the GitOps repository, after checking it.',
+    description:
+      'Opens or updates the pull request of a provisioning request on the GitOps repository, after checking it.',
     examples: pullRequestExamples,
     supportsDryRun: true,
     schema: {
-      input: { request: z => requestInputSchema as unknown as ReturnType<typeof z.unknown> },
+      input: {
+        request: z =>
+          requestInputSchema as unknown as ReturnType<typeof z.unknown>,
+      },
       output: {
         pullRequestUrl: z => z.string().describe('Pull request on GitHub'),
         pullRequestNumber: z => z.number(),
         branch: z => z.string(),
         requestId: z => z.string(),
-        dismissedApprovals: z => z.array(z.string()).describe('Approvals dismissed because the files changed'),
+        dismissedApprovals: z =>
+          z
+            .array(z.string())
+            .describe('Approvals dismissed because the files changed'),
       },
     },
     async handler(ctx) {
       const who = await options.initiator(await ctx.getInitiatorCredentials());
       if (ctx.isDryRun) {
         const plan = await options.planner.plan(ctx.input.request, who);
-        if (plan.problems.length > 0) throw new InputError(describeProblems(plan.problems));
-        ctx.logger.info(`Dry run: would write ${plan.result.changes.length} files to branch ${plan.branch} of ${plan.gitops.owner}/${plan.gitops.repo}`);
+        if (plan.problems.length > 0)
+          throw new InputError(describeProblems(plan.problems));
+        ctx.logger.info(
+          `Dry run: would write ${plan.result.changes.length} files to branch ${plan.branch} of ${plan.gitops.owner}/${plan.gitops.repo}`,
+        );
         ctx.output('requestId', plan.result.requestId);
         ctx.output('branch', plan.branch);
         ctx.output('pullRequestUrl', '');
@@ -46,18 +60,37 @@ export function createOpenPullRequestAction(options: { planner: RequestPlanner; 
       }
       const plan = await options.planner.plan(ctx.input.request, who);
       const links = {
-        portal: options.portalUrl ? `${options.portalUrl}/provisioning/requests/${plan.result.requestId}` : undefined,
-        task: options.portalUrl && ctx.task?.id ? `${options.portalUrl}/create/tasks/${ctx.task.id}` : undefined,
+        portal: options.portalUrl
+          ? `${options.portalUrl}/provisioning/requests/${plan.result.requestId}`
+          : undefined,
+        task:
+          options.portalUrl && ctx.task?.id
+            ? `${options.portalUrl}/create/tasks/${ctx.task.id}`
+            : undefined,
       };
       const pull = await ctx.checkpoint({
         key: `provisioning.pull-request.${plan.result.requestId}.${plan.base.sha}`,
         fn: async () => {
-          const written = await options.planner.openPullRequest(ctx.input.request, who, links);
-          return { url: written.pull.url, number: written.pull.number, branch: written.plan.branch, dismissedApprovals: written.pull.dismissedApprovals };
+          const written = await options.planner.openPullRequest(
+            ctx.input.request,
+            who,
+            links,
+          );
+          return {
+            url: written.pull.url,
+            number: written.pull.number,
+            branch: written.plan.branch,
+            dismissedApprovals: written.pull.dismissedApprovals,
+          };
         },
       });
       ctx.logger.info(`Pull request #${pull.number}: ${pull.url}`);
-      if (pull.dismissedApprovals.length > 0) ctx.logger.info(`Approvals dismissed because the files changed: ${pull.dismissedApprovals.join(', ')}`);
+      if (pull.dismissedApprovals.length > 0)
+        ctx.logger.info(
+          `Approvals dismissed because the files changed: ${pull.dismissedApprovals.join(
+            ', ',
+          )}`,
+        );
       ctx.output('requestId', plan.result.requestId);
       ctx.output('branch', pull.branch);
       ctx.output('pullRequestUrl', pull.url);

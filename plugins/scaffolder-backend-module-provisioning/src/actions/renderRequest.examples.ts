@@ -5,6 +5,15 @@ import { exampleNamespaceRequest } from './exampleRequests';
 export const renderExamples: TemplateExample[] = [
   {
     description: 'Render a namespace request into the workspace folder gitops/',
-    example: yaml.stringify({ steps: [{ id: 'render', action: 'provisioning:request:render', name: 'Render', input: { request: exampleNamespaceRequest, targetPath: 'gitops' } }] }),
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'render',
+          action: 'provisioning:request:render',
+          name: 'Render',
+          input: { request: exampleNamespaceRequest, targetPath: 'gitops' },
+        },
+      ],
+    }),
   },
 ];

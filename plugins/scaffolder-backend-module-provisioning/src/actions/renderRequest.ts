@@ -1,6 +1,9 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { describeCostChange, formatMoney } from '@kubeportal/plugin-provisioning-common';
+import {
+  describeCostChange,
+  formatMoney,
+} from '@kubeportal/plugin-provisioning-common';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { RequestPlanner } from '@kubeportal/plugin-provisioning-node';
@@ -15,29 +18,50 @@ import { renderExamples } from './renderRequest.examples';
  *
  * @public
  */
-export function createRenderRequestAction(options: { planner: RequestPlanner; initiator: Initiator }) {
+export function createRenderRequestAction(options: {
+  planner: RequestPlanner;
+  initiator: Initiator;
+}) {
   return createTemplateAction({
     id: 'provisioning:request:render',
-    description: 'Renders a provisioning request into GitOps files in the workspace, with its cost and summary.',
+    description:
+      'Renders a provisioning request into GitOps files in the workspace, with its cost and summary.',
     examples: renderExamples,
     supportsDryRun: true,
     schema: {
       input: {
-        request: z => requestInputSchema as unknown as ReturnType<typeof z.unknown>,
-        targetPath: z => z.string().default('gitops').describe('Workspace folder to write the files into'),
+        request: z =>
+          requestInputSchema as unknown as ReturnType<typeof z.unknown>,
+        targetPath: z =>
+          z
+            .string()
+            .default('gitops')
+            .describe('Workspace folder to write the files into'),
       },
       output: {
         requestId: z => z.string(),
-        files: z => z.array(z.object({ path: z.string(), action: z.enum(['write', 'delete']) })).describe('Files of the change'),
+        files: z =>
+          z
+            .array(
+              z.object({
+                path: z.string(),
+                action: z.enum(['write', 'delete']),
+              }),
+            )
+            .describe('Files of the change'),
         monthlyCost: z => z.string().describe('Monthly cost after the change'),
-        costChange: z => z.string().describe('Monthly cost before -> after (change)'),
+        costChange: z =>
+          z.string().describe('Monthly cost before -> after (change)'),
         summary: z => z.string().describe('Markdown table of the request'),
       },
     },
     async handler(ctx) {
       const who = await options.initiator(await ctx.getInitiatorCredentials());
       const plan = await options.planner.plan(ctx.input.request, who);
-      const target = resolveSafeChildPath(ctx.workspacePath, ctx.input.targetPath ?? 'gitops');
+      const target = resolveSafeChildPath(
+        ctx.workspacePath,
+        ctx.input.targetPath ?? 'gitops',
+      );
       for (const change of plan.result.changes) {
         const file = resolveSafeChildPath(target, change.path);
         if (change.content === null) {
@@ -48,10 +72,26 @@ export function createRenderRequestAction(options: { planner: RequestPlanner; in
         }
       }
       ctx.output('requestId', plan.result.requestId);
-      ctx.output('files', plan.result.changes.map(c => ({ path: c.path, action: c.content === null ? ('delete' as const) : ('write' as const) })));
-      ctx.output('monthlyCost', formatMoney(plan.result.cost.after.total, plan.result.cost.currency));
+      ctx.output(
+        'files',
+        plan.result.changes.map(c => ({
+          path: c.path,
+          action: c.content === null ? ('delete' as const) : ('write' as const),
+        })),
+      );
+      ctx.output(
+        'monthlyCost',
+        formatMoney(plan.result.cost.after.total, plan.result.cost.currency),
+      );
       ctx.output('costChange', describeCostChange(plan.result));
-      ctx.output('summary', ['| | |', '| --- | --- |', ...plan.result.summary.map(r => `| ${r.label} | ${r.value} |`)].join('\n'));
+      ctx.output(
+        'summary',
+        [
+          '| | |',
+          '| --- | --- |',
+          ...plan.result.summary.map(r => `| ${r.label} | ${r.value} |`),
+        ].join('\n'),
+      );
     },
   });
 }

@@ -9,7 +9,9 @@ import { z } from 'zod';
 const requesterNote = z
   .string()
   .optional()
-  .describe('Ignored when it is the signed-in user; any other user is refused. The requester is always the task initiator.');
+  .describe(
+    'Ignored when it is the signed-in user; any other user is refused. The requester is always the task initiator.',
+  );
 
 /**
  * The same schema for documentation and the scaffolder's first check of a template's input: every field with its
@@ -19,29 +21,63 @@ const requesterNote = z
  * "is not any of subschema 0, 1, 2, 3").
  */
 export function lenient(schema: z.ZodTypeAny): z.ZodTypeAny {
-  const def = schema._def as { typeName: z.ZodFirstPartyTypeKind; description?: string };
-  const describe = (out: z.ZodTypeAny) => (def.description ? out.describe(def.description) : out);
+  const def = schema._def as {
+    typeName: z.ZodFirstPartyTypeKind;
+    description?: string;
+  };
+  const describe = (out: z.ZodTypeAny) =>
+    def.description ? out.describe(def.description) : out;
   const blank = z.union([z.literal(''), z.null()]);
   switch (def.typeName) {
     case z.ZodFirstPartyTypeKind.ZodObject: {
       const shape = (schema as z.ZodObject<z.ZodRawShape>).shape;
-      return describe(z.object(Object.fromEntries(Object.entries(shape).map(([key, value]) => [key, lenient(value)]))).passthrough());
+      return describe(
+        z
+          .object(
+            Object.fromEntries(
+              Object.entries(shape).map(([key, value]) => [
+                key,
+                lenient(value),
+              ]),
+            ),
+          )
+          .passthrough(),
+      );
     }
     case z.ZodFirstPartyTypeKind.ZodEffects:
-      return describe(lenient((schema as z.ZodEffects<z.ZodTypeAny>).innerType()));
+      return describe(
+        lenient((schema as z.ZodEffects<z.ZodTypeAny>).innerType()),
+      );
     case z.ZodFirstPartyTypeKind.ZodOptional:
-      return describe(lenient((schema as z.ZodOptional<z.ZodTypeAny>).unwrap()).optional());
+      return describe(
+        lenient((schema as z.ZodOptional<z.ZodTypeAny>).unwrap()).optional(),
+      );
     case z.ZodFirstPartyTypeKind.ZodNullable:
-      return describe(lenient((schema as z.ZodNullable<z.ZodTypeAny>).unwrap()).nullable());
+      return describe(
+        lenient((schema as z.ZodNullable<z.ZodTypeAny>).unwrap()).nullable(),
+      );
     case z.ZodFirstPartyTypeKind.ZodDefault:
-      return describe(lenient((schema as z.ZodDefault<z.ZodTypeAny>).removeDefault()).optional());
+      return describe(
+        lenient(
+          (schema as z.ZodDefault<z.ZodTypeAny>).removeDefault(),
+        ).optional(),
+      );
     case z.ZodFirstPartyTypeKind.ZodArray:
-      return describe(z.union([z.array(lenient((schema as z.ZodArray<z.ZodTypeAny>).element)), blank]));
+      return describe(
+        z.union([
+          z.array(lenient((schema as z.ZodArray<z.ZodTypeAny>).element)),
+          blank,
+        ]),
+      );
     case z.ZodFirstPartyTypeKind.ZodRecord:
-      return describe(z.record(z.string(), lenient((schema as z.ZodRecord).valueSchema)));
+      return describe(
+        z.record(z.string(), lenient((schema as z.ZodRecord).valueSchema)),
+      );
     case z.ZodFirstPartyTypeKind.ZodDiscriminatedUnion:
     case z.ZodFirstPartyTypeKind.ZodUnion: {
-      const options = [...(schema as z.ZodUnion<[z.ZodTypeAny, z.ZodTypeAny]>).options].map(lenient);
+      const options = [
+        ...(schema as z.ZodUnion<[z.ZodTypeAny, z.ZodTypeAny]>).options,
+      ].map(lenient);
       return describe(z.union([options[0], options[1], ...options.slice(2)]));
     }
     default:
@@ -60,15 +96,28 @@ export function lenient(schema: z.ZodTypeAny): z.ZodTypeAny {
  */
 export const requestInputSchema = z
   .union([
-    lenient(namespaceRequestSchema.omit({ requester: true, costCentre: true })).and(
+    lenient(
+      namespaceRequestSchema.omit({ requester: true, costCentre: true }),
+    ).and(
       z.object({
         requester: requesterNote,
-        costCentre: z.string().optional().describe("Taken from the team's catalog entry; a different value is refused"),
+        costCentre: z
+          .string()
+          .optional()
+          .describe(
+            "Taken from the team's catalog entry; a different value is refused",
+          ),
       }),
     ),
-    lenient(vmRequestSchema.innerType().omit({ requester: true })).and(z.object({ requester: requesterNote })),
-    lenient(quotaChangeRequestSchema.omit({ requester: true })).and(z.object({ requester: requesterNote })),
-    lenient(decommissionRequestSchema.omit({ requester: true })).and(z.object({ requester: requesterNote })),
+    lenient(vmRequestSchema.innerType().omit({ requester: true })).and(
+      z.object({ requester: requesterNote }),
+    ),
+    lenient(quotaChangeRequestSchema.omit({ requester: true })).and(
+      z.object({ requester: requesterNote }),
+    ),
+    lenient(decommissionRequestSchema.omit({ requester: true })).and(
+      z.object({ requester: requesterNote }),
+    ),
   ])
   .describe(
     'The request: kind (namespace, vm, quota-change, decommission) and its fields. Checked against the request schemas, the policy and the cluster; every broken rule is reported with its field.',

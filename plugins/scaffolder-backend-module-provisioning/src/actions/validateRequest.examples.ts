@@ -5,10 +5,28 @@ import { exampleNamespaceRequest, exampleVmRequest } from './exampleRequests';
 export const validateExamples: TemplateExample[] = [
   {
     description: 'Validate a namespace request from the form',
-    example: yaml.stringify({ steps: [{ id: 'validate', action: 'provisioning:request:validate', name: 'Validate', input: { request: exampleNamespaceRequest } }] }),
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'validate',
+          action: 'provisioning:request:validate',
+          name: 'Validate',
+          input: { request: exampleNamespaceRequest },
+        },
+      ],
+    }),
   },
   {
     description: 'Validate a virtual machine request',
-    example: yaml.stringify({ steps: [{ id: 'validate', action: 'provisioning:request:validate', name: 'Validate', input: { request: exampleVmRequest } }] }),
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'validate',
+          action: 'provisioning:request:validate',
+          name: 'Validate',
+          input: { request: exampleVmRequest },
+        },
+      ],
+    }),
   },
 ];

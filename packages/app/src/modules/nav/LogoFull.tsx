@@ -2,7 +2,12 @@ import { makeStyles } from '@material-ui/core';
 import { LogoIcon } from './LogoIcon';
 
 const useStyles = makeStyles({
-  root: { display: 'flex', alignItems: 'center', gap: 10, whiteSpace: 'nowrap' },
+  root: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: 10,
+    whiteSpace: 'nowrap',
+  },
   text: { color: '#7df3e1', fontSize: 19, fontWeight: 600, lineHeight: 1.1 },
 });
 

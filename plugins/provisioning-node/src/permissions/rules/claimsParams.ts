@@ -6,7 +6,11 @@ export type ClaimsParams = {
 const jsonSchema = () => ({
   type: 'object',
   properties: {
-    claims: { type: 'array', items: { type: 'string' }, description: 'Group entity refs, usually the user ownership entity refs' },
+    claims: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Group entity refs, usually the user ownership entity refs',
+    },
   },
   required: ['claims'],
   additionalProperties: false,
@@ -23,12 +27,24 @@ export const claimsParamsSchema = {
     vendor: 'kubeportal',
     validate(value: unknown) {
       const claims = (value as { claims?: unknown } | null)?.claims;
-      if (typeof value !== 'object' || value === null || !Array.isArray(claims) || claims.some(c => typeof c !== 'string')) {
-        return { issues: [{ message: 'must be { claims: string[] }', path: ['claims'] }] };
+      if (
+        typeof value !== 'object' ||
+        value === null ||
+        !Array.isArray(claims) ||
+        claims.some(c => typeof c !== 'string')
+      ) {
+        return {
+          issues: [
+            { message: 'must be { claims: string[] }', path: ['claims'] },
+          ],
+        };
       }
       return { value: { claims: [...claims] as string[] } };
     },
     jsonSchema: { input: jsonSchema, output: jsonSchema },
-    types: undefined as unknown as { input: ClaimsParams; output: ClaimsParams },
+    types: undefined as unknown as {
+      input: ClaimsParams;
+      output: ClaimsParams;
+    },
   },
 };

@@ -7,11 +7,16 @@ import { ClaimsParams, claimsParamsSchema } from './claimsParams';
  * is one of the given teams. A team, or a namespace not created yet, never matches: what a request changes or
  * removes must exist and be owned.
  */
-export const isNamespaceOwner = createPermissionRule<typeof provisioningNamespaceResourceRef, ClaimsParams>({
+export const isNamespaceOwner = createPermissionRule<
+  typeof provisioningNamespaceResourceRef,
+  ClaimsParams
+>({
   name: 'IS_NAMESPACE_OWNER',
-  description: 'Allow changes to existing namespaces owned by the teams the user belongs to',
+  description:
+    'Allow changes to existing namespaces owned by the teams the user belongs to',
   resourceRef: provisioningNamespaceResourceRef,
   paramsSchema: claimsParamsSchema,
-  apply: (resource, { claims }) => resource.namespace !== undefined && claims.includes(resource.team),
+  apply: (resource, { claims }) =>
+    resource.namespace !== undefined && claims.includes(resource.team),
   toQuery: ({ claims }) => ({ key: 'namespace.team', values: claims }),
 });

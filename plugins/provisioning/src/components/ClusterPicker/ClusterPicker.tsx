@@ -12,10 +12,19 @@ import { provisioningApiRef } from '../../api';
 export const ClusterPicker = (props: FieldExtensionComponentProps<string>) => {
   const { formData, onChange, required, rawErrors, schema, idSchema } = props;
   const api = useApi(provisioningApiRef);
-  const { value: clusters, loading, error } = useAsync(() => api.getClusters(), [api]);
+  const {
+    value: clusters,
+    loading,
+    error,
+  } = useAsync(() => api.getClusters(), [api]);
   const id = `${idSchema?.$id ?? 'cluster'}-select`;
   return (
-    <FormControl fullWidth margin="normal" required={required} error={!!error || (rawErrors?.length ?? 0) > 0}>
+    <FormControl
+      fullWidth
+      margin="normal"
+      required={required}
+      error={!!error || (rawErrors?.length ?? 0) > 0}
+    >
       <InputLabel id={`${id}-label`}>{schema.title ?? 'Cluster'}</InputLabel>
       <Select
         labelId={`${id}-label`}
@@ -34,7 +43,9 @@ export const ClusterPicker = (props: FieldExtensionComponentProps<string>) => {
         ))}
       </Select>
       <FormHelperText>
-        {error ? `Could not load the clusters: ${error.message}` : schema.description ?? 'The cluster the request is for'}
+        {error
+          ? `Could not load the clusters: ${error.message}`
+          : schema.description ?? 'The cluster the request is for'}
       </FormHelperText>
     </FormControl>
   );

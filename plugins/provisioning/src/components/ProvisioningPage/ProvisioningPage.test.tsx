@@ -1,4 +1,7 @@
-import { renderInTestApp, TestApiProvider } from '@backstage/frontend-test-utils';
+import {
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/frontend-test-utils';
 import { screen } from '@testing-library/react';
 import { provisioningApiRef } from '../../api';
 import { fakeProvisioningApi } from '../../__fixtures__/fakeApi';
@@ -12,8 +15,12 @@ describe('ProvisioningPage', () => {
         <ProvisioningPage />
       </TestApiProvider>,
     );
-    expect(await screen.findByText('Provisioning backend: ok')).toBeInTheDocument();
-    expect(screen.getByText(/becomes a pull request on the GitOps/)).toBeInTheDocument();
+    expect(
+      await screen.findByText('Provisioning backend: ok'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/becomes a pull request on the GitOps/),
+    ).toBeInTheDocument();
   });
 
   it('shows the error when the backend fails', async () => {
@@ -27,6 +34,8 @@ describe('ProvisioningPage', () => {
         <ProvisioningPage />
       </TestApiProvider>,
     );
-    expect(await screen.findByText('Error: backend is down')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Error: backend is down'),
+    ).toBeInTheDocument();
   });
 });

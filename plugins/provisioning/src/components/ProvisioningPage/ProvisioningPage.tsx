@@ -30,10 +30,9 @@ export const ProvisioningPage = () => {
         )}
         <Typography variant="body1" sx={{ mt: 2 }}>
           Ask for a namespace with quotas, limit ranges, network policy and
-          access for your groups, or for a KubeVirt virtual machine for a
-          legacy workload. Each request becomes a pull request on the GitOps
-          repository that your project lead approves; Flux applies it to the
-          cluster.
+          access for your groups, or for a KubeVirt virtual machine for a legacy
+          workload. Each request becomes a pull request on the GitOps repository
+          that your project lead approves; Flux applies it to the cluster.
         </Typography>
       </Content>
     </Page>

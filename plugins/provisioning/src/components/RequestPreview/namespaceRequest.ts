@@ -3,8 +3,13 @@
  * Kept beside the preview so the two stay in step (the template test renders both). The requester, the cost
  * centre and the approvers are not part of it: the backend takes them from the signed-in user and the catalog.
  */
-export function namespaceRequestFromForm(form: Record<string, any>): Record<string, unknown> {
-  const cluster = typeof form.cluster === 'string' ? form.cluster.replace(/^resource:(default\/)?/, '') : form.cluster;
+export function namespaceRequestFromForm(
+  form: Record<string, any>,
+): Record<string, unknown> {
+  const cluster =
+    typeof form.cluster === 'string'
+      ? form.cluster.replace(/^resource:(default\/)?/, '')
+      : form.cluster;
   return {
     kind: 'namespace',
     cluster,
@@ -14,7 +19,10 @@ export function namespaceRequestFromForm(form: Record<string, any>): Record<stri
     purpose: form.purpose,
     expires: form.expires,
     quota: form.quota,
-    networkPolicy: { preset: form.networkPreset, allowEgressTo: form.allowEgressTo ?? [] },
+    networkPolicy: {
+      preset: form.networkPreset,
+      allowEgressTo: form.allowEgressTo ?? [],
+    },
     access: form.access ?? [],
   };
 }
