@@ -38,7 +38,8 @@ test('a guest signs in and sees the catalog with the portal itself in it', async
     await entityLink.getAttribute('href'),
     '/catalog/default/component/provisioning-portal',
   );
-  assert.ok(await page.getByText('Owned Components (1)').isVisible());
+  // the count comes with the owned-entities query, which may answer after the link is shown
+  await page.getByText('Owned Components (1)').waitFor({ timeout: 30_000 });
   if (process.env.SCREENSHOT_DIR) {
     await page.screenshot({
       path: `${process.env.SCREENSHOT_DIR}/catalog.png`,

@@ -3,15 +3,19 @@ import { ClusterFacts, PlatformSettings, QuotaValues } from './config';
 import { vmQuotaShortfalls, VmFootprint } from './capacity';
 import { CostBreakdown, formatMoney, quotaCost } from './cost';
 import {
+  CLUSTER_PLATFORM_ENTRY,
   CODEOWNERS_PATH,
   clusterKustomizationPath,
+  clusterNamespaceEntry,
   namespaceDir,
   namespaceKustomizationPath,
   NAMESPACE_FILES,
   namespacePlatformPath,
   namespacesIn,
   platformKustomizationPath,
+  platformNamespaceEntry,
   TEAM_FILES,
+  teamComponentEntry,
   teamDir,
   vmFileName,
   vmPath,
@@ -484,7 +488,7 @@ function renderNamespace(
         ...vmEntries,
       ],
     ),
-    components: [`../../teams/${team}`],
+    components: [teamComponentEntry(team)],
     configMapGenerator: [
       requestRecordGenerator(
         objectLabels[LABELS.requestId],
@@ -543,12 +547,12 @@ function renderNamespace(
   });
   changes.push(
     platformKustomizationChange(repo, request.cluster, {
-      add: [`namespaces/${request.name}.yaml`],
+      add: [platformNamespaceEntry(request.name)],
     }),
   );
   changes.push(
     clusterKustomizationChange(repo, request.cluster, {
-      add: [`namespaces/${request.name}`, 'platform'],
+      add: [clusterNamespaceEntry(request.name), CLUSTER_PLATFORM_ENTRY],
     }),
   );
   const owners = context.codeowners ?? [];
@@ -921,12 +925,12 @@ function renderDecommission(
     changes.push({ path: platformFile, content: null });
   changes.push(
     platformKustomizationChange(repo, request.cluster, {
-      remove: [`namespaces/${request.namespace}.yaml`],
+      remove: [platformNamespaceEntry(request.namespace)],
     }),
   );
   changes.push(
     clusterKustomizationChange(repo, request.cluster, {
-      remove: [`namespaces/${request.namespace}`],
+      remove: [clusterNamespaceEntry(request.namespace)],
     }),
   );
   const ownEntry = spendEntryPath(ns.team, request.cluster, request.namespace);
@@ -945,7 +949,7 @@ function renderDecommission(
   }
   // The team's defaults go when no other namespace of the cluster includes them. Another namespace whose
   // kustomization cannot be read might: its defaults stay (validateRepository reports the file).
-  const component = `../../teams/${ns.team}`;
+  const component = teamComponentEntry(ns.team);
   const stillUsed = namespacesIn(repo.keys(), request.cluster).some(other => {
     if (other === request.namespace) return false;
     const path = namespaceKustomizationPath(request.cluster, other);

@@ -43,6 +43,36 @@ export const vmPath = (cluster: string, namespace: string, vm: string) =>
 /** CODEOWNERS at the repository root. */
 export const CODEOWNERS_PATH = 'CODEOWNERS';
 
+/** A path written relative to a folder, as kustomizations refer to their resources and components. */
+function relative(fromDir: string, to: string): string {
+  const from = fromDir.split('/');
+  const target = to.split('/');
+  let same = 0;
+  while (
+    same < from.length &&
+    same < target.length &&
+    from[same] === target[same]
+  )
+    same++;
+  return [...from.slice(same).map(() => '..'), ...target.slice(same)].join('/');
+}
+// any cluster, namespace or team name gives the same relative entries: they are built from the paths above
+const ANY = 'x';
+/** The cluster kustomization's entry of a namespace folder (`namespaces/<ns>`). */
+export const clusterNamespaceEntry = (namespace: string) =>
+  relative(clusterDir(ANY), namespaceDir(ANY, namespace));
+/** The cluster kustomization's entry of its platform part (`platform`). */
+export const CLUSTER_PLATFORM_ENTRY = relative(
+  clusterDir(ANY),
+  platformDir(ANY),
+);
+/** The platform kustomization's entry of a namespace's platform file (`namespaces/<ns>.yaml`). */
+export const platformNamespaceEntry = (namespace: string) =>
+  relative(platformDir(ANY), namespacePlatformPath(ANY, namespace));
+/** How a namespace kustomization includes its team's defaults component (`../../teams/<team>`). */
+export const teamComponentEntry = (team: string) =>
+  relative(namespaceDir(ANY, ANY), teamDir(ANY, team));
+
 /** Files of a namespace folder that the namespace request owns (VM files are owned by VM requests). */
 export const NAMESPACE_FILES = {
   kustomization: 'kustomization.yaml',

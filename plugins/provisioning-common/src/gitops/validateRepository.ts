@@ -7,14 +7,17 @@ import { RepositoryFileError } from './errors';
 import { readCodeowners } from './codeowners';
 import { parseKustomization } from './kustomization';
 import {
+  CLUSTER_PLATFORM_ENTRY,
   CODEOWNERS_PATH,
   clusterKustomizationPath,
+  clusterNamespaceEntry,
   clustersIn,
   namespaceDir,
   namespacePlatformPath,
   namespacesIn,
   platformDir,
   platformKustomizationPath,
+  platformNamespaceEntry,
 } from './layout';
 import { parseYamlDocuments } from '../manifests/serialize';
 import { namespaceSyncName } from '../manifests/tenancy';
@@ -126,7 +129,7 @@ export function validateRepository(
           message: (error as Error).message.replace(`${platformPath}: `, ''),
         });
       }
-      if (!listed.includes('platform')) {
+      if (!listed.includes(CLUSTER_PLATFORM_ENTRY)) {
         problems.push({
           path: clusterPath,
           message: `does not list platform, so the cluster's whole desired state lacks its Namespaces`,
@@ -149,7 +152,7 @@ export function validateRepository(
     for (const ns of clusterNamespaces) {
       const dir = namespaceDir(cluster, ns);
       folders.add(dir);
-      if (!listed.includes(`namespaces/${ns}`)) {
+      if (!listed.includes(clusterNamespaceEntry(ns))) {
         problems.push({
           path: dir,
           message: `is not listed in ${clusterPath}, which builds the cluster's whole desired state`,
@@ -157,7 +160,7 @@ export function validateRepository(
       }
       const nsPlatformPath = namespacePlatformPath(cluster, ns);
       if (repo.has(nsPlatformPath)) {
-        if (!platformListed.includes(`namespaces/${ns}.yaml`)) {
+        if (!platformListed.includes(platformNamespaceEntry(ns))) {
           problems.push({
             path: nsPlatformPath,
             message: `is not listed in ${platformPath}, so Flux neither creates the namespace nor applies its folder`,

@@ -15,6 +15,29 @@ const list = (value: string | undefined) =>
     .map(v => v.trim())
     .filter(Boolean);
 
+/** Where a catalog user's GitHub login is (Backstage's GitHub org provider writes it). */
+export const GITHUB_LOGIN_ANNOTATION = 'github.com/user-login';
+
+/**
+ * Who the credentials belong to, from the server: the user entity and their ownership refs (the user and their
+ * groups), as the auth backend resolved them at sign-in. Service and unauthenticated principals are refused.
+ */
+export async function requesterOf(
+  credentials: BackstageCredentials,
+  services: { auth: AuthService; userInfo: UserInfoService },
+): Promise<Requester> {
+  if (!services.auth.isPrincipal(credentials, 'user')) {
+    throw new NotAllowedError(
+      'Only signed-in users can make provisioning requests',
+    );
+  }
+  const info = await services.userInfo.getUserInfo(credentials);
+  return {
+    userEntityRef: info.userEntityRef,
+    ownershipEntityRefs: info.ownershipEntityRefs,
+  };
+}
+
 /**
  * Teams from the catalog, read with the caller's credentials: project leads, AD groups and cost centre from the
  * group's annotations (one place: `CATALOG_KEYS`), and users' GitHub logins.
@@ -43,28 +66,5 @@ export function catalogTeams(
         undefined
       );
     },
-  };
-}
-
-/** Where a catalog user's GitHub login is (Backstage's GitHub org provider writes it). */
-export const GITHUB_LOGIN_ANNOTATION = 'github.com/user-login';
-
-/**
- * Who the credentials belong to, from the server: the user entity and their ownership refs (the user and their
- * groups), as the auth backend resolved them at sign-in. Service and unauthenticated principals are refused.
- */
-export async function requesterOf(
-  credentials: BackstageCredentials,
-  services: { auth: AuthService; userInfo: UserInfoService },
-): Promise<Requester> {
-  if (!services.auth.isPrincipal(credentials, 'user')) {
-    throw new NotAllowedError(
-      'Only signed-in users can make provisioning requests',
-    );
-  }
-  const info = await services.userInfo.getUserInfo(credentials);
-  return {
-    userEntityRef: info.userEntityRef,
-    ownershipEntityRefs: info.ownershipEntityRefs,
   };
 }
