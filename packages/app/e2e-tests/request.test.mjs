@@ -60,7 +60,7 @@ test(
         .getByLabel(/Purpose/)
         .first()
         .fill('End-to-end test of the namespace form');
-    await shot('form');
+      await shot('form');
       await page.getByRole('button', { name: 'Next' }).click();
 
       // tiers and their cost come from the backend's configuration
