@@ -172,7 +172,7 @@ export class GitHubEmulator {
     retryAfterSeconds: number;
     resetSeconds: number;
   };
-  private failures: Array<{ status: number; match?: RegExp }> = [];
+  private failures: Array<{ status: number; match?: RegExp; when: 'before' | 'after' | 'drop' }> = [];
   /** Installation tokens handed out to GitHub Apps, oldest first (for assertions). */
   readonly issuedAppTokens: string[] = [];
   readonly deliveries: Array<{
@@ -401,7 +401,20 @@ export class GitHubEmulator {
 
   /** Makes the next `count` calls (matching `match` on `METHOD path`, if given) fail with `status`. */
   failNext(count: number, status = 502, match?: RegExp) {
-    for (let i = 0; i < count; i++) this.failures.push({ status, match });
+    for (let i = 0; i < count; i++) this.failures.push({ status, match, when: 'before' });
+  }
+
+  /**
+   * Makes the next `count` matching calls succeed and then lose their reply: the write is applied, the client
+   * gets `status` (a reply lost on the way, as a proxy or load balancer in front of GitHub can produce).
+   */
+  loseReplyOfNext(count: number, match?: RegExp, status = 502) {
+    for (let i = 0; i < count; i++) this.failures.push({ status, match, when: 'after' });
+  }
+
+  /** Drops the connection of the next `count` matching calls before they are handled (no reply at all). */
+  dropNext(count: number, match?: RegExp) {
+    for (let i = 0; i < count; i++) this.failures.push({ status: 0, match, when: 'drop' });
   }
 
   /** Pull requests of a repository (for assertions). */
@@ -561,11 +574,15 @@ export class GitHubEmulator {
       const failure = this.failures.findIndex(
         f => !f.match || f.match.test(`${req.method} ${url.pathname}`),
       );
-      if (failure >= 0) {
-        const { status } = this.failures.splice(failure, 1)[0];
+      const injected = failure >= 0 ? this.failures.splice(failure, 1)[0] : undefined;
+      if (injected?.when === 'drop') {
+        req.socket.destroy();
+        return;
+      }
+      if (injected?.when === 'before') {
         throw new HttpError(
-          status,
-          status === 502 ? 'Server Error' : 'Service Unavailable',
+          injected.status,
+          injected.status === 502 ? 'Server Error' : 'Service Unavailable',
         );
       }
       if (!route) throw new HttpError(404, 'Not Found');
@@ -580,6 +597,10 @@ export class GitHubEmulator {
         body,
         user,
       });
+      if (injected?.when === 'after') {
+        // the write happened; its reply is lost
+        throw new HttpError(injected.status, 'Server Error');
+      }
       send(result.status, result.body, result.headers);
     } catch (error) {
       if (error instanceof HttpError) {

@@ -284,6 +284,32 @@ describe('GitOpsPullRequestWriter', () => {
     expect(github.calls()['POST /repos/{owner}/{repo}/git/trees']).toBe(3);
   });
 
+  describe('faults GitHub has', () => {
+    it('a branch created but its reply lost: retried, one branch, one pull request', async () => {
+      github.loseReplyOfNext(1, /POST .*\/git\/refs$/);
+      const result = await writer.openOrUpdate(spec(1));
+      expect(result.created).toBe(true);
+      expect(github.pulls(`${owner}/${repo}`)).toHaveLength(1);
+      expect(branches()).toEqual(['main', 'provisioning/create/dev.ns.payments']);
+    });
+
+    it('a pull request opened but its reply lost: the one pull request is kept, and its branch', async () => {
+      github.loseReplyOfNext(1, /POST .*\/pulls$/);
+      const result = await writer.openOrUpdate(spec(1));
+      const pulls = github.pulls(`${owner}/${repo}`);
+      expect(pulls).toHaveLength(1);
+      expect(pulls[0]).toMatchObject({ state: 'open', requestedReviewers: ['alice'] });
+      expect(result.number).toBe(pulls[0].number);
+      expect(branches()).toEqual(['main', 'provisioning/create/dev.ns.payments']);
+    });
+
+    it('a dropped connection: retried like a 5xx', async () => {
+      github.dropNext(1, /POST .*\/git\/trees$/);
+      await expect(writer.openOrUpdate(spec(1))).resolves.toMatchObject({ created: true });
+      expect(github.calls()['POST /repos/{owner}/{repo}/git/trees']).toBe(2);
+    });
+  });
+
   it('gives up with the step named when retries run out', async () => {
     github.failNext(5, 503, /POST .*\/git\/trees$/);
     const error = await writer.openOrUpdate(spec(1)).catch(e => e);
