@@ -172,7 +172,11 @@ export class GitHubEmulator {
     retryAfterSeconds: number;
     resetSeconds: number;
   };
-  private failures: Array<{ status: number; match?: RegExp; when: 'before' | 'after' | 'drop' }> = [];
+  private failures: Array<{
+    status: number;
+    match?: RegExp;
+    when: 'before' | 'after' | 'drop';
+  }> = [];
   /** Installation tokens handed out to GitHub Apps, oldest first (for assertions). */
   readonly issuedAppTokens: string[] = [];
   readonly deliveries: Array<{
@@ -401,7 +405,8 @@ export class GitHubEmulator {
 
   /** Makes the next `count` calls (matching `match` on `METHOD path`, if given) fail with `status`. */
   failNext(count: number, status = 502, match?: RegExp) {
-    for (let i = 0; i < count; i++) this.failures.push({ status, match, when: 'before' });
+    for (let i = 0; i < count; i++)
+      this.failures.push({ status, match, when: 'before' });
   }
 
   /**
@@ -409,12 +414,14 @@ export class GitHubEmulator {
    * gets `status` (a reply lost on the way, as a proxy or load balancer in front of GitHub can produce).
    */
   loseReplyOfNext(count: number, match?: RegExp, status = 502) {
-    for (let i = 0; i < count; i++) this.failures.push({ status, match, when: 'after' });
+    for (let i = 0; i < count; i++)
+      this.failures.push({ status, match, when: 'after' });
   }
 
   /** Drops the connection of the next `count` matching calls before they are handled (no reply at all). */
   dropNext(count: number, match?: RegExp) {
-    for (let i = 0; i < count; i++) this.failures.push({ status: 0, match, when: 'drop' });
+    for (let i = 0; i < count; i++)
+      this.failures.push({ status: 0, match, when: 'drop' });
   }
 
   /** Pull requests of a repository (for assertions). */
@@ -574,7 +581,8 @@ export class GitHubEmulator {
       const failure = this.failures.findIndex(
         f => !f.match || f.match.test(`${req.method} ${url.pathname}`),
       );
-      const injected = failure >= 0 ? this.failures.splice(failure, 1)[0] : undefined;
+      const injected =
+        failure >= 0 ? this.failures.splice(failure, 1)[0] : undefined;
       if (injected?.when === 'drop') {
         req.socket.destroy();
         return;

@@ -290,7 +290,10 @@ describe('GitOpsPullRequestWriter', () => {
       const result = await writer.openOrUpdate(spec(1));
       expect(result.created).toBe(true);
       expect(github.pulls(`${owner}/${repo}`)).toHaveLength(1);
-      expect(branches()).toEqual(['main', 'provisioning/create/dev.ns.payments']);
+      expect(branches()).toEqual([
+        'main',
+        'provisioning/create/dev.ns.payments',
+      ]);
     });
 
     it('a pull request opened but its reply lost: the one pull request is kept, and its branch', async () => {
@@ -298,14 +301,22 @@ describe('GitOpsPullRequestWriter', () => {
       const result = await writer.openOrUpdate(spec(1));
       const pulls = github.pulls(`${owner}/${repo}`);
       expect(pulls).toHaveLength(1);
-      expect(pulls[0]).toMatchObject({ state: 'open', requestedReviewers: ['alice'] });
+      expect(pulls[0]).toMatchObject({
+        state: 'open',
+        requestedReviewers: ['alice'],
+      });
       expect(result.number).toBe(pulls[0].number);
-      expect(branches()).toEqual(['main', 'provisioning/create/dev.ns.payments']);
+      expect(branches()).toEqual([
+        'main',
+        'provisioning/create/dev.ns.payments',
+      ]);
     });
 
     it('a dropped connection: retried like a 5xx', async () => {
       github.dropNext(1, /POST .*\/git\/trees$/);
-      await expect(writer.openOrUpdate(spec(1))).resolves.toMatchObject({ created: true });
+      await expect(writer.openOrUpdate(spec(1))).resolves.toMatchObject({
+        created: true,
+      });
       expect(github.calls()['POST /repos/{owner}/{repo}/git/trees']).toBe(2);
     });
   });

@@ -299,7 +299,13 @@ export class GitOpsPullRequestWriter {
           // a retry after a lost reply: the first attempt opened it; take that one, and keep its branch
           if (status(e) === 422) {
             const opened = await this.octokit.pulls
-              .list({ ...repo, state: 'open', head: `${spec.owner}:${spec.branch}`, base: spec.base, per_page: 1 })
+              .list({
+                ...repo,
+                state: 'open',
+                head: `${spec.owner}:${spec.branch}`,
+                base: spec.base,
+                per_page: 1,
+              })
               .catch(() => undefined);
             const pull = opened?.data[0];
             if (pull && pull.head.sha === headSha) return { data: pull };
