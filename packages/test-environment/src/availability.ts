@@ -7,9 +7,29 @@ export function kubeUnavailableReason(): string | undefined {
   return process.env.KUBEPORTAL_KUBE_UNAVAILABLE || undefined;
 }
 
-/** `describe`, or `describe.skip` with a printed reason when the control plane cannot run here. */
+/**
+ * Whether a missing real component must fail the run instead of skipping: set by `scripts/test.sh` when it runs
+ * under CI (`CI=true`), so CI can never pass with the real-cluster tests skipped.
+ */
+export function realComponentsRequired(): boolean {
+  return process.env.KUBEPORTAL_REQUIRE_REAL === '1';
+}
+
+/**
+ * `describe`, or `describe.skip` with a printed reason when the control plane cannot run here; under CI a suite
+ * that cannot run fails with the reason instead.
+ */
 export function describeWithKube(name: string, fn: () => void): void {
   const reason = kubeUnavailableReason();
+  if (reason && realComponentsRequired()) {
+    // eslint-disable-next-line jest/valid-title
+    describe(name, () => {
+      it('needs the real control plane, which cannot run here', () => {
+        throw new Error(`the real control plane cannot run here: ${reason}`);
+      });
+    });
+    return;
+  }
   if (reason) {
     // eslint-disable-next-line no-console
     console.warn(
