@@ -31,6 +31,9 @@ if command -v go >/dev/null 2>&1; then
   build_start=$SECONDS
   if packages/test-environment/scripts/build-binaries.sh >"$report/go-build.log" 2>&1; then
     echo "ready after $((SECONDS - build_start)) s"
+    # kubectl and kustomize for the tests come from the same cache: nothing is assumed installed
+    tools="$(tail -1 "$report/go-build.log")/tools"
+    export PATH="$tools:$PATH" KUSTOMIZE_BIN="$tools/kustomize"
   else
     tail -30 "$report/go-build.log"
     export KUBEPORTAL_KUBE_UNAVAILABLE="building the control plane from Go modules failed (see the log above)"

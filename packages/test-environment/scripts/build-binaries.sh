@@ -8,6 +8,8 @@ KUBE_VERSION="v1.34.4"
 ETCD_VERSION="v3.6.4"
 FLUX_SOURCE_VERSION="v1.9.6"
 FLUX_KUSTOMIZE_VERSION="v1.9.6"
+# the kustomize whose API (sigs.k8s.io/kustomize/api v0.21.1) kustomize-controller v1.9.6 builds with
+KUSTOMIZE_VERSION="v5.8.1"
 cache="${KUBEPORTAL_BIN_CACHE:-$HOME/.cache/kubeportal/bin}"
 mkdir -p "$cache"
 log() { printf '[build-binaries] %s\n' "$*" >&2; }
@@ -29,8 +31,18 @@ kv="-X k8s.io/component-base/version.gitVersion=$KUBE_VERSION -X k8s.io/componen
 build "etcd-$ETCD_VERSION" "$here/go/kube" go.etcd.io/etcd/server/v3
 build "kube-apiserver-$KUBE_VERSION" "$here/go/kube" k8s.io/kubernetes/cmd/kube-apiserver "$kv"
 build "kube-controller-manager-$KUBE_VERSION" "$here/go/kube" k8s.io/kubernetes/cmd/kube-controller-manager "$kv"
+build "kubectl-$KUBE_VERSION" "$here/go/kube" k8s.io/kubernetes/cmd/kubectl "$kv"
 build "source-controller-$FLUX_SOURCE_VERSION" "$here/go/flux" github.com/fluxcd/source-controller
 build "kustomize-controller-$FLUX_KUSTOMIZE_VERSION" "$here/go/flux" github.com/fluxcd/kustomize-controller
+
+# kustomize itself, at the version Flux builds with, so the checks build clusters exactly as Flux does
+if [ ! -x "$cache/kustomize-$KUSTOMIZE_VERSION" ]; then
+  log "building kustomize-$KUSTOMIZE_VERSION (first time only)"
+  gobin="$(mktemp -d)"
+  (cd "$gobin" && GOBIN="$gobin" GOFLAGS=-trimpath go install "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION")
+  mv "$gobin/kustomize" "$cache/kustomize-$KUSTOMIZE_VERSION"
+  rm -rf "$gobin"
+fi
 
 # The Flux CRDs ship inside the controller module zips; copy the matching ones next to the binaries.
 crds="$cache/flux-crds-$FLUX_SOURCE_VERSION-$FLUX_KUSTOMIZE_VERSION"
@@ -43,4 +55,8 @@ if [ ! -d "$crds" ]; then
   chmod u+w "$crds.tmp"/*.yaml
   mv "$crds.tmp" "$crds"
 fi
+# stable names for what the tests run: the versions are chosen above, once
+mkdir -p "$cache/tools"
+ln -sf "$cache/kubectl-$KUBE_VERSION" "$cache/tools/kubectl"
+ln -sf "$cache/kustomize-$KUSTOMIZE_VERSION" "$cache/tools/kustomize"
 echo "$cache"

@@ -39,7 +39,7 @@ const teamAccess = {
   payments: [{ group: 'sg-payments-dev', role: 'view' as const }],
 };
 
-/** Writes a snapshot to a temporary folder and runs `kubectl kustomize` on a cluster, as the checks build it. */
+/** Writes a snapshot to a temporary folder and builds a cluster with kustomize, as the checks build it. */
 function kustomizeBuild(
   repo: RepoSnapshot,
   cluster: string,
@@ -58,9 +58,15 @@ function kustomizeBuildFolder(
       fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
       fs.writeFileSync(path.join(dir, file), content);
     }
-    const out = execFileSync('kubectl', ['kustomize', path.join(dir, folder)], {
-      encoding: 'utf8',
-    });
+    // the kustomize Flux builds with (the test command provides it), else kubectl's
+    const kustomize = process.env.KUSTOMIZE_BIN;
+    const out = kustomize
+      ? execFileSync(kustomize, ['build', path.join(dir, folder)], {
+          encoding: 'utf8',
+        })
+      : execFileSync('kubectl', ['kustomize', path.join(dir, folder)], {
+          encoding: 'utf8',
+        });
     return YAML.parseAllDocuments(out).map(d => d.toJS());
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -77,17 +77,23 @@ export async function writeCheckout(
   }
 }
 
-/** Builds one cluster as Flux's kustomize-controller would: `kubectl kustomize clusters/<cluster>`. */
+/**
+ * Builds one cluster as Flux's kustomize-controller would: `kustomize build clusters/<cluster>` with the kustomize
+ * in `KUSTOMIZE_BIN` (the test command builds the version Flux uses), else `kubectl kustomize`.
+ */
 export async function kustomizeBuild(
   dir: string,
   cluster: string,
 ): Promise<unknown[]> {
+  const folder = path.join(dir, 'clusters', cluster);
+  const kustomize = process.env.KUSTOMIZE_BIN;
+  const [command, args] = kustomize
+    ? [kustomize, ['build', folder]]
+    : ['kubectl', ['kustomize', folder]];
   try {
-    const { stdout } = await run(
-      'kubectl',
-      ['kustomize', path.join(dir, 'clusters', cluster)],
-      { maxBuffer: 256 * 1024 * 1024 },
-    );
+    const { stdout } = await run(command, args, {
+      maxBuffer: 256 * 1024 * 1024,
+    });
     return YAML.parseAllDocuments(stdout)
       .map(doc => doc.toJS())
       .filter(Boolean);
@@ -95,15 +101,16 @@ export async function kustomizeBuild(
     const err = error as { code?: string; stderr?: string; message: string };
     if (err.code === 'ENOENT')
       throw new Error(
-        'kubectl is not installed: it builds the kustomizations (kubectl kustomize)',
+        `${command} is not installed: it builds the kustomizations (set KUSTOMIZE_BIN to a kustomize binary, or install kubectl)`,
       );
     const text = (err.stderr || err.message)
       .trim()
       .split('\n')
       .slice(-3)
       .join(' ');
-    // kubectl prefixes a klog header and wraps the cause in err="..."; keep the cause, without our temp paths
-    const cause = /err="(.*)"$/.exec(text)?.[1] ?? text;
+    // kubectl prefixes a klog header and wraps the cause in err="..."; kustomize prefixes "Error: ". Keep the
+    // cause, without our temp paths
+    const cause = /err="(.*)"$/.exec(text)?.[1] ?? text.replace(/^Error: /, '');
     throw new Error(
       cause
         .replace(/\\"/g, '"')
