@@ -34,3 +34,8 @@ export {
 } from './flux/flux';
 export type { FluxControllers } from './flux/flux';
 export { kubeUnavailableReason, describeWithKube } from './availability';
+export {
+  seedFiles,
+  LOCAL_CLUSTERS,
+  LOCAL_GITOPS_REPO,
+} from './local/localEnvironment';

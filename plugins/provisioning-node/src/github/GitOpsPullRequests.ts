@@ -307,8 +307,8 @@ export class GitOpsPullRequestWriter {
                 per_page: 1,
               })
               .catch(() => undefined);
-            const pull = opened?.data[0];
-            if (pull && pull.head.sha === headSha) return { data: pull };
+            const found = opened?.data[0];
+            if (found && found.head.sha === headSha) return { data: found };
           }
           if (!exists) await this.deleteBranch(repo, spec.branch);
           return this.fail('opening the pull request', e);

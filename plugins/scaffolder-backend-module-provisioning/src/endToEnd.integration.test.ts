@@ -1,0 +1,334 @@
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import { namespaceSyncName } from '@kubeportal/plugin-provisioning-common';
+import {
+  describeWithKube,
+  ensureBinaries,
+  FluxControllers,
+  GitHubEmulator,
+  KubeApiError,
+  KubeTestEnv,
+  requestReconcile,
+  seedFiles,
+  startFlux,
+  startKubeTestEnv,
+  syncClusterFromGit,
+  waitForKustomizationReady,
+  waitUntil,
+} from '@kubeportal/test-environment';
+import fs from 'node:fs';
+import path from 'node:path';
+import request from 'supertest';
+import YAML from 'yaml';
+import { scaffolderModuleProvisioning } from './module';
+
+jest.setTimeout(600_000);
+
+/**
+ * Every request kind for real: the template runs through the real scaffolder backend, the pull request it opened
+ * is approved and merged on the emulator, real Flux applies the merge commit to a real control plane (with
+ * kube-controller-manager, so namespaces finalize and quotas are computed), and the test reads the objects back.
+ */
+const templatesDir = path.resolve(__dirname, '../../../templates');
+const templates = fs
+  .readdirSync(templatesDir, { withFileTypes: true })
+  .filter(d => d.isDirectory())
+  .map(
+    d =>
+      YAML.parse(
+        fs.readFileSync(
+          path.join(templatesDir, d.name, 'template.yaml'),
+          'utf8',
+        ),
+      ) as Entity,
+  )
+  .map(t => ({ ...t, metadata: { ...t.metadata, namespace: 'default' } }));
+const group = (name: string, leads: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: {
+    name,
+    namespace: 'default',
+    annotations: {
+      'provisioning.kubeportal.io/project-leads': leads,
+      'provisioning.kubeportal.io/ad-groups': `sg-${name}`,
+      'provisioning.kubeportal.io/cost-centre': `CC-${name}`,
+    },
+  },
+  spec: { type: 'team', children: [] },
+});
+
+describeWithKube('every request kind from the form to the cluster', () => {
+  const FULL = 'acme/gitops';
+  let github: GitHubEmulator;
+  let env: KubeTestEnv;
+  let flux: FluxControllers;
+  let server: any;
+
+  beforeAll(async () => {
+    github = new GitHubEmulator({ tokens: { 'portal-token': 'portal-bot' } });
+    await github.start();
+    await github.createRepo(FULL, {
+      files: seedFiles(),
+      collaborators: ['alice', 'platform-lead'],
+    });
+    env = await startKubeTestEnv({ clusters: ['dev'] });
+    flux = await startFlux(env.clusters.dev, await ensureBinaries());
+    await syncClusterFromGit(env.clusters.dev, {
+      url: github.cloneUrl(FULL),
+      interval: '10m',
+    });
+    await waitForKustomizationReady(env.clusters.dev.api, 'cluster-dev');
+    const dev = env.clusters.dev;
+    const host = new URL(github.url).host;
+    const backend = await startTestBackend({
+      features: [
+        scaffolderPlugin,
+        scaffolderModuleProvisioning,
+        catalogServiceMock.factory({
+          entities: [
+            ...templates,
+            group('payments', 'alice'),
+            group('platform', 'platform-lead'),
+          ],
+        }),
+        createServiceFactory({
+          service: coreServices.userInfo,
+          deps: {},
+          factory: () => ({
+            getUserInfo: async (credentials: any) => {
+              const user = credentials.principal.userEntityRef as string;
+              return {
+                userEntityRef: user,
+                ownershipEntityRefs: [user, 'group:default/payments'],
+              };
+            },
+          }),
+        }),
+        mockServices.rootConfig.factory({
+          data: {
+            app: { baseUrl: 'http://portal.test' },
+            integrations: {
+              github: [{ host, apiBaseUrl: github.url, token: 'portal-token' }],
+            },
+            provisioning: {
+              gitops: { host, owner: 'acme', repo: 'gitops', branch: 'main' },
+              policy: { vmImages: { hosts: ['images.example.com'] } },
+              clusters: [
+                {
+                  name: 'dev',
+                  environment: 'dev',
+                  url: dev.server,
+                  caData: Buffer.from(dev.caPem).toString('base64'),
+                  auth: { type: 'serviceAccountToken', token: dev.adminToken },
+                  storageClasses: ['standard', 'fast'],
+                  ingressNamespace: 'ingress-nginx',
+                },
+              ],
+            },
+          },
+        }),
+      ],
+    });
+    server = backend.server;
+  });
+  afterAll(async () => {
+    await flux?.stop();
+    await env?.stop();
+    await github?.stop();
+  });
+
+  async function runTask(template: string, values: Record<string, unknown>) {
+    const auth = mockCredentials.user.header('user:default/jdoe');
+    const created = await request(server)
+      .post('/api/scaffolder/v2/tasks')
+      .set('Authorization', auth)
+      .send({ templateRef: `template:default/${template}`, values });
+    expect(created.status).toBe(201);
+    for (let i = 0; i < 600; i++) {
+      const task = await request(server)
+        .get(`/api/scaffolder/v2/tasks/${created.body.id}`)
+        .set('Authorization', auth);
+      if (['completed', 'failed', 'cancelled'].includes(task.body.status)) {
+        const events = await request(server)
+          .get(`/api/scaffolder/v2/tasks/${created.body.id}/events`)
+          .set('Authorization', auth);
+        const log = (events.body as any[])
+          .map(e => e.body?.message)
+          .filter(Boolean)
+          .join('\n');
+        if (task.body.status !== 'completed')
+          throw new Error(`task ${template} ${task.body.status}:\n${log}`);
+        return;
+      }
+      await new Promise(r => setTimeout(r, 250));
+    }
+    throw new Error('task did not finish');
+  }
+
+  /** Approves and merges the pull request of a branch as the project lead, then asks Flux to apply it. */
+  async function mergeAndApply(branch: string): Promise<string> {
+    const pull = github
+      .pulls(FULL)
+      .find(p => p.head === branch && p.state === 'open');
+    expect(pull).toBeDefined();
+    await github.approve(FULL, pull!.number, 'alice');
+    const sha = await github.merge(FULL, pull!.number, 'alice');
+    const api = env.clusters.dev.api;
+    await requestReconcile(api, 'GitRepository', 'gitops');
+    await requestReconcile(api, 'Kustomization', 'cluster-dev');
+    await waitForKustomizationReady(api, 'cluster-dev', { sha });
+    return sha;
+  }
+
+  const api = () => env.clusters.dev.api;
+  const gone = async (p: string) =>
+    api()
+      .get(p)
+      .then(
+        () => false,
+        (e: unknown) => e instanceof KubeApiError && e.status === 404,
+      );
+
+  it('namespace, VM, quota change and decommission reach the cluster as requested', async () => {
+    // 1. a namespace: Flux's platform part creates it, its own Kustomization applies its folder as its account
+    await runTask('provisioning-namespace', {
+      cluster: 'dev',
+      name: 'payments-e2e',
+      team: 'group:default/payments',
+      environment: 'dev',
+      purpose: 'End to end',
+      quota: { tier: 'M' },
+      networkPreset: 'isolated',
+      allowEgressTo: [],
+      access: [{ group: 'sg-payments', role: 'edit' }],
+    });
+    let sha = await mergeAndApply('provisioning/create/dev.ns.payments-e2e');
+    await requestReconcile(
+      api(),
+      'Kustomization',
+      namespaceSyncName('payments-e2e'),
+    );
+    await waitForKustomizationReady(api(), namespaceSyncName('payments-e2e'), {
+      sha,
+    });
+    const quota = await api().get(
+      '/api/v1/namespaces/payments-e2e/resourcequotas/quota',
+    );
+    expect(quota.spec.hard).toMatchObject({
+      'requests.cpu': '4',
+      'requests.memory': '16Gi',
+    });
+    const binding = await api()
+      .get(
+        '/apis/rbac.authorization.k8s.io/v1/namespaces/payments-e2e/rolebindings/access-sg-payments-edit',
+      )
+      .catch(() => undefined);
+    const bindings = await api().get(
+      '/apis/rbac.authorization.k8s.io/v1/namespaces/payments-e2e/rolebindings',
+    );
+    expect(
+      binding ??
+        bindings.items.find((b: any) =>
+          b.subjects?.some((s: any) => s.name === 'sg-payments'),
+        ),
+    ).toBeDefined();
+
+    // 2. a VM in it: the VirtualMachine with its DataVolume template
+    await runTask('provisioning-virtual-machine', {
+      cluster: 'dev',
+      namespace: 'payments-e2e',
+      name: 'legacy-db',
+      purpose: 'Legacy database',
+      cpu: 1,
+      memory: '1Gi',
+      runStrategy: 'Halted',
+      imageSource: 'http',
+      imageName: 'https://images.example.com/rhel9.qcow2',
+      rootDiskSize: '10Gi',
+      storageClass: 'fast',
+      dataDisks: [],
+      sshPublicKeys: [],
+      exposure: 'none',
+      ports: [],
+    });
+    sha = await mergeAndApply(
+      'provisioning/create/dev.vm.payments-e2e.legacy-db',
+    );
+    await requestReconcile(
+      api(),
+      'Kustomization',
+      namespaceSyncName('payments-e2e'),
+    );
+    await waitForKustomizationReady(api(), namespaceSyncName('payments-e2e'), {
+      sha,
+    });
+    const vm = await api().get(
+      '/apis/kubevirt.io/v1/namespaces/payments-e2e/virtualmachines/legacy-db',
+    );
+    expect(vm.spec.template.spec.domain.resources).toEqual({
+      requests: { memory: '1Gi', cpu: '100m' },
+      limits: { memory: '1Gi', cpu: '1' },
+    });
+
+    // 3. a quota change: the quota's hard values change on the cluster
+    await runTask('provisioning-quota-change', {
+      cluster: 'dev',
+      namespace: 'payments-e2e',
+      quota: { tier: 'L' },
+      purpose: 'More',
+    });
+    sha = await mergeAndApply('provisioning/change-quota/dev.ns.payments-e2e');
+    await requestReconcile(
+      api(),
+      'Kustomization',
+      namespaceSyncName('payments-e2e'),
+    );
+    await waitForKustomizationReady(api(), namespaceSyncName('payments-e2e'), {
+      sha,
+    });
+    await waitUntil(
+      'the new quota',
+      async () =>
+        (
+          await api().get(
+            '/api/v1/namespaces/payments-e2e/resourcequotas/quota',
+          )
+        ).spec.hard['requests.cpu'] === '8',
+      {
+        timeoutMs: 60_000,
+        intervalMs: 500,
+      },
+    );
+
+    // 4. decommission: Flux prunes the namespace's Kustomization and the namespace, which finalizes with its VM
+    await runTask('provisioning-decommission', {
+      cluster: 'dev',
+      namespace: 'payments-e2e',
+      purpose: 'Done',
+    });
+    await mergeAndApply('provisioning/decommission/dev.ns.payments-e2e');
+    await waitUntil(
+      'the namespace pruned and finalized',
+      () => gone('/api/v1/namespaces/payments-e2e'),
+      { timeoutMs: 180_000, intervalMs: 1000 },
+    );
+    expect(
+      await gone(
+        `/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/flux-system/kustomizations/${namespaceSyncName(
+          'payments-e2e',
+        )}`,
+      ),
+    ).toBe(true);
+  });
+});
