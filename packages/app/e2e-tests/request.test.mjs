@@ -1,5 +1,6 @@
 // Browser test of the whole request flow: sign in, open the namespace template, fill it, see the preview and
-// cost, submit, and follow the link to the pull request on the GitHub emulator. Runs against the local
+// cost, submit, follow the link to the pull request on the GitHub emulator, approve and merge it as the project
+// lead, and find the request merged in the catalog. Runs against the local
 // environment (emulator and real clusters), so it needs the control-plane binaries.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -113,13 +114,23 @@ test(
       assert.ok(await page.getByText('team:payments').isVisible());
       await shot('pull-request');
 
+      // the project lead approves and merges it on the (local) GitHub
+      await page.getByLabel('Reviewer').selectOption('alice');
+      await page.getByRole('button', { name: 'Approve' }).click();
+      await page.getByText('APPROVED').first().waitFor({ timeout: 30_000 });
+      await page.getByRole('button', { name: 'Merge pull request' }).click();
+      await page
+        .getByText('Merged', { exact: true })
+        .first()
+        .waitFor({ timeout: 30_000 });
+
       // the request appears in the catalog with its status, owned by the team, for the requester to follow
       const entityUrl = `${portal.baseUrl}/catalog/default/resource/create.dev.ns.payments-e2e`;
       const deadline = Date.now() + 150_000;
       for (;;) {
         await page.goto(entityUrl);
         const found = await page
-          .getByText('pull-request-open')
+          .getByText('merged', { exact: true })
           .first()
           .waitFor({ timeout: 10_000 })
           .then(

@@ -6,7 +6,8 @@ const GOLDEN_ROOT = path.join(__dirname, 'golden');
 
 /**
  * Compares rendered changes with the golden files of a case: `<case>/files/<path>` for written files and
- * `<case>/deleted.txt` for deletions. `UPDATE_GOLDEN=1` rewrites them (review the diff before committing).
+ * `<case>/deleted.txt` for deletions. `UPDATE_GOLDEN=1` rewrites them (review the diff before committing); under CI
+ * (`CI=true`) it is refused.
  */
 export function expectGolden(caseName: string, changes: FileChange[]) {
   const dir = path.join(GOLDEN_ROOT, caseName);
@@ -15,6 +16,12 @@ export function expectGolden(caseName: string, changes: FileChange[]) {
     path: string;
     content: string;
   }>;
+  if (process.env.UPDATE_GOLDEN && process.env.CI === 'true') {
+    // under CI the goldens are the expectation, never the output of the code under test
+    throw new Error(
+      'UPDATE_GOLDEN is refused under CI: goldens are reviewed changes, not rewritten by a test run',
+    );
+  }
   if (process.env.UPDATE_GOLDEN) {
     fs.rmSync(dir, { recursive: true, force: true });
     for (const change of written) {
