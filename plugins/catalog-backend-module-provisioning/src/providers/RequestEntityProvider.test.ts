@@ -232,6 +232,118 @@ describe('RequestEntityProvider', () => {
     expect(applyMutation.mock.calls[0][0].entities).toHaveLength(105);
   }, 120_000);
 
+  it('shows changes requested and rejected, and keeps the last state through a 5xx', async () => {
+    await github.createRepo('acme/states', {
+      files: { 'README.md': 'x\n' },
+      collaborators: ['alice'],
+    });
+    const octokit = createGitHubClient({
+      baseUrl: github.url,
+      token: 't',
+      writeIntervalMs: 0,
+      retries: 0,
+    });
+    const states = createProvisioningService(config('states'), {
+      logger: mockServices.logger.mock(),
+      octokit,
+    });
+    const statesWriter = new GitOpsPullRequestWriter(octokit);
+    const openIn = async (branch: string) => {
+      const sha = (
+        await octokit.git.getRef({
+          owner: 'acme',
+          repo: 'states',
+          ref: 'heads/main',
+        })
+      ).data.object.sha;
+      const tree = (
+        await octokit.git.getCommit({
+          owner: 'acme',
+          repo: 'states',
+          commit_sha: sha,
+        })
+      ).data.tree.sha;
+      return statesWriter.openOrUpdate({
+        owner: 'acme',
+        repo: 'states',
+        base: 'main',
+        baseSha: sha,
+        baseTreeSha: tree,
+        branch,
+        title: branch,
+        body: '',
+        commitMessage: 'x',
+        requestedBy: {
+          requestId: branch.split('/').pop()!,
+          requester: 'user:default/jdoe',
+          team: 'group:default/payments',
+        },
+        changes: [{ path: `${branch}.txt`, content: 'x\n' }],
+        reviewers: ['alice'],
+        labels: ['team:payments', 'cluster:dev'],
+      });
+    };
+    const changes = await openIn('provisioning/create/dev.ns.changes');
+    const rejected = await openIn('provisioning/create/dev.ns.rejected');
+    const alice = createGitHubClient({
+      baseUrl: github.url,
+      token: 'a',
+      writeIntervalMs: 0,
+    });
+    github.addToken('a', 'alice');
+    await alice.pulls.createReview({
+      owner: 'acme',
+      repo: 'states',
+      pull_number: changes.number,
+      event: 'REQUEST_CHANGES',
+      body: 'Smaller quota, please',
+    });
+    await octokit.pulls.update({
+      owner: 'acme',
+      repo: 'states',
+      pull_number: rejected.number,
+      state: 'closed',
+    });
+
+    const logger = mockServices.logger.mock();
+    const applyMutation = jest.fn();
+    let refresh: () => Promise<void> = async () => {};
+    const scheduler = mockServices.scheduler.mock({
+      createScheduledTaskRunner: jest.fn(() => ({
+        run: async (task: SchedulerServiceTaskInvocationDefinition) => {
+          refresh = () =>
+            Promise.resolve(task.fn(new AbortController().signal));
+          await refresh();
+        },
+      })),
+    });
+    const provider = RequestEntityProvider.fromConfig(states, {
+      logger,
+      scheduler,
+    })!;
+    await provider.connect({ applyMutation, refresh: jest.fn() });
+    const statusOf = (call: number) =>
+      Object.fromEntries(
+        applyMutation.mock.calls[call][0].entities.map((e: any) => [
+          e.entity.metadata.name,
+          e.entity.metadata.annotations['provisioning.kubeportal.io/status'],
+        ]),
+      );
+    expect(statusOf(0)).toEqual({
+      'create.dev.ns.changes': 'changes-requested',
+      'create.dev.ns.rejected': 'rejected',
+    });
+
+    // GitHub answers 502 on the next refresh: nothing is replaced, the error is logged
+    github.failNext(1, 502, /GET .*\/repos\/acme\/states\/pulls$/);
+    await refresh();
+    expect(applyMutation).toHaveBeenCalledTimes(1);
+    expect(logger.error).toHaveBeenCalledWith(
+      'provisioning-requests refresh failed; keeping the last state',
+      expect.any(Error),
+    );
+  });
+
   it('keeps the last state when GitHub fails', async () => {
     const logger = mockServices.logger.mock();
     const missing = createProvisioningService(config('missing'), {
