@@ -14,13 +14,9 @@ import {
   createProvisioningConditionalDecision,
   provisioningConditions,
 } from './conditionExports';
-import { RequestAccess } from './RequestAccess';
-import { provisioningPermissionRules } from './rules';
+import { provisioningRuleset, RequestAccess } from './RequestAccess';
 
-const rules = {
-  getRuleByName: (name: string) =>
-    Object.values(provisioningPermissionRules).find(r => r.name === name)!,
-} as any;
+const rules = provisioningRuleset();
 const clusters = [
   { name: 'dev', environment: 'dev' as const },
   { name: 'prod', environment: 'prod' as const },
