@@ -493,68 +493,7 @@ describeWithKube(
       expect(writes()).toBe(0);
     });
 
-    it('names the field of a bad request', async () => {
-      const ctx = context({ request: { ...exampleVmRequest, memory: 'lots' } });
-      await expect(
-        createRenderRequestAction({ planner, initiator: jdoe }).handler(
-          ctx as any,
-        ),
-      ).rejects.toThrow(
-        "Invalid request: memory: 'lots' is not a Kubernetes quantity",
-      );
-    });
-
     describe('identity comes from the server', () => {
-      it('refuses a request for a team the user is not in, before anything is read or written', async () => {
-        github.resetCalls();
-        const ctx = context({
-          request: { ...exampleNamespaceRequest, name: 'not-mine' },
-        });
-        await expect(
-          createOpenPullRequestAction({
-            planner,
-            initiator: as('mallory', ['billing']),
-          }).handler(ctx as any),
-        ).rejects.toThrow(
-          "team: user:default/mallory is not a member of 'group:default/payments' and cannot request for it",
-        );
-        expect(writes()).toBe(0);
-      });
-
-      it('refuses a requester in the input that is not the signed-in user', async () => {
-        const ctx = context({
-          request: {
-            ...exampleNamespaceRequest,
-            name: 'spoofed',
-            requester: 'user:default/alice',
-          },
-        });
-        await expect(
-          createValidateRequestAction({ planner, initiator: jdoe }).handler(
-            ctx as any,
-          ),
-        ).rejects.toThrow(
-          "requester: requests are made as the signed-in user (user:default/jdoe), not as 'user:default/alice'",
-        );
-      });
-
-      it('refuses a cost centre other than the team', async () => {
-        const ctx = context({
-          request: {
-            ...exampleNamespaceRequest,
-            name: 'cheap',
-            costCentre: 'CC-OTHER',
-          },
-        });
-        await expect(
-          createValidateRequestAction({ planner, initiator: jdoe }).handler(
-            ctx as any,
-          ),
-        ).rejects.toThrow(
-          "costCentre: team 'payments' is charged to 'CC-1234' in the catalog; the request cannot choose another",
-        );
-      });
-
       it("refuses to take over another team's pull request for the same name", async () => {
         await createOpenPullRequestAction({ planner, initiator: jdoe }).handler(
           context({
@@ -594,3 +533,122 @@ describeWithKube(
     });
   },
 );
+
+/** What needs only the emulator: refusals before any cluster is asked. Runs without a control plane. */
+describe('provisioning actions (GitHub emulator only)', () => {
+  let github: GitHubEmulator;
+  let planner: RequestPlanner;
+  let workspace: string;
+
+  beforeAll(async () => {
+    github = new GitHubEmulator({ tokens: { 'portal-token': 'portal-bot' } });
+    await github.start();
+    await github.createRepo(FULL, {
+      files: seed,
+      collaborators: ['alice', 'platform-lead'],
+    });
+    const config = new ConfigReader({
+      provisioning: {
+        gitops: {
+          host: 'github.example',
+          owner: 'acme',
+          repo: 'gitops',
+          branch: 'main',
+        },
+        // no control plane here: nothing in these tests reaches the cluster
+        clusters: [
+          {
+            name: 'dev',
+            environment: 'dev',
+            url: 'https://127.0.0.1:1',
+            auth: { type: 'serviceAccountToken', token: 'x' },
+            storageClasses: ['fast'],
+          },
+        ],
+      },
+    });
+    const octokit = createGitHubClient({
+      baseUrl: github.url,
+      token: 'portal-token',
+      retryBaseMs: 1,
+      writeIntervalMs: 0,
+    });
+    planner = createProvisioningService(config, {
+      logger: mockServices.logger.mock(),
+      octokit,
+      clusterTimeoutMs: 500,
+    }).gitops!.planner;
+  });
+  afterAll(() => github?.stop());
+  beforeEach(() => {
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'workspace-'));
+  });
+
+  const context = (input: Record<string, unknown>) =>
+    createMockActionContext({ input: input as any, workspacePath: workspace });
+  const writes = () =>
+    Object.entries(github.calls())
+      .filter(([k]) => !k.startsWith('GET'))
+      .reduce((n, [, v]) => n + v, 0);
+
+  it('names the field of a bad request', async () => {
+    const ctx = context({ request: { ...exampleVmRequest, memory: 'lots' } });
+    await expect(
+      createRenderRequestAction({ planner, initiator: jdoe }).handler(
+        ctx as any,
+      ),
+    ).rejects.toThrow(
+      "Invalid request: memory: 'lots' is not a Kubernetes quantity",
+    );
+  });
+
+  it('refuses a request for a team the user is not in, before anything is read or written', async () => {
+    github.resetCalls();
+    const ctx = context({
+      request: { ...exampleNamespaceRequest, name: 'not-mine' },
+    });
+    await expect(
+      createOpenPullRequestAction({
+        planner,
+        initiator: as('mallory', ['billing']),
+      }).handler(ctx as any),
+    ).rejects.toThrow(
+      "team: user:default/mallory is not a member of 'group:default/payments' and cannot request for it",
+    );
+    expect(writes()).toBe(0);
+  });
+
+  it('refuses a requester in the input that is not the signed-in user', async () => {
+    const ctx = context({
+      request: {
+        ...exampleNamespaceRequest,
+        name: 'spoofed',
+        requester: 'user:default/alice',
+      },
+    });
+    await expect(
+      createValidateRequestAction({ planner, initiator: jdoe }).handler(
+        ctx as any,
+      ),
+    ).rejects.toThrow(
+      "requester: requests are made as the signed-in user (user:default/jdoe), not as 'user:default/alice'",
+    );
+  });
+
+  it('refuses a cost centre other than the team', async () => {
+    const ctx = context({
+      request: {
+        ...exampleNamespaceRequest,
+        name: 'cheap',
+        costCentre: 'CC-OTHER',
+      },
+    });
+    await expect(
+      createValidateRequestAction({ planner, initiator: jdoe }).handler(
+        ctx as any,
+      ),
+    ).rejects.toThrow(
+      "costCentre: team 'payments' is charged to 'CC-1234' in the catalog; the request cannot choose another",
+    );
+  });
+});
