@@ -435,6 +435,64 @@ describe('GitHubEmulator', () => {
     ]);
   });
 
+  it("serves the calls the portal's reader and writer make", async () => {
+    const head = (await portal.git.getRef({ ...REPO, ref: 'heads/main' })).data
+      .object.sha;
+    const tree = await portal.git.getTree({
+      ...REPO,
+      tree_sha: head,
+      recursive: 'true',
+    });
+    const readme = tree.data.tree.find(e => e.path === 'README.md')!;
+    const blob = await portal.git.getBlob({ ...REPO, file_sha: readme.sha! });
+    expect(Buffer.from(blob.data.content, 'base64').toString('utf8')).toBe(
+      '# GitOps\n',
+    );
+    const commit = await portal.git.createCommit({
+      ...REPO,
+      message: 'openapi',
+      tree: tree.data.sha,
+      parents: [head],
+    });
+    await portal.git.createRef({
+      ...REPO,
+      ref: 'refs/heads/provisioning/create/dev.ns.openapi',
+      sha: commit.data.sha,
+    });
+    const pull = await portal.pulls.create({
+      ...REPO,
+      head: 'provisioning/create/dev.ns.openapi',
+      base: 'main',
+      title: 'openapi',
+    });
+    await portal.pulls.update({
+      ...REPO,
+      pull_number: pull.data.number,
+      body: 'checked',
+    });
+    await portal.pulls.listFiles({ ...REPO, pull_number: pull.data.number });
+    const review = await alice.pulls.createReview({
+      ...REPO,
+      pull_number: pull.data.number,
+      event: 'APPROVE',
+    });
+    await portal.pulls.dismissReview({
+      ...REPO,
+      pull_number: pull.data.number,
+      review_id: review.data.id,
+      message: 'files changed',
+    });
+    await portal.pulls.update({
+      ...REPO,
+      pull_number: pull.data.number,
+      state: 'closed',
+    });
+    await portal.git.deleteRef({
+      ...REPO,
+      ref: 'heads/provisioning/create/dev.ns.openapi',
+    });
+  });
+
   it("answers with bodies that match GitHub's OpenAPI description", () => {
     const spec = loadOpenApi();
     const ajv = new Ajv({
@@ -500,5 +558,15 @@ describe('GitHubEmulator', () => {
     }
     expect(failures).toEqual([]);
     expect(checked.size).toBeGreaterThanOrEqual(20);
+    // the endpoints the portal's repository reader and pull-request writer rely on are among them
+    for (const call of [
+      'GET /repos/{owner}/{repo}/git/trees/{tree_sha} 200',
+      'GET /repos/{owner}/{repo}/git/blobs/{file_sha} 200',
+      'PATCH /repos/{owner}/{repo}/pulls/{pull_number} 200',
+      'GET /repos/{owner}/{repo}/pulls/{pull_number}/files 200',
+      'PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals 200',
+    ]) {
+      expect(checked).toContain(call);
+    }
   });
 });
