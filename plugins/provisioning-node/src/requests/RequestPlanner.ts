@@ -17,6 +17,7 @@ import {
   renderRequest,
   requestBranch,
   requestReadSet,
+  toEntityRef,
   vmPath,
 } from '@kubeportal/plugin-provisioning-common';
 import { createHash } from 'node:crypto';
@@ -92,6 +93,8 @@ export interface RequestPlan {
   policy: PolicyResult;
   /** The owning team, from the catalog. */
   team: TeamFacts;
+  /** Who is asked to review: the team's project leads but the requester (nobody approves their own request). */
+  reviewers: string[];
   branch: string;
   /** Who the branch belongs to. */
   owner: BranchOwner;
@@ -226,9 +229,7 @@ export class RequestPlanner {
     // the team of a new namespace is asked for; check it before reading anything
     let team: TeamFacts | undefined;
     if (given.kind === 'namespace' && typeof given.team === 'string') {
-      const teamRef = given.team.includes(':')
-        ? given.team
-        : `group:default/${given.team}`;
+      const teamRef = toEntityRef('group', given.team);
       // the GitOps layout names a team by its short name: only one catalog namespace of teams can own folders
       if (!teamRef.startsWith('group:default/'))
         throw new InputError(
@@ -285,7 +286,7 @@ export class RequestPlanner {
         // renderRequest names the missing namespace; read the team-independent files only
         team = { ref: '', projectLeads: [], adGroups: [] };
       } else {
-        const teamRef = existing.teamRef ?? `group:default/${existing.team}`;
+        const teamRef = existing.teamRef ?? toEntityRef('group', existing.team);
         if (!mayActFor(teamRef)) {
           throw new NotAllowedError(
             `namespace: '${existing.name}' on cluster '${existing.cluster}' belongs to '${teamRef}', and ${requester.userEntityRef} is not a member`,
@@ -329,8 +330,14 @@ export class RequestPlanner {
       ...policy.violations,
       ...(await this.liveProblems(request, result, requester.userEntityRef)),
     ];
+    const requesterLogin = await who.teams.getGitHubLogin(
+      requester.userEntityRef,
+    );
+    const reviewers = team.projectLeads.filter(
+      lead => lead.toLowerCase() !== requesterLogin?.toLowerCase(),
+    );
     problems.push(
-      ...(await this.approverProblems(team, platform, result.team, who)),
+      ...this.approverProblems(team, platform, result.team, reviewers),
     );
     const gitops = this.gitops();
     const branch = requestBranch(result.requestId, result.action);
@@ -341,11 +348,12 @@ export class RequestPlanner {
       result,
       policy,
       team,
+      reviewers,
       branch,
       owner: {
         requestId: result.requestId,
         requester: requester.userEntityRef,
-        team: team.ref || `group:default/${result.team}`,
+        team: team.ref || toEntityRef('group', result.team),
       },
       problems,
       gitops,
@@ -357,12 +365,12 @@ export class RequestPlanner {
    * author approve, and the portal is the author), valid GitHub logins, and the platform team's leads as
    * co-owners. Each gap is a problem of the plan, never a silent default.
    */
-  private async approverProblems(
+  private approverProblems(
     team: TeamFacts,
     platform: TeamFacts | undefined,
     teamName: string,
-    who: Who,
-  ): Promise<Array<FieldProblem & { rule?: string }>> {
+    reviewers: string[],
+  ): Array<FieldProblem & { rule?: string }> {
     const problems: Array<FieldProblem & { rule?: string }> = [];
     const login = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
     for (const [owner, facts] of [
@@ -385,12 +393,6 @@ export class RequestPlanner {
         message: `the platform team (${this.options.config.platformTeam}) has no project leads in the catalog, so it cannot co-own the team's folders`,
       });
     }
-    const requesterLogin = await who.teams.getGitHubLogin(
-      who.requester.userEntityRef,
-    );
-    const reviewers = team.projectLeads.filter(
-      lead => lead.toLowerCase() !== requesterLogin?.toLowerCase(),
-    );
     if (team.projectLeads.length === 0) {
       problems.push({
         path: 'team',
@@ -405,16 +407,6 @@ export class RequestPlanner {
       });
     }
     return problems;
-  }
-
-  /** The reviewers of a plan: the team's project leads but the requester. */
-  private async reviewersOf(plan: RequestPlan, who: Who): Promise<string[]> {
-    const requesterLogin = await who.teams.getGitHubLogin(
-      who.requester.userEntityRef,
-    );
-    return plan.team.projectLeads.filter(
-      lead => lead.toLowerCase() !== requesterLogin?.toLowerCase(),
-    );
   }
 
   private async team(teams: TeamDirectory, ref: string): Promise<TeamFacts> {
@@ -542,11 +534,7 @@ export class RequestPlanner {
       try {
         return {
           plan,
-          pull: await this.write(
-            plan,
-            links,
-            await this.reviewersOf(plan, who),
-          ),
+          pull: await this.write(plan, links),
         };
       } catch (error) {
         if (!(error instanceof BaseMovedError) || attempt >= 3) throw error;
@@ -563,7 +551,6 @@ export class RequestPlanner {
   private write(
     plan: RequestPlan,
     links: { portal?: string; task?: string },
-    reviewers: string[],
   ): Promise<PullRequestResult> {
     this.options.logger.info(
       `Opening pull request for request ${plan.result.requestId} on ${
@@ -590,7 +577,7 @@ export class RequestPlanner {
         plan.result.requestId
       } by ${plan.request.requester}.`,
       changes: plan.result.changes,
-      reviewers,
+      reviewers: plan.reviewers,
       labels: pullRequestLabels(plan.request, plan.result),
     });
   }
