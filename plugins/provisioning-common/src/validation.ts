@@ -85,6 +85,11 @@ export const quantity = () =>
 /** Longest entity ref accepted: a kind, a namespace and a name of at most 63 characters each, with room to spare. */
 export const MAX_ENTITY_REF_LENGTH = 200;
 
+/** A catalog entity ref in full: `payments` is `group:default/payments`; a ref with a kind is kept as it is. */
+export function toEntityRef(kind: 'group' | 'user', value: string): string {
+  return value.includes(':') ? value : `${kind}:default/${value}`;
+}
+
 /**
  * A catalog entity ref of a given kind, e.g. `group:default/payments`; `payments` alone means the default
  * namespace. A group names a team, and a team's name becomes a folder (`clusters/<cluster>/teams/<team>`), a
@@ -99,9 +104,7 @@ export const entityRef = (kind: 'group' | 'user') =>
       MAX_ENTITY_REF_LENGTH,
       `must be at most ${MAX_ENTITY_REF_LENGTH} characters`,
     )
-    .transform(value =>
-      value.includes(':') ? value : `${kind}:default/${value}`,
-    )
+    .transform(value => toEntityRef(kind, value))
     .superRefine((value, ctx) => {
       const match = /^([a-z]+):([a-z0-9-_.]+)\/([A-Za-z0-9-_.]+)$/.exec(value);
       if (!match || match[1] !== kind) {

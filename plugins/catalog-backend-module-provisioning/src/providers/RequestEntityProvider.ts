@@ -15,9 +15,11 @@ import {
 } from '@backstage/plugin-catalog-node';
 import {
   CATALOG_KEYS,
+  dns1123LabelProblem,
   LABELS,
   parseRequestBranch,
   REQUEST_BRANCH_PREFIX,
+  toEntityRef,
 } from '@kubeportal/plugin-provisioning-common';
 import {
   GitOpsPullRequestWriter,
@@ -225,10 +227,10 @@ function toEntity(
     spec: {
       type: REQUEST_ENTITY_TYPE,
       owner:
-        team && /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(team)
-          ? `group:default/${team}`
+        team && !dns1123LabelProblem(team)
+          ? toEntityRef('group', team)
           : platformTeam,
-      ...(cluster && /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(cluster)
+      ...(cluster && !dns1123LabelProblem(cluster)
         ? { dependsOn: [`resource:default/${cluster}`] }
         : {}),
     },

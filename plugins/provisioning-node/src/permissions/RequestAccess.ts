@@ -18,6 +18,7 @@ import {
   ProvisioningNamespacePermission,
   ProvisioningRequest,
   ProvisioningRequestKind,
+  toEntityRef,
   provisioningRequestPermissions,
   provisioningDecommissionPermission,
   provisioningProdRequestPermission,
@@ -75,9 +76,6 @@ function describe(resource: ProvisioningNamespaceResource | undefined): string {
   if (!resource.namespace) return `'${resource.team}'`;
   return `namespace '${resource.namespace.name}' on cluster '${resource.namespace.cluster}' of '${resource.team}'`;
 }
-
-const teamRefOf = (team: string) =>
-  team.includes(':') ? team : `group:default/${team}`;
 
 /**
  * One user's access to provisioning requests, from one batched question to the permission framework: the
@@ -148,7 +146,7 @@ export class RequestAccess {
         this.environmentOf(given.cluster) === 'prod');
     const needed = permissionsForRequest(kind, { prod });
     if (kind === 'namespace' && typeof given.team === 'string') {
-      this.assert(needed, { team: teamRefOf(given.team) }, 'team');
+      this.assert(needed, { team: toEntityRef('group', given.team) }, 'team');
     } else {
       this.assert(
         needed,
@@ -168,7 +166,7 @@ export class RequestAccess {
     if (request.kind === 'namespace') {
       this.assert(
         needed,
-        { team: plan.team.ref || teamRefOf(request.team) },
+        { team: plan.team.ref || toEntityRef('group', request.team) },
         'team',
       );
     } else if (plan.team.ref) {
