@@ -2,12 +2,7 @@ import {
   coreServices,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { namespaceSyncName } from '@kubeportal/plugin-provisioning-common';
@@ -26,10 +21,11 @@ import {
   waitForKustomizationReady,
   waitUntil,
 } from '@kubeportal/test-environment';
-import fs from 'node:fs';
-import path from 'node:path';
-import request from 'supertest';
-import YAML from 'yaml';
+import {
+  portalTemplates,
+  runTemplateTask,
+  teamGroup,
+} from './__testUtils__/scaffolderTasks';
 import { scaffolderModuleProvisioning } from './module';
 
 jest.setTimeout(600_000);
@@ -39,35 +35,6 @@ jest.setTimeout(600_000);
  * is approved and merged on the emulator, real Flux applies the merge commit to a real control plane (with
  * kube-controller-manager, so namespaces finalize and quotas are computed), and the test reads the objects back.
  */
-const templatesDir = path.resolve(__dirname, '../../../templates');
-const templates = fs
-  .readdirSync(templatesDir, { withFileTypes: true })
-  .filter(d => d.isDirectory())
-  .map(
-    d =>
-      YAML.parse(
-        fs.readFileSync(
-          path.join(templatesDir, d.name, 'template.yaml'),
-          'utf8',
-        ),
-      ) as Entity,
-  )
-  .map(t => ({ ...t, metadata: { ...t.metadata, namespace: 'default' } }));
-const group = (name: string, leads: string): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Group',
-  metadata: {
-    name,
-    namespace: 'default',
-    annotations: {
-      'provisioning.kubeportal.io/project-leads': leads,
-      'provisioning.kubeportal.io/ad-groups': `sg-${name}`,
-      'provisioning.kubeportal.io/cost-centre': `CC-${name}`,
-    },
-  },
-  spec: { type: 'team', children: [] },
-});
-
 describeWithKube('every request kind from the form to the cluster', () => {
   const FULL = 'acme/gitops';
   let github: GitHubEmulator;
@@ -97,9 +64,9 @@ describeWithKube('every request kind from the form to the cluster', () => {
         scaffolderModuleProvisioning,
         catalogServiceMock.factory({
           entities: [
-            ...templates,
-            group('payments', 'alice'),
-            group('platform', 'platform-lead'),
+            ...portalTemplates(),
+            teamGroup('payments', 'alice'),
+            teamGroup('platform', 'platform-lead'),
           ],
         }),
         createServiceFactory({
@@ -148,32 +115,16 @@ describeWithKube('every request kind from the form to the cluster', () => {
     await github?.stop();
   });
 
+  /** Runs a template as jdoe; anything but a completed task fails the test with the task's log. */
   async function runTask(template: string, values: Record<string, unknown>) {
-    const auth = mockCredentials.user.header('user:default/jdoe');
-    const created = await request(server)
-      .post('/api/scaffolder/v2/tasks')
-      .set('Authorization', auth)
-      .send({ templateRef: `template:default/${template}`, values });
-    expect(created.status).toBe(201);
-    for (let i = 0; i < 600; i++) {
-      const task = await request(server)
-        .get(`/api/scaffolder/v2/tasks/${created.body.id}`)
-        .set('Authorization', auth);
-      if (['completed', 'failed', 'cancelled'].includes(task.body.status)) {
-        const events = await request(server)
-          .get(`/api/scaffolder/v2/tasks/${created.body.id}/events`)
-          .set('Authorization', auth);
-        const log = (events.body as any[])
-          .map(e => e.body?.message)
-          .filter(Boolean)
-          .join('\n');
-        if (task.body.status !== 'completed')
-          throw new Error(`task ${template} ${task.body.status}:\n${log}`);
-        return;
-      }
-      await new Promise(r => setTimeout(r, 250));
-    }
-    throw new Error('task did not finish');
+    const { task, log } = await runTemplateTask(
+      server,
+      template,
+      values,
+      'user:default/jdoe',
+    );
+    if (task.status !== 'completed')
+      throw new Error(`task ${template} ${task.status}:\n${log}`);
   }
 
   /** Approves and merges the pull request of a branch as the project lead, then asks Flux to apply it. */

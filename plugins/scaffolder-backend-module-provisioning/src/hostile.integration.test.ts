@@ -2,11 +2,7 @@ import {
   coreServices,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
@@ -23,10 +19,11 @@ import {
   KubeTestEnv,
   startKubeTestEnv,
 } from '@kubeportal/test-environment';
-import fs from 'node:fs';
-import path from 'node:path';
-import request from 'supertest';
-import YAML from 'yaml';
+import {
+  portalTemplates,
+  runTemplateTask,
+  teamGroup,
+} from './__testUtils__/scaffolderTasks';
 import { scaffolderModuleProvisioning } from './module';
 
 jest.setTimeout(240_000);
@@ -36,35 +33,6 @@ jest.setTimeout(240_000);
  * every template works for its own team, and each way a hostile user could reach another team's resources or the
  * portal's GitHub token is refused with nothing written (no branch, no pull request, no file, no changed review).
  */
-const templatesDir = path.resolve(__dirname, '../../../templates');
-const templates = fs
-  .readdirSync(templatesDir, { withFileTypes: true })
-  .filter(d => d.isDirectory())
-  .map(
-    d =>
-      YAML.parse(
-        fs.readFileSync(
-          path.join(templatesDir, d.name, 'template.yaml'),
-          'utf8',
-        ),
-      ) as Entity,
-  )
-  .map(t => ({ ...t, metadata: { ...t.metadata, namespace: 'default' } }));
-
-const group = (name: string, leads: string, costCentre: string): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Group',
-  metadata: {
-    name,
-    namespace: 'default',
-    annotations: {
-      'provisioning.kubeportal.io/project-leads': leads,
-      'provisioning.kubeportal.io/ad-groups': `sg-${name}`,
-      'provisioning.kubeportal.io/cost-centre': costCentre,
-    },
-  },
-  spec: { type: 'team', children: [] },
-});
 const memberships: Record<string, string[]> = {
   jdoe: ['payments'],
   alice: ['payments'],
@@ -171,11 +139,11 @@ describeWithKube(
           scaffolderModuleProvisioning,
           catalogServiceMock.factory({
             entities: [
-              ...templates,
+              ...portalTemplates(),
               hostileTemplate,
-              group('payments', 'alice', 'CC-1234'),
-              group('billing', 'bob', 'CC-9'),
-              group('platform', 'platform-lead', 'CC-0'),
+              teamGroup('payments', 'alice', 'CC-1234'),
+              teamGroup('billing', 'bob', 'CC-9'),
+              teamGroup('platform', 'platform-lead', 'CC-0'),
               // alice leads payments and asks herself: she must not be her own reviewer
               {
                 apiVersion: 'backstage.io/v1alpha1',
@@ -242,41 +210,12 @@ describeWithKube(
       await env?.stop();
     });
 
-    async function runTask(
+    const runTask = (
       template: string,
       values: Record<string, unknown>,
       user: string,
-    ) {
-      const auth = mockCredentials.user.header(`user:default/${user}`);
-      const created = await request(server)
-        .post('/api/scaffolder/v2/tasks')
-        .set('Authorization', auth)
-        .send({ templateRef: `template:default/${template}`, values });
-      if (created.status !== 201)
-        return {
-          task: { status: `refused ${created.status}` },
-          log: JSON.stringify(created.body),
-        };
-      for (let i = 0; i < 400; i++) {
-        const task = await request(server)
-          .get(`/api/scaffolder/v2/tasks/${created.body.id}`)
-          .set('Authorization', auth);
-        if (['completed', 'failed', 'cancelled'].includes(task.body.status)) {
-          const events = await request(server)
-            .get(`/api/scaffolder/v2/tasks/${created.body.id}/events`)
-            .set('Authorization', auth);
-          return {
-            task: task.body,
-            log: (events.body as any[])
-              .map(e => e.body?.message)
-              .filter(Boolean)
-              .join('\n'),
-          };
-        }
-        await new Promise(r => setTimeout(r, 250));
-      }
-      throw new Error('task did not finish');
-    }
+    ) => runTemplateTask(server, template, values, `user:default/${user}`);
+
     const writes = () =>
       Object.keys(github.calls()).filter(k => !k.startsWith('GET'));
     const pullFor = (branch: string) =>

@@ -2,11 +2,7 @@ import {
   coreServices,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
@@ -16,29 +12,16 @@ import {
   startKubeTestEnv,
 } from '@kubeportal/test-environment';
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import request from 'supertest';
-import YAML from 'yaml';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import {
+  portalTemplates,
+  runTemplateTask,
+} from './__testUtils__/scaffolderTasks';
 import { scaffolderModuleProvisioning } from './module';
 
 jest.setTimeout(180_000);
 
-const templatesDir = path.resolve(__dirname, '../../../templates');
-const templates = fs
-  .readdirSync(templatesDir, { withFileTypes: true })
-  .filter(d => d.isDirectory())
-  .map(
-    d =>
-      YAML.parse(
-        fs.readFileSync(
-          path.join(templatesDir, d.name, 'template.yaml'),
-          'utf8',
-        ),
-      ) as Entity,
-  )
-  .map(t => ({ ...t, metadata: { ...t.metadata, namespace: 'default' } }));
+const templates = portalTemplates();
 
 const entities: Entity[] = [
   ...templates,
@@ -163,44 +146,10 @@ describeWithKube(
       await env?.stop();
     });
 
-    async function runTask(
+    const runTask = (
       values: Record<string, unknown>,
       user = 'user:default/jdoe',
-    ) {
-      const created = await request(server)
-        .post('/api/scaffolder/v2/tasks')
-        .set('Authorization', mockCredentials.user.header(user))
-        .send({
-          templateRef: 'template:default/provisioning-namespace',
-          values,
-        });
-      expect(created.status).toBe(201);
-      for (let i = 0; i < 200; i++) {
-        const task = await request(server)
-          .get(`/api/scaffolder/v2/tasks/${created.body.id}`)
-          .set(
-            'Authorization',
-            mockCredentials.user.header('user:default/jdoe'),
-          );
-        if (['completed', 'failed', 'cancelled'].includes(task.body.status)) {
-          const events = await request(server)
-            .get(`/api/scaffolder/v2/tasks/${created.body.id}/events`)
-            .set(
-              'Authorization',
-              mockCredentials.user.header('user:default/jdoe'),
-            );
-          return {
-            task: task.body,
-            log: (events.body as any[])
-              .map(e => e.body?.message)
-              .filter(Boolean)
-              .join('\n'),
-          };
-        }
-        await new Promise(r => setTimeout(r, 250));
-      }
-      throw new Error('task did not finish');
-    }
+    ) => runTemplateTask(server, 'provisioning-namespace', values, user);
 
     const values = {
       cluster: 'dev',
