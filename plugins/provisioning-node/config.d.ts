@@ -127,12 +127,17 @@ export interface Config {
       /** Namespace of the cluster DNS, allowed by the baseline network policy (default kube-system). */
       dnsNamespace?: string;
     };
-    /** KubeVirt virt-launcher memory overhead model. */
+    /**
+     * The clusters' KubeVirt settings that decide what a VM's virt-launcher pod is charged against the quota; they
+     * must match the KubeVirt CR.
+     */
     vmOverhead?: {
-      staticOverhead?: string;
-      perVcpu?: string;
-      pageTableDivisor?: number;
-      graphics?: string;
+      /** KubeVirt's `additionalGuestMemoryOverheadRatio`, a decimal of at least 1 such as "1.2". */
+      additionalGuestMemoryOverheadRatio?: string;
+      /** False when the KubeVirt CR sets `virtualMachineOptions.disableSerialConsoleLog` (default true). */
+      serialConsoleLog?: boolean;
+      /** CPU architecture of the nodes that run VMs: amd64 (default) or arm64. */
+      architecture?: 'amd64' | 'arm64';
     };
     /** Clusters the portal provisions into and reads live state from. */
     clusters?: Array<{

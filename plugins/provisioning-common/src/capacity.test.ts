@@ -1,8 +1,6 @@
 import { parsePlatformSettings } from './config';
 import { vmQuotaShortfalls } from './capacity';
 import { formatMoney, quotaCost, costPerTeam } from './cost';
-import { vmMemoryOverhead } from './manifests/vm';
-import { describeQuantity } from './quantity';
 import { namespaceInput, settings, vmInput } from './__fixtures__/requests';
 import { applyChanges, readAllNamespaces } from './gitops/state';
 import { parseRequest } from './requests/parse';
@@ -12,16 +10,6 @@ import { RepoSnapshot } from './manifests/types';
 const quota = parsePlatformSettings().tiers.S; // 4Gi requests.memory, 8Gi limits, 2 cpu, 50Gi storage, 5 PVCs
 
 describe('VM capacity', () => {
-  it('estimates virt-launcher overhead like KubeVirt', () => {
-    // 220Mi static + 2 x 8Mi + 2Gi / 512 (4Mi) + 32Mi graphics = 272Mi
-    expect(
-      describeQuantity(
-        vmMemoryOverhead(2, '2Gi', settings.vmOverhead),
-        'bytes',
-      ),
-    ).toBe('272 MiB');
-  });
-
   it('says by how much VMs do not fit the quota', () => {
     const vms = [
       { name: 'a', cpu: 2, memory: '2Gi', disks: [{ size: '20Gi' }] },
@@ -35,7 +23,9 @@ describe('VM capacity', () => {
     expect(
       vmQuotaShortfalls(vms, quota, settings.vmOverhead).map(s => s.message),
     ).toEqual([
-      'requests.memory: the VMs need 4.53 GiB (guest memory plus virt-launcher overhead) but the quota allows 4 GiB: 544 MiB short',
+      // each launcher pod: 2Gi + 280Mi overhead + the sidecar's 35M request (60M limit, 15m CPU limit)
+      'requests.memory: the VMs need 4.61 GiB (guest memory plus virt-launcher overhead, with the console log sidecar) but the quota allows 4 GiB: 626.76 MiB short',
+      "limits.cpu: the VMs need 4.03 cores (one core per vCPU, the VM's CPU limit, with the console log sidecar) but the quota allows 4 cores: 0.03 cores short",
       'requests.storage: the VMs need 60 GiB (all VM disks) but the quota allows 50 GiB: 10 GiB short',
     ]);
     expect(
@@ -55,7 +45,7 @@ describe('VM capacity', () => {
         repo,
       }),
     ).toThrow(
-      'Invalid request: memory: requests.memory: the VMs need 4.27 GiB (guest memory plus virt-launcher overhead) but the quota allows 4 GiB: 276 MiB short',
+      'Invalid request: memory: requests.memory: the VMs need 4.31 GiB (guest memory plus virt-launcher overhead, with the console log sidecar) but the quota allows 4 GiB: 317.38 MiB short',
     );
   });
 
@@ -87,7 +77,7 @@ describe('VM capacity', () => {
         { settings, repo },
       ),
     ).toThrow(
-      'quota: requests.memory: the VMs need 8.28 GiB (guest memory plus virt-launcher overhead) but the quota allows 4 GiB: 4.28 GiB short; quota: limits.memory: the VMs need 8.28 GiB (guest memory plus virt-launcher overhead) but the quota allows 8 GiB: 284 MiB short',
+      'quota: requests.memory: the VMs need 8.32 GiB (guest memory plus virt-launcher overhead, with the console log sidecar) but the quota allows 4 GiB: 4.32 GiB short; quota: limits.memory: the VMs need 8.34 GiB (guest memory plus virt-launcher overhead, with the console log sidecar) but the quota allows 8 GiB: 349.22 MiB short',
     );
   });
 });

@@ -1,5 +1,8 @@
 import { QuotaValues, VmOverheadSettings } from './config';
-import { VM_CPU_REQUEST_PER_VCPU, vmMemoryOverhead } from './manifests/vm';
+import {
+  VM_CPU_REQUEST_PER_VCPU,
+  virtLauncherResources,
+} from './manifests/virtLauncher';
 import {
   describeQuantity,
   NANOS_PER_UNIT,
@@ -35,8 +38,8 @@ export interface QuotaShortfall {
 }
 
 /**
- * Checks that the VMs of a namespace fit inside its quota: memory (guest plus virt-launcher overhead) against
- * requests.memory and limits.memory, CPU requests, storage in total and per class, PVC and pod counts. Returns
+ * Checks that the VMs of a namespace fit inside its quota: what their virt-launcher pods request and limit (see
+ * `virtLauncherResources`) against the memory and CPU keys, storage in total and per class, PVC and pod counts. Returns
  * what does not fit, and by how much; an empty list when everything fits.
  */
 export function vmQuotaShortfalls(
@@ -45,16 +48,18 @@ export function vmQuotaShortfalls(
   overhead: VmOverheadSettings,
 ): QuotaShortfall[] {
   let memory = 0n;
+  let memoryLimit = 0n;
   let cpu = 0n;
   let cpuLimit = 0n;
   let storage = 0n;
   let pvcs = 0n;
   const perClass = new Map<string, { storage: bigint; pvcs: bigint }>();
   for (const vm of vms) {
-    memory +=
-      parseQuantity(vm.memory) + vmMemoryOverhead(vm.cpu, vm.memory, overhead);
-    cpu += parseQuantity(VM_CPU_REQUEST_PER_VCPU) * BigInt(vm.cpu);
-    cpuLimit += NANOS_PER_UNIT * BigInt(vm.cpu);
+    const launcher = virtLauncherResources(vm.cpu, vm.memory, overhead);
+    memory += launcher.requests.memory;
+    memoryLimit += launcher.limits.memory;
+    cpu += launcher.requests.cpu;
+    cpuLimit += launcher.limits.cpu;
     for (const disk of vm.disks) {
       const size = parseQuantity(disk.size);
       storage += size;
@@ -70,6 +75,10 @@ export function vmQuotaShortfalls(
       }
     }
   }
+  const sidecarPart = overhead.serialConsoleLog
+    ? ', with the console log sidecar'
+    : '';
+  const launcherPart = `virt-launcher overhead${sidecarPart}`;
   const quotaCheck = (
     field: QuotaFieldName,
     needed: bigint,
@@ -79,18 +88,22 @@ export function vmQuotaShortfalls(
     return [hardKey, needed, quotaAmount(quota[field]), unit, what];
   };
   const checks: Array<[string, bigint, bigint, QuantityKind, string]> = [
-    quotaCheck(
-      'requestsMemory',
-      memory,
-      'guest memory plus virt-launcher overhead',
-    ),
+    quotaCheck('requestsMemory', memory, `guest memory plus ${launcherPart}`),
     quotaCheck(
       'limitsMemory',
-      memory,
-      'guest memory plus virt-launcher overhead',
+      memoryLimit,
+      `guest memory plus ${launcherPart}`,
     ),
-    quotaCheck('requestsCpu', cpu, `${VM_CPU_REQUEST_PER_VCPU} per vCPU`),
-    quotaCheck('limitsCpu', cpuLimit, "one core per vCPU, the VM's CPU limit"),
+    quotaCheck(
+      'requestsCpu',
+      cpu,
+      `${VM_CPU_REQUEST_PER_VCPU} per vCPU${sidecarPart}`,
+    ),
+    quotaCheck(
+      'limitsCpu',
+      cpuLimit,
+      `one core per vCPU, the VM's CPU limit${sidecarPart}`,
+    ),
     quotaCheck('requestsStorage', storage, 'all VM disks'),
     quotaCheck('persistentVolumeClaims', pvcs, 'one per VM disk'),
     quotaCheck(

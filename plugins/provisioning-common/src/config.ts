@@ -159,13 +159,25 @@ export const teamDefaultsSchema = z
 /** Team defaults. */
 export type TeamDefaults = z.infer<typeof teamDefaultsSchema>;
 
-/** KubeVirt's virt-launcher memory overhead model (see `vmMemoryOverhead`). */
+/**
+ * The settings of the clusters' KubeVirt that decide what a VM's virt-launcher pod asks of its namespace's quota
+ * (see `virtLauncherResources`); they must match the KubeVirt CR of the clusters.
+ */
 export const vmOverheadSchema = z
   .object({
-    staticOverhead: quantity().default('220Mi'),
-    perVcpu: quantity().default('8Mi'),
-    pageTableDivisor: z.number().int().positive().default(512),
-    graphics: quantity().default('32Mi'),
+    /** KubeVirt's `spec.configuration.additionalGuestMemoryOverheadRatio`, a decimal of at least 1. */
+    additionalGuestMemoryOverheadRatio: z
+      .string()
+      .regex(/^\d+(\.\d+)?$/, 'must be a decimal number such as "1.2"')
+      .refine(
+        ratio => !/^\d+(\.\d+)?$/.test(ratio) || Number(ratio) >= 1,
+        'must be at least 1',
+      )
+      .optional(),
+    /** False when the KubeVirt CR sets `virtualMachineOptions.disableSerialConsoleLog`. */
+    serialConsoleLog: z.boolean().default(true),
+    /** CPU architecture of the nodes that run VMs. */
+    architecture: z.enum(['amd64', 'arm64']).default('amd64'),
   })
   .strict();
 /** VM overhead settings. */

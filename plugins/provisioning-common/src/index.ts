@@ -18,6 +18,7 @@ export * from './manifests/types';
 export * from './manifests/serialize';
 export * from './manifests/namespace';
 export * from './manifests/vm';
+export * from './manifests/virtLauncher';
 export * from './manifests/flux';
 export * from './manifests/tenancy';
 export * from './gitops/layout';

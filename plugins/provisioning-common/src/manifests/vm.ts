@@ -1,30 +1,8 @@
 import YAML from 'yaml';
-import { VmOverheadSettings } from '../config';
 import { canonicalQuantity, parseQuantity } from '../quantity';
 import { VmRequest } from '../requests/schemas';
 import { KubeObject } from './types';
-
-/**
- * Estimated memory KubeVirt's virt-launcher pod asks for on top of the guest memory, after KubeVirt's
- * GetMemoryOverhead: a static part (virt-launcher, its monitor, virtqemud, virtlogd, QEMU), page tables
- * (guest memory / 512), a little per vCPU, and the graphics device. In nano-units of bytes.
- */
-export function vmMemoryOverhead(
-  cpu: number,
-  memory: string,
-  settings: VmOverheadSettings,
-): bigint {
-  const guest = parseQuantity(memory);
-  return (
-    parseQuantity(settings.staticOverhead) +
-    parseQuantity(settings.perVcpu) * BigInt(cpu) +
-    guest / BigInt(settings.pageTableDivisor) +
-    parseQuantity(settings.graphics)
-  );
-}
-
-/** CPU the virt-launcher pod requests per vCPU (KubeVirt's default CPU allocation ratio of 10). */
-export const VM_CPU_REQUEST_PER_VCPU = '100m';
+import { VM_CPU_REQUEST_PER_VCPU } from './virtLauncher';
 
 /** The CPU request of a VM with `cores` vCPUs, in canonical form (`200m`, `1`, `1200m`). */
 export function vmCpuRequest(cores: number): string {
