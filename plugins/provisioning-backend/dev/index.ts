@@ -1,0 +1,187 @@
+/*
+ * The provisioning backend on its own, for frontend development and the frontend's tests: the real plugin, started
+ * with Backstage's test backend, against the GitHub emulator (a GitOps repository with one namespace of team
+ * payments) and a real API server built from Go modules. Started with `yarn start` in this folder, or by a test with
+ * `node --require @backstage/cli/config/nodeTransform.cjs dev/index.ts`. When it is ready it prints one JSON line:
+ * the backend's URL and, per user, the Authorization header Backstage's mock auth accepts for them.
+ *
+ * Clusters: dev (real, rack-a) and prod (rack-b, unreachable). Users: jdoe (team payments), alice (lead of payments),
+ * mallory (team billing).
+ */
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  applyChanges,
+  parsePlatformSettings,
+  parseRequest,
+  renderRequest,
+  RepoSnapshot,
+} from '@kubeportal/plugin-provisioning-common';
+import { GitHubEmulator, startKubeTestEnv } from '@kubeportal/test-environment';
+import { AddressInfo } from 'node:net';
+import { provisioningPlugin } from '../src/plugin';
+
+const memberships: Record<string, string[]> = {
+  jdoe: ['payments'],
+  alice: ['payments'],
+  mallory: ['billing'],
+};
+
+function team(name: string, lead: string) {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: {
+      name,
+      namespace: 'default',
+      annotations: {
+        'provisioning.kubeportal.io/project-leads': lead,
+        'provisioning.kubeportal.io/ad-groups': `sg-${name}`,
+        'provisioning.kubeportal.io/cost-centre': `CC-${name}`,
+      },
+    },
+    spec: { type: 'team', children: [] },
+  };
+}
+
+async function main() {
+  const github = new GitHubEmulator({
+    tokens: { 'portal-token': 'portal-bot' },
+  });
+  await github.start();
+  const settings = parsePlatformSettings({
+    clusters: [
+      { name: 'dev', environment: 'dev', storageClasses: ['fast'] },
+      { name: 'prod', environment: 'prod' },
+    ],
+  });
+  let repo: RepoSnapshot = new Map([
+    [
+      'clusters/dev/kustomization.yaml',
+      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n',
+    ],
+  ]);
+  repo = applyChanges(
+    repo,
+    renderRequest(
+      parseRequest({
+        kind: 'namespace',
+        cluster: 'dev',
+        name: 'payments-dev',
+        team: 'payments',
+        requester: 'user:default/alice',
+        environment: 'dev',
+        costCentre: 'CC-payments',
+        purpose: 'Payments development',
+        quota: { tier: 'S' },
+      }),
+      { settings, repo, codeowners: ['alice'] },
+    ).changes,
+  );
+  await github.createRepo('acme/gitops', {
+    files: Object.fromEntries(repo),
+    collaborators: ['alice', 'bob'],
+  });
+  const env = await startKubeTestEnv({
+    clusters: ['dev'],
+    controllerManager: false,
+  });
+  const dev = env.clusters.dev;
+  const host = new URL(github.url).host;
+
+  const { server } = await startTestBackend({
+    features: [
+      provisioningPlugin,
+      catalogServiceMock.factory({
+        entities: [
+          team('payments', 'alice'),
+          team('billing', 'bob'),
+          team('platform', 'platform-lead'),
+        ],
+      }),
+      createServiceFactory({
+        service: coreServices.userInfo,
+        deps: {},
+        factory: () => ({
+          getUserInfo: async (credentials: any) => {
+            const user = credentials.principal.userEntityRef as string;
+            return {
+              userEntityRef: user,
+              ownershipEntityRefs: [
+                user,
+                ...(memberships[user.split('/')[1]] ?? []).map(
+                  t => `group:default/${t}`,
+                ),
+              ],
+            };
+          },
+        }),
+      }),
+      mockServices.rootConfig.factory({
+        data: {
+          app: { baseUrl: 'http://portal.test' },
+          integrations: {
+            github: [{ host, apiBaseUrl: github.url, token: 'portal-token' }],
+          },
+          provisioning: {
+            platformTeam: 'group:default/platform',
+            gitops: { host, owner: 'acme', repo: 'gitops', branch: 'main' },
+            clusters: [
+              {
+                name: 'dev',
+                environment: 'dev',
+                url: dev.server,
+                caData: Buffer.from(dev.caPem).toString('base64'),
+                auth: { type: 'serviceAccountToken', token: dev.adminToken },
+                site: 'rack-a',
+                storageClasses: ['fast'],
+              },
+              {
+                name: 'prod',
+                environment: 'prod',
+                site: 'rack-b',
+                url: 'https://127.0.0.1:1',
+                auth: { type: 'serviceAccountToken', token: 'unused' },
+              },
+            ],
+          },
+        },
+      }),
+    ],
+  });
+
+  const stop = async () => {
+    server.close();
+    await github.stop();
+    await env.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+
+  const { port } = server.address() as AddressInfo;
+  process.stdout.write(
+    `${JSON.stringify({
+      url: `http://127.0.0.1:${port}`,
+      authorization: Object.fromEntries(
+        Object.keys(memberships).map(user => [
+          user,
+          mockCredentials.user.header(`user:default/${user}`),
+        ]),
+      ),
+    })}\n`,
+  );
+}
+
+main().catch(error => {
+  process.stderr.write(`${error?.stack ?? error}\n`);
+  process.exit(1);
+});
