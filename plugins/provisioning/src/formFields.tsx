@@ -58,3 +58,24 @@ export const adGroupPickerField = FormFieldBlueprint.make({
       ),
   },
 });
+
+/** `ui:field: ProvisioningName`: a namespace or VM name, checked as typed with the backend's naming rule. */
+export const nameField = FormFieldBlueprint.make({
+  name: 'name',
+  params: {
+    field: () =>
+      import('./components/NameField').then(m =>
+        createFormField({
+          name: 'ProvisioningName',
+          component: m.NameField as never,
+          validation: (value: unknown, validation, context) => {
+            const problem = m.nameFieldProblem(
+              typeof value === 'string' ? value : undefined,
+              (context.uiSchema?.['ui:options'] ?? {}) as never,
+            );
+            if (problem) validation.addError(problem);
+          },
+        }),
+      ),
+  },
+});

@@ -11,6 +11,7 @@ import { rootRouteRef } from './routes';
 import {
   adGroupPickerField,
   clusterPickerField,
+  nameField,
   quotaTierPickerField,
   requestPreviewField,
 } from './formFields';
@@ -53,5 +54,6 @@ export const provisioningPlugin = createFrontendPlugin({
     quotaTierPickerField,
     requestPreviewField,
     adGroupPickerField,
+    nameField,
   ],
 });

@@ -1,0 +1,2 @@
+export { NameField, nameFieldProblem } from './NameField';
+export type { NameFieldOptions } from './NameField';
