@@ -147,7 +147,11 @@ describe('free text in the rendered files (properties)', () => {
             o?.metadata?.annotations?.['provisioning.kubeportal.io/purpose'] !==
             undefined,
         );
-        expect(annotated.length).toBeGreaterThan(0);
+        // the VM and its Service carry the purpose
+        expect(annotated.map(o => o.kind)).toEqual([
+          'VirtualMachine',
+          'Service',
+        ]);
         for (const o of annotated)
           expect(
             o.metadata.annotations['provisioning.kubeportal.io/purpose'],

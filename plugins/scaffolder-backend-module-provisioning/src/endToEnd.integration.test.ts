@@ -129,10 +129,9 @@ describeWithKube('every request kind from the form to the cluster', () => {
 
   /** Approves and merges the pull request of a branch as the project lead, then asks Flux to apply it. */
   async function mergeAndApply(branch: string): Promise<string> {
-    const pull = github
-      .pulls(FULL)
-      .find(p => p.head === branch && p.state === 'open');
-    expect(pull).toBeDefined();
+    const open = github.pulls(FULL).filter(p => p.state === 'open');
+    expect(open.map(p => p.head)).toContain(branch);
+    const pull = open.find(p => p.head === branch);
     await github.approve(FULL, pull!.number, 'alice');
     const sha = await github.merge(FULL, pull!.number, 'alice');
     const api = env.clusters.dev.api;
@@ -180,20 +179,24 @@ describeWithKube('every request kind from the form to the cluster', () => {
       'requests.cpu': '4',
       'requests.memory': '16Gi',
     });
-    const binding = await api()
-      .get(
-        '/apis/rbac.authorization.k8s.io/v1/namespaces/payments-e2e/rolebindings/access-sg-payments-edit',
-      )
-      .catch(() => undefined);
-    const bindings = await api().get(
-      '/apis/rbac.authorization.k8s.io/v1/namespaces/payments-e2e/rolebindings',
+    // one RoleBinding per role, named after it, binding the requested AD group to that cluster role
+    const binding = await api().get(
+      '/apis/rbac.authorization.k8s.io/v1/namespaces/payments-e2e/rolebindings/access-edit',
     );
-    expect(
-      binding ??
-        bindings.items.find((b: any) =>
-          b.subjects?.some((s: any) => s.name === 'sg-payments'),
-        ),
-    ).toBeDefined();
+    expect({ roleRef: binding.roleRef, subjects: binding.subjects }).toEqual({
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: 'edit',
+      },
+      subjects: [
+        {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'Group',
+          name: 'sg-payments',
+        },
+      ],
+    });
 
     // 2. a VM in it: the VirtualMachine with its DataVolume template
     await runTask('provisioning-virtual-machine', {

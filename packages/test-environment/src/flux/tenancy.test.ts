@@ -164,6 +164,21 @@ describeWithKube(
         controllerManager: false,
       });
       flux = await startFlux(env.clusters.dev, await ensureBinaries());
+      // every test starts from the repository applied: the platform Kustomization and both namespace folders Ready
+      await syncClusterFromGit(env.clusters.dev, {
+        url: github.cloneUrl('acme/gitops'),
+      });
+      const platform = await waitForKustomizationReady(
+        env.clusters.dev.api,
+        'cluster-dev',
+      );
+      const first = platform.status.lastAppliedRevision.split(':')[1];
+      for (const ns of ['alpha', 'bravo'])
+        await waitForKustomizationReady(
+          env.clusters.dev.api,
+          namespaceSyncName(ns),
+          { sha: first },
+        );
     });
     afterAll(async () => {
       await flux?.stop();
@@ -173,9 +188,6 @@ describeWithKube(
 
     it("refuses a commit in team A's folder that writes into team B's namespace, and leaves both teams' objects as they were", async () => {
       const api = env.clusters.dev.api;
-      await syncClusterFromGit(env.clusters.dev, {
-        url: github.cloneUrl('acme/gitops'),
-      });
       const platform = await waitForKustomizationReady(api, 'cluster-dev');
       const first = platform.status.lastAppliedRevision.split(':')[1];
       for (const ns of ['alpha', 'bravo']) {

@@ -185,6 +185,8 @@ export class GitHubEmulator {
     status: number | string;
   }> = [];
   readonly dir: string;
+  /** Whether `dir` is a temporary folder this emulator made (and so removes on `stop()`). */
+  private readonly ownsDir: boolean;
   private readonly tokens: Record<string, string>;
   private webhook?: { url: string; secret: string };
   urls = new Urls('http://127.0.0.1:0', 'http://127.0.0.1:0');
@@ -229,6 +231,7 @@ export class GitHubEmulator {
   }
 
   constructor(private readonly options: GitHubEmulatorOptions) {
+    this.ownsDir = options.dir === undefined;
     this.dir =
       options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'github-emulator-'));
     this.tokens = { ...options.tokens };
@@ -265,6 +268,9 @@ export class GitHubEmulator {
       this.server ? this.server.close(() => resolve()) : resolve(),
     );
     this.server?.closeAllConnections?.();
+    // the repositories live in a temporary folder made by the constructor; a folder passed as `options.dir` is the caller's
+    if (this.ownsDir)
+      fs.rmSync(this.dir, { recursive: true, force: true, maxRetries: 3 });
   }
 
   /** The API base URL (for Octokit's `baseUrl`). */

@@ -112,7 +112,8 @@ describeWithKube('startKubeTestEnv', () => {
     ).rejects.toThrow(/exceeded quota: quota, requested: .*requests\.cpu=8/);
   });
 
-  it('accepts a rendered namespace and VM, and refuses a broken VM with field paths', async () => {
+  /** The Namespace, ResourceQuota and VM `legacy` (with its NodePort Service) the portal renders for `namespace`. */
+  function renderedNamespaceAndVm(namespace: string): any[] {
     let repo = new Map<string, string>();
     repo = applyChanges(
       repo,
@@ -120,7 +121,7 @@ describeWithKube('startKubeTestEnv', () => {
         parseRequest({
           kind: 'namespace',
           cluster: 'dev',
-          name: 'payments',
+          name: namespace,
           team: 'payments',
           requester: 'jdoe',
           environment: 'dev',
@@ -135,7 +136,7 @@ describeWithKube('startKubeTestEnv', () => {
       parseRequest({
         kind: 'vm',
         cluster: 'dev',
-        namespace: 'payments',
+        namespace,
         name: 'legacy',
         requester: 'jdoe',
         purpose: 'test',
@@ -154,14 +155,14 @@ describeWithKube('startKubeTestEnv', () => {
       }),
       { settings, repo },
     ).changes;
-    const objects = [
+    return [
       // the Namespace is in the platform's file of the namespace (with the Flux objects that apply its folder)
       ...parseYamlDocuments(
-        repo.get('clusters/dev/platform/namespaces/payments.yaml')!,
+        repo.get(`clusters/dev/platform/namespaces/${namespace}.yaml`)!,
         'ns',
       ).filter(o => (o as { kind?: string }).kind === 'Namespace'),
       ...parseYamlDocuments(
-        repo.get('clusters/dev/namespaces/payments/resourcequota.yaml')!,
+        repo.get(`clusters/dev/namespaces/${namespace}/resourcequota.yaml`)!,
         'quota',
       ),
       ...parseYamlDocuments(
@@ -169,6 +170,10 @@ describeWithKube('startKubeTestEnv', () => {
         'vm',
       ),
     ] as any[];
+  }
+
+  it('accepts a rendered namespace and VM, and refuses a broken VM with field paths', async () => {
+    const objects = renderedNamespaceAndVm('payments');
     for (const object of objects) await api().apply(object);
     const vm = await api().get(
       '/apis/kubevirt.io/v1/namespaces/payments/virtualmachines/legacy',
@@ -195,16 +200,21 @@ describeWithKube('startKubeTestEnv', () => {
   });
 
   it('emulates virt-controller and Flux status through the status subresources', async () => {
-    await emulateVmRunning(api(), 'payments', 'legacy', '10.0.0.15');
+    // its own namespace and VM; the Service is left out, as its node port may be taken by another test's
+    for (const object of renderedNamespaceAndVm('payments-status').filter(
+      o => o.kind !== 'Service',
+    ))
+      await api().apply(object);
+    await emulateVmRunning(api(), 'payments-status', 'legacy', '10.0.0.15');
     const vmi = await api().get(
-      '/apis/kubevirt.io/v1/namespaces/payments/virtualmachineinstances/legacy',
+      '/apis/kubevirt.io/v1/namespaces/payments-status/virtualmachineinstances/legacy',
     );
     expect(vmi.status).toMatchObject({
       phase: 'Running',
       interfaces: [{ ipAddress: '10.0.0.15' }],
     });
     const vm = await api().get(
-      '/apis/kubevirt.io/v1/namespaces/payments/virtualmachines/legacy',
+      '/apis/kubevirt.io/v1/namespaces/payments-status/virtualmachines/legacy',
     );
     expect(vm.status).toMatchObject({
       printableStatus: 'Running',
@@ -248,6 +258,11 @@ describeWithKube('startKubeTestEnv', () => {
   });
 
   it('gives test users their own identity and no rights until bound', async () => {
+    await api().request('POST', '/api/v1/namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'identity-test' },
+    });
     const user = env.clusters.dev.users.jdoe;
     const canI = () =>
       spawnSync(
@@ -263,14 +278,14 @@ describeWithKube('startKubeTestEnv', () => {
           'list',
           'pods',
           '-n',
-          'payments',
+          'identity-test',
         ],
         { encoding: 'utf8' },
       ).stdout.trim();
     expect(canI()).toBe('no');
     await api().request(
       'POST',
-      '/apis/rbac.authorization.k8s.io/v1/namespaces/payments/rolebindings',
+      '/apis/rbac.authorization.k8s.io/v1/namespaces/identity-test/rolebindings',
       {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'RoleBinding',
@@ -298,10 +313,20 @@ async function waitFor<T>(
   timeoutMs = 60_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
   for (;;) {
-    const value = await check().catch(() => undefined);
+    // a failing check is retried, but its error is kept: a timeout says why the condition never held
+    const value = await check().catch(error => {
+      lastError = error;
+      return undefined;
+    });
     if (value) return value as T;
-    if (Date.now() > deadline) throw new Error('timed out');
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms${
+          lastError ? `; last error: ${(lastError as Error).message}` : ''
+        }`,
+      );
     await new Promise(r => setTimeout(r, 250));
   }
 }

@@ -213,7 +213,7 @@ describe('ObjectSchemaValidator', () => {
         metadata: { name: 'q' },
         spec: { hard: 'lots' },
       }),
-    ).not.toEqual([]);
+    ).toEqual(['spec.hard: must be object']);
     expect(
       validator.validate({
         apiVersion: 'example.com/v1',

@@ -98,11 +98,22 @@ describeWithKube(
     let workspace: string;
 
     beforeAll(async () => {
-      github = new GitHubEmulator({ tokens: { 'portal-token': 'portal-bot' } });
-      await github.start();
       env = await startKubeTestEnv({
         clusters: ['dev'],
         controllerManager: false,
+      });
+    });
+    afterAll(async () => {
+      await env?.stop();
+    });
+    // every test gets its own emulator, repository, planner and workspace: no pull requests, branches or call
+    // counts carry over from an earlier test
+    beforeEach(async () => {
+      github = new GitHubEmulator({ tokens: { 'portal-token': 'portal-bot' } });
+      await github.start();
+      await github.createRepo(FULL, {
+        files: seed,
+        collaborators: ['alice', 'platform-lead'],
       });
       const dev = env.clusters.dev;
       const config = new ConfigReader({
@@ -143,19 +154,11 @@ describeWithKube(
         octokit,
         clusterTimeoutMs: 2000,
       }).gitops!.planner;
-    });
-    afterAll(async () => {
-      await github?.stop();
-      await env?.stop();
-    });
-    beforeEach(async () => {
-      await github
-        .createRepo(FULL, {
-          files: seed,
-          collaborators: ['alice', 'platform-lead'],
-        })
-        .catch(() => undefined);
       workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'workspace-'));
+    });
+    afterEach(async () => {
+      await github?.stop();
+      if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
     });
 
     const context = (
@@ -226,9 +229,14 @@ describeWithKube(
           'requestId',
           'dev.ns.payments-dev',
         );
+        // the commit it checked is the head of main in the emulator's repository
         expect(ctx.output).toHaveBeenCalledWith(
           'baseSha',
-          expect.stringMatching(/^[0-9a-f]{40}$/),
+          execFileSync(
+            'git',
+            ['-C', github.gitDir(FULL), 'rev-parse', 'refs/heads/main'],
+            { encoding: 'utf8' },
+          ).trim(),
         );
       },
     );
@@ -249,11 +257,13 @@ describeWithKube(
       expect(github.calls()).toEqual({
         'GET /repos/{owner}/{repo}/git/ref/{+ref}': 1,
       });
-      // the first step read the head, and the tree at most once (another test may have read it for this commit)
-      expect(first['GET /repos/{owner}/{repo}/git/ref/{+ref}']).toBe(1);
-      expect(
-        first['GET /repos/{owner}/{repo}/git/trees/{tree_sha}'] ?? 0,
-      ).toBeLessThanOrEqual(1);
+      // the first step read the head, its tree, one file and the open pull requests, once each
+      expect(first).toEqual({
+        'GET /repos/{owner}/{repo}/git/ref/{+ref}': 1,
+        'GET /repos/{owner}/{repo}/git/trees/{tree_sha}': 1,
+        'GET /repos/{owner}/{repo}/git/blobs/{file_sha}': 1,
+        'GET /repos/{owner}/{repo}/pulls': 1,
+      });
     });
 
     it.each(pullRequestExamples.map(e => [e.description, e.example]))(
@@ -394,7 +404,10 @@ describeWithKube(
       ).rejects.toThrow(
         "The request breaks 1 rule: name: namespace 'taken' already exists on cluster 'dev'",
       );
-      // the pull request of an earlier test is this request's own branch: no conflict with itself
+      // an open pull request of this very request is its own branch: no conflict with itself
+      await createOpenPullRequestAction({ planner, initiator: jdoe }).handler(
+        context({ request: exampleNamespaceRequest }) as any,
+      );
       await createValidateRequestAction({ planner, initiator: jdoe }).handler(
         context({ request: exampleNamespaceRequest }) as any,
       );
@@ -414,7 +427,7 @@ describeWithKube(
           initiator: as('carol', ['payments']),
         }).handler(clash as any),
       ).rejects.toThrow(
-        /^The request breaks 1 rule: name: this request is already open in pull request #\d+ \(http.*\/ui\/acme\/gitops\/pull\/\d+\) by user:default\/jdoe; only its requester can change it$/,
+        /^The request breaks 1 rule: name: this request is already open in pull request #2 \(http:\/\/127\.0\.0\.1:\d+\/ui\/acme\/gitops\/pull\/2\) by user:default\/jdoe; only its requester can change it$/,
       );
 
       const decommission = context({
@@ -519,7 +532,9 @@ describeWithKube(
             planner,
             initiator: as('pat', ['platform', 'billing']),
           }).handler(ctx as any),
-        ).rejects.toThrow();
+        ).rejects.toThrow(
+          /^The request breaks 2 rules: name: this request is already open in pull request #1 \(http:\/\/127\.0\.0\.1:\d+\/ui\/acme\/gitops\/pull\/1\) by user:default\/jdoe; only its requester can change it; team: team 'billing' has no project leads in the catalog \(annotation provisioning\.kubeportal\.io\/project-leads on its group\), so nobody could approve the pull request \[project-leads\]$/,
+        );
         expect(writes()).toBe(0);
         const after = github.pulls(FULL).find(p => p.number === pull.number)!;
         expect(after.labels).toEqual([
@@ -582,6 +597,9 @@ describe('provisioning actions (GitHub emulator only)', () => {
   afterAll(() => github?.stop());
   beforeEach(() => {
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'workspace-'));
+  });
+  afterEach(() => {
+    fs.rmSync(workspace, { recursive: true, force: true });
   });
 
   const context = (input: Record<string, unknown>) =>
