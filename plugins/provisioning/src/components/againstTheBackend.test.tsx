@@ -4,7 +4,11 @@ import {
 } from '@backstage/frontend-test-utils';
 import { describeWithKube } from '@kubeportal/test-environment';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { ProvisioningApi, ProvisioningClient, provisioningApiRef } from '../api';
+import {
+  ProvisioningApi,
+  ProvisioningClient,
+  provisioningApiRef,
+} from '../api';
 import { RealBackend, startRealBackend } from '../__testUtils__/realBackend';
 import { ClusterPicker } from './ClusterPicker';
 import { ProvisioningPage } from './ProvisioningPage';
@@ -94,7 +98,9 @@ describeWithKube('the frontend against the real provisioning backend', () => {
   describe('ClusterPicker', () => {
     it('lists clusters with environment and site, and disables the unreachable ones', async () => {
       const onChange = jest.fn();
-      await renderInTestApp(withApi(<ClusterPicker {...fieldProps(onChange)} />));
+      await renderInTestApp(
+        withApi(<ClusterPicker {...fieldProps(onChange)} />),
+      );
       const picker = await screen.findByRole('combobox');
       // disabled until the backend has answered
       await waitFor(() =>
@@ -226,9 +232,7 @@ describeWithKube('the frontend against the real provisioning backend', () => {
         ),
       );
       expect(problems).toHaveLength(1);
-      expect(
-        await screen.findByText(problems[0].message),
-      ).toBeInTheDocument();
+      expect(await screen.findByText(problems[0].message)).toBeInTheDocument();
     });
   });
 

@@ -43,7 +43,9 @@ describe('NameField', () => {
     expect(onChange).toHaveBeenLastCalledWith('Payments');
     rerender(<NameField {...props} formData="Payments" />);
     expect(
-      screen.getByText(/^Payments must be a DNS-1123 label: lower-case letters/),
+      screen.getByText(
+        /^Payments must be a DNS-1123 label: lower-case letters/,
+      ),
     ).toBeInTheDocument();
     expect(document.body.textContent).not.toContain('^[a-z0-9]');
   });

@@ -32,8 +32,15 @@ export function nameFieldProblem(
 export const NameField = (
   props: FieldExtensionComponentProps<string, NameFieldOptions>,
 ) => {
-  const { formData, onChange, required, rawErrors, schema, idSchema, uiSchema } =
-    props;
+  const {
+    formData,
+    onChange,
+    required,
+    rawErrors,
+    schema,
+    idSchema,
+    uiSchema,
+  } = props;
   const typed = nameFieldProblem(formData, uiSchema?.['ui:options'] ?? {});
   const errors = rawErrors ?? [];
   return (
@@ -46,7 +53,9 @@ export const NameField = (
       value={formData ?? ''}
       onChange={e => onChange(e.target.value)}
       error={Boolean(typed) || errors.length > 0}
-      helperText={typed ?? (errors.length > 0 ? errors.join('; ') : schema.description)}
+      helperText={
+        typed ?? (errors.length > 0 ? errors.join('; ') : schema.description)
+      }
       inputProps={{ autoCapitalize: 'none', spellCheck: false }}
     />
   );
