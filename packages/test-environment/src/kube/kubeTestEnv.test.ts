@@ -316,10 +316,13 @@ async function waitFor<T>(
   let lastError: unknown;
   for (;;) {
     // a failing check is retried, but its error is kept: a timeout says why the condition never held
-    const value = await check().catch(error => {
+    let value: T | undefined | false;
+    try {
+      value = await check();
+    } catch (error) {
       lastError = error;
-      return undefined;
-    });
+      value = undefined;
+    }
     if (value) return value as T;
     if (Date.now() > deadline)
       throw new Error(
