@@ -25,7 +25,11 @@ import {
   renderRequest,
 } from '@kubeportal/plugin-provisioning-common';
 import scaffolderModuleProvisioning from '@kubeportal/plugin-scaffolder-backend-module-provisioning';
-import { GitHubEmulator, waitUntil } from '@kubeportal/test-environment';
+import {
+  GitHubEmulator,
+  portalTestConfig,
+  waitUntil,
+} from '@kubeportal/test-environment';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -173,7 +177,6 @@ describe('the portal permission policy, through the real backend', () => {
       files: gitopsSeed(clusters),
       collaborators: ['alice', 'bob-lead', 'platform-lead'],
     });
-    const host = new URL(github.url).host;
 
     const backend = await startTestBackend({
       features: [
@@ -193,7 +196,16 @@ describe('the portal permission policy, through the real backend', () => {
         }),
         mockServices.rootConfig.factory({
           data: {
-            app: { baseUrl: 'http://portal.test' },
+            ...portalTestConfig({
+              github,
+              baseUrl: 'http://portal.test',
+              provisioning: { platformTeam: PLATFORM_TEAM },
+              clusters: clusters.map(c => ({
+                ...c,
+                url: 'https://127.0.0.1:1',
+                auth: { type: 'serviceAccountToken', token: 't' },
+              })),
+            }),
             permission: { enabled: true },
             catalog: {
               rules: [
@@ -209,18 +221,6 @@ describe('the portal permission policy, through the real backend', () => {
                   rules: [{ allow: ['Group', 'User', 'Template', 'Location'] }],
                 },
               ],
-            },
-            integrations: {
-              github: [{ host, apiBaseUrl: github.url, token: 'portal-token' }],
-            },
-            provisioning: {
-              platformTeam: PLATFORM_TEAM,
-              gitops: { host, owner: 'acme', repo: 'gitops', branch: 'main' },
-              clusters: clusters.map(c => ({
-                ...c,
-                url: 'https://127.0.0.1:1',
-                auth: { type: 'serviceAccountToken', token: 't' },
-              })),
             },
           },
         }),

@@ -39,3 +39,10 @@ export {
   LOCAL_CLUSTERS,
   LOCAL_GITOPS_REPO,
 } from './local/localEnvironment';
+export {
+  clusterConnection,
+  portalTestConfig,
+  teamGroup,
+  userInfoFromTeams,
+} from './backstage/portalTestBackend';
+export type { PortalTestConfigOptions } from './backstage/portalTestBackend';

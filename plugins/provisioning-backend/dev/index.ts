@@ -9,10 +9,6 @@
  * mallory (team billing).
  */
 import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import {
   mockCredentials,
   mockServices,
   startTestBackend,
@@ -25,7 +21,14 @@ import {
   renderRequest,
   RepoSnapshot,
 } from '@kubeportal/plugin-provisioning-common';
-import { GitHubEmulator, startKubeTestEnv } from '@kubeportal/test-environment';
+import {
+  clusterConnection,
+  GitHubEmulator,
+  portalTestConfig,
+  startKubeTestEnv,
+  teamGroup,
+  userInfoFromTeams,
+} from '@kubeportal/test-environment';
 import { AddressInfo } from 'node:net';
 import { provisioningPlugin } from '../src/plugin';
 
@@ -34,23 +37,6 @@ const memberships: Record<string, string[]> = {
   alice: ['payments'],
   mallory: ['billing'],
 };
-
-function team(name: string, lead: string) {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: {
-      name,
-      namespace: 'default',
-      annotations: {
-        'provisioning.kubeportal.io/project-leads': lead,
-        'provisioning.kubeportal.io/ad-groups': `sg-${name}`,
-        'provisioning.kubeportal.io/cost-centre': `CC-${name}`,
-      },
-    },
-    spec: { type: 'team', children: [] },
-  };
-}
 
 async function main() {
   const github = new GitHubEmulator({
@@ -94,66 +80,40 @@ async function main() {
     clusters: ['dev'],
     controllerManager: false,
   });
-  const dev = env.clusters.dev;
-  const host = new URL(github.url).host;
 
   const { server } = await startTestBackend({
     features: [
       provisioningPlugin,
       catalogServiceMock.factory({
         entities: [
-          team('payments', 'alice'),
-          team('billing', 'bob'),
-          team('platform', 'platform-lead'),
+          teamGroup('payments', 'alice'),
+          teamGroup('billing', 'bob'),
+          teamGroup('platform', 'platform-lead'),
         ],
       }),
-      createServiceFactory({
-        service: coreServices.userInfo,
-        deps: {},
-        factory: () => ({
-          getUserInfo: async (credentials: any) => {
-            const user = credentials.principal.userEntityRef as string;
-            return {
-              userEntityRef: user,
-              ownershipEntityRefs: [
-                user,
-                ...(memberships[user.split('/')[1]] ?? []).map(
-                  t => `group:default/${t}`,
-                ),
-              ],
-            };
-          },
-        }),
-      }),
+      userInfoFromTeams(user => memberships[user] ?? []),
       mockServices.rootConfig.factory({
-        data: {
-          app: { baseUrl: 'http://portal.test' },
-          integrations: {
-            github: [{ host, apiBaseUrl: github.url, token: 'portal-token' }],
-          },
-          provisioning: {
-            platformTeam: 'group:default/platform',
-            gitops: { host, owner: 'acme', repo: 'gitops', branch: 'main' },
-            clusters: [
-              {
-                name: 'dev',
-                environment: 'dev',
-                url: dev.server,
-                caData: Buffer.from(dev.caPem).toString('base64'),
-                auth: { type: 'serviceAccountToken', token: dev.adminToken },
-                site: 'rack-a',
-                storageClasses: ['fast'],
-              },
-              {
-                name: 'prod',
-                environment: 'prod',
-                site: 'rack-b',
-                url: 'https://127.0.0.1:1',
-                auth: { type: 'serviceAccountToken', token: 'unused' },
-              },
-            ],
-          },
-        },
+        data: portalTestConfig({
+          github,
+          baseUrl: 'http://portal.test',
+          provisioning: { platformTeam: 'group:default/platform' },
+          clusters: [
+            {
+              name: 'dev',
+              environment: 'dev',
+              site: 'rack-a',
+              storageClasses: ['fast'],
+              ...clusterConnection(env.clusters.dev),
+            },
+            {
+              name: 'prod',
+              environment: 'prod',
+              site: 'rack-b',
+              url: 'https://127.0.0.1:1',
+              auth: { type: 'serviceAccountToken', token: 'unused' },
+            },
+          ],
+        }),
       }),
     ],
   });

@@ -159,6 +159,8 @@ export const teamDefaultsSchema = z
 /** Team defaults. */
 export type TeamDefaults = z.infer<typeof teamDefaultsSchema>;
 
+const DECIMAL = /^\d+(\.\d+)?$/;
+
 /**
  * The settings of the clusters' KubeVirt that decide what a VM's virt-launcher pod asks of its namespace's quota
  * (see `virtLauncherResources`); they must match the KubeVirt CR of the clusters.
@@ -168,9 +170,10 @@ export const vmOverheadSchema = z
     /** KubeVirt's `spec.configuration.additionalGuestMemoryOverheadRatio`, a decimal of at least 1. */
     additionalGuestMemoryOverheadRatio: z
       .string()
-      .regex(/^\d+(\.\d+)?$/, 'must be a decimal number such as "1.2"')
+      .regex(DECIMAL, 'must be a decimal number such as "1.2"')
+      // only a decimal is compared: a malformed ratio gets the message above alone
       .refine(
-        ratio => !/^\d+(\.\d+)?$/.test(ratio) || Number(ratio) >= 1,
+        ratio => !DECIMAL.test(ratio) || Number(ratio) >= 1,
         'must be at least 1',
       )
       .optional(),

@@ -1,12 +1,9 @@
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { namespaceSyncName } from '@kubeportal/plugin-provisioning-common';
 import {
+  clusterConnection,
   describeWithKube,
   ensureBinaries,
   FluxControllers,
@@ -20,11 +17,13 @@ import {
   syncClusterFromGit,
   waitForKustomizationReady,
   waitUntil,
+  portalTestConfig,
+  teamGroup,
+  userInfoFromTeams,
 } from '@kubeportal/test-environment';
 import {
   portalTemplates,
   runTemplateTask,
-  teamGroup,
 } from './__testUtils__/scaffolderTasks';
 import { scaffolderModuleProvisioning } from './module';
 
@@ -57,7 +56,6 @@ describeWithKube('every request kind from the form to the cluster', () => {
     });
     await waitForKustomizationReady(env.clusters.dev.api, 'cluster-dev');
     const dev = env.clusters.dev;
-    const host = new URL(github.url).host;
     const backend = await startTestBackend({
       features: [
         scaffolderPlugin,
@@ -69,41 +67,24 @@ describeWithKube('every request kind from the form to the cluster', () => {
             teamGroup('platform', 'platform-lead'),
           ],
         }),
-        createServiceFactory({
-          service: coreServices.userInfo,
-          deps: {},
-          factory: () => ({
-            getUserInfo: async (credentials: any) => {
-              const user = credentials.principal.userEntityRef as string;
-              return {
-                userEntityRef: user,
-                ownershipEntityRefs: [user, 'group:default/payments'],
-              };
-            },
-          }),
-        }),
+        userInfoFromTeams(() => ['payments']),
         mockServices.rootConfig.factory({
-          data: {
-            app: { baseUrl: 'http://portal.test' },
-            integrations: {
-              github: [{ host, apiBaseUrl: github.url, token: 'portal-token' }],
-            },
+          data: portalTestConfig({
+            github,
+            baseUrl: 'http://portal.test',
             provisioning: {
-              gitops: { host, owner: 'acme', repo: 'gitops', branch: 'main' },
               policy: { vmImages: { hosts: ['images.example.com'] } },
-              clusters: [
-                {
-                  name: 'dev',
-                  environment: 'dev',
-                  url: dev.server,
-                  caData: Buffer.from(dev.caPem).toString('base64'),
-                  auth: { type: 'serviceAccountToken', token: dev.adminToken },
-                  storageClasses: ['standard', 'fast'],
-                  ingressNamespace: 'ingress-nginx',
-                },
-              ],
             },
-          },
+            clusters: [
+              {
+                name: 'dev',
+                environment: 'dev',
+                storageClasses: ['standard', 'fast'],
+                ingressNamespace: 'ingress-nginx',
+                ...clusterConnection(dev),
+              },
+            ],
+          }),
         }),
       ],
     });

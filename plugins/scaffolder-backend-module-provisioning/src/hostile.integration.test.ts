@@ -1,7 +1,3 @@
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -14,15 +10,18 @@ import {
   RepoSnapshot,
 } from '@kubeportal/plugin-provisioning-common';
 import {
+  clusterConnection,
   describeWithKube,
   GitHubEmulator,
   KubeTestEnv,
   startKubeTestEnv,
+  portalTestConfig,
+  teamGroup,
+  userInfoFromTeams,
 } from '@kubeportal/test-environment';
 import {
   portalTemplates,
   runTemplateTask,
-  teamGroup,
 } from './__testUtils__/scaffolderTasks';
 import { scaffolderModuleProvisioning } from './module';
 
@@ -132,7 +131,6 @@ describeWithKube(
         controllerManager: false,
       });
       const dev = env.clusters.dev;
-      const host = new URL(github.url).host;
       const backend = await startTestBackend({
         features: [
           scaffolderPlugin,
@@ -141,9 +139,9 @@ describeWithKube(
             entities: [
               ...portalTemplates(),
               hostileTemplate,
-              teamGroup('payments', 'alice', 'CC-1234'),
-              teamGroup('billing', 'bob', 'CC-9'),
-              teamGroup('platform', 'platform-lead', 'CC-0'),
+              teamGroup('payments', 'alice', { costCentre: 'CC-1234' }),
+              teamGroup('billing', 'bob', { costCentre: 'CC-9' }),
+              teamGroup('platform', 'platform-lead', { costCentre: 'CC-0' }),
               // alice leads payments and asks herself: she must not be her own reviewer
               {
                 apiVersion: 'backstage.io/v1alpha1',
@@ -157,49 +155,21 @@ describeWithKube(
               },
             ],
           }),
-          createServiceFactory({
-            service: coreServices.userInfo,
-            deps: {},
-            factory: () => ({
-              getUserInfo: async (credentials: any) => {
-                const user = credentials.principal.userEntityRef as string;
-                const name = user.split('/')[1];
-                return {
-                  userEntityRef: user,
-                  ownershipEntityRefs: [
-                    user,
-                    ...(memberships[name] ?? []).map(t => `group:default/${t}`),
-                  ],
-                };
-              },
-            }),
-          }),
+          userInfoFromTeams(user => memberships[user] ?? []),
           mockServices.rootConfig.factory({
-            data: {
-              app: { baseUrl: 'http://portal.test' },
-              integrations: {
-                github: [
-                  { host, apiBaseUrl: github.url, token: 'portal-token' },
-                ],
-              },
-              provisioning: {
-                gitops: { host, owner: 'acme', repo: 'gitops', branch: 'main' },
-                clusters: [
-                  {
-                    name: 'dev',
-                    environment: 'dev',
-                    url: dev.server,
-                    caData: Buffer.from(dev.caPem).toString('base64'),
-                    auth: {
-                      type: 'serviceAccountToken',
-                      token: dev.adminToken,
-                    },
-                    storageClasses: ['fast'],
-                    ingressNamespace: 'ingress-nginx',
-                  },
-                ],
-              },
-            },
+            data: portalTestConfig({
+              github,
+              baseUrl: 'http://portal.test',
+              clusters: [
+                {
+                  name: 'dev',
+                  environment: 'dev',
+                  storageClasses: ['fast'],
+                  ingressNamespace: 'ingress-nginx',
+                  ...clusterConnection(dev),
+                },
+              ],
+            }),
           }),
         ],
       });

@@ -1,15 +1,15 @@
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
+  clusterConnection,
   describeWithKube,
   GitHubEmulator,
   KubeTestEnv,
+  portalTestConfig,
   startKubeTestEnv,
+  teamGroup,
+  userInfoFromTeams,
 } from '@kubeportal/test-environment';
 import { execFileSync } from 'node:child_process';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
@@ -25,33 +25,11 @@ const templates = portalTemplates();
 
 const entities: Entity[] = [
   ...templates,
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: {
-      name: 'payments',
-      namespace: 'default',
-      annotations: {
-        'provisioning.kubeportal.io/project-leads': 'alice',
-        'provisioning.kubeportal.io/ad-groups': 'sg-payments-dev',
-        'provisioning.kubeportal.io/cost-centre': 'CC-1234',
-      },
-    },
-    spec: { type: 'team', children: [] },
-  },
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: {
-      name: 'platform',
-      namespace: 'default',
-      annotations: {
-        'provisioning.kubeportal.io/project-leads': 'platform-lead',
-        'provisioning.kubeportal.io/cost-centre': 'CC-0',
-      },
-    },
-    spec: { type: 'team', children: [] },
-  },
+  teamGroup('payments', 'alice', {
+    costCentre: 'CC-1234',
+    adGroups: ['sg-payments-dev'],
+  }),
+  teamGroup('platform', 'platform-lead', { costCentre: 'CC-0', adGroups: [] }),
   {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'User',
@@ -88,54 +66,26 @@ describeWithKube(
         controllerManager: false,
       });
       const dev = env.clusters.dev;
-      const host = new URL(github.url).host;
       const backend = await startTestBackend({
         features: [
           scaffolderPlugin,
           scaffolderModuleProvisioning,
           catalogServiceMock.factory({ entities }),
           // who the initiator is and which teams they belong to: from the server, as sign-in resolved them
-          createServiceFactory({
-            service: coreServices.userInfo,
-            deps: {},
-            factory: () => ({
-              getUserInfo: async (credentials: any) => {
-                const user = credentials.principal.userEntityRef as string;
-                return {
-                  userEntityRef: user,
-                  ownershipEntityRefs:
-                    user === 'user:default/jdoe'
-                      ? [user, 'group:default/payments']
-                      : [user],
-                };
-              },
-            }),
-          }),
+          userInfoFromTeams(user => (user === 'jdoe' ? ['payments'] : [])),
           mockServices.rootConfig.factory({
-            data: {
-              app: { baseUrl: 'http://portal.test' },
-              integrations: {
-                github: [
-                  { host, apiBaseUrl: github.url, token: 'portal-token' },
-                ],
-              },
-              provisioning: {
-                gitops: { host, owner: 'acme', repo: 'gitops', branch: 'main' },
-                clusters: [
-                  {
-                    name: 'dev',
-                    environment: 'dev',
-                    url: dev.server,
-                    caData: Buffer.from(dev.caPem).toString('base64'),
-                    auth: {
-                      type: 'serviceAccountToken',
-                      token: dev.adminToken,
-                    },
-                    ingressNamespace: 'ingress-nginx',
-                  },
-                ],
-              },
-            },
+            data: portalTestConfig({
+              github,
+              baseUrl: 'http://portal.test',
+              clusters: [
+                {
+                  name: 'dev',
+                  environment: 'dev',
+                  ingressNamespace: 'ingress-nginx',
+                  ...clusterConnection(dev),
+                },
+              ],
+            }),
           }),
         ],
       });

@@ -6,6 +6,7 @@ import {
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import { clusterConnection } from '../backstage/portalTestBackend';
 import { ensureBinaries } from '../binaries';
 import { FluxControllers, startFlux, syncClusterFromGit } from '../flux/flux';
 import { GitHubEmulator } from '../github/GitHubEmulator';
@@ -139,12 +140,7 @@ export async function startLocalEnvironment(
       }
       appConfig.provisioning.clusters = LOCAL_CLUSTERS.map(c => ({
         ...c,
-        url: env!.clusters[c.name].server,
-        caData: Buffer.from(env!.clusters[c.name].caPem).toString('base64'),
-        auth: {
-          type: 'serviceAccountToken',
-          token: env!.clusters[c.name].adminToken,
-        },
+        ...clusterConnection(env!.clusters[c.name]),
       }));
     }
     return { github, env, flux, appConfig, stop };

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import {
+  clusterConnection,
   describeWithKube,
   KubeTestEnv,
   startKubeTestEnv,
@@ -27,11 +28,9 @@ describeWithKube(
       cluster = {
         name: 'dev',
         environment: 'dev',
-        url: dev.server,
-        caData: Buffer.from(dev.caPem).toString('base64'),
-        auth: { type: 'serviceAccountToken', token: dev.adminToken },
         storageClasses: [],
         networks: [],
+        ...clusterConnection(dev),
       };
       await dev.api.request('POST', '/api/v1/namespaces', {
         apiVersion: 'v1',

@@ -37,6 +37,17 @@ describeWithKube('the frontend against the real provisioning backend', () => {
       {element}
     </TestApiProvider>
   );
+  /** Custom quota values the backend refuses: more CPU requested than the limit allows. */
+  const moreCpuRequestedThanLimit = {
+    requestsCpu: '6',
+    limitsCpu: '4',
+    requestsMemory: '4Gi',
+    limitsMemory: '8Gi',
+    requestsStorage: '50Gi',
+    persistentVolumeClaims: 5,
+    pods: 20,
+    services: 5,
+  };
   const fieldProps = (onChange: jest.Mock, formData?: unknown) =>
     ({
       formData,
@@ -67,18 +78,7 @@ describeWithKube('the frontend against the real provisioning backend', () => {
     });
 
     it("returns the backend's problems with their field paths", async () => {
-      const check = await api.checkQuota({
-        custom: {
-          requestsCpu: '6',
-          limitsCpu: '4',
-          requestsMemory: '4Gi',
-          limitsMemory: '8Gi',
-          requestsStorage: '50Gi',
-          persistentVolumeClaims: 5,
-          pods: 20,
-          services: 5,
-        },
-      });
+      const check = await api.checkQuota({ custom: moreCpuRequestedThanLimit });
       expect(check.problems.map(p => p.path)).toEqual(['quota.requestsCpu']);
       expect(check.problems[0].message).toMatch(/limitsCpu/);
     });
@@ -212,16 +212,7 @@ describeWithKube('the frontend against the real provisioning backend', () => {
     });
 
     it("shows the backend's check of custom values as they are typed", async () => {
-      const custom = {
-        requestsCpu: '6',
-        limitsCpu: '4',
-        requestsMemory: '4Gi',
-        limitsMemory: '8Gi',
-        requestsStorage: '50Gi',
-        persistentVolumeClaims: 5,
-        pods: 20,
-        services: 5,
-      };
+      const custom = moreCpuRequestedThanLimit;
       const { problems } = await api.checkQuota({ custom });
       await renderInTestApp(
         withApi(

@@ -23,28 +23,6 @@ export function portalTemplates(): Entity[] {
     .map(t => ({ ...t, metadata: { ...t.metadata, namespace: 'default' } }));
 }
 
-/** A team's catalog Group with what the portal reads from it: project leads, AD group and cost centre. */
-export function teamGroup(
-  name: string,
-  leads: string,
-  costCentre = `CC-${name}`,
-): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: {
-      name,
-      namespace: 'default',
-      annotations: {
-        'provisioning.kubeportal.io/project-leads': leads,
-        'provisioning.kubeportal.io/ad-groups': `sg-${name}`,
-        'provisioning.kubeportal.io/cost-centre': costCentre,
-      },
-    },
-    spec: { type: 'team', children: [] },
-  };
-}
-
 /**
  * Runs a template through the scaffolder backend as a user and waits for the task to end. A task the scaffolder
  * refuses to create has the status `refused <HTTP status>`; the log is the task's messages.

@@ -11,6 +11,7 @@ import {
   TeamFacts,
 } from '@kubeportal/plugin-provisioning-node';
 import {
+  clusterConnection,
   describeWithKube,
   GitHubEmulator,
   KubeTestEnv,
@@ -128,11 +129,9 @@ describeWithKube(
             {
               name: 'dev',
               environment: 'dev',
-              url: dev.server,
-              caData: Buffer.from(dev.caPem).toString('base64'),
-              auth: { type: 'serviceAccountToken', token: dev.adminToken },
               storageClasses: ['fast'],
               ingressNamespace: 'ingress-nginx',
+              ...clusterConnection(dev),
             },
             {
               name: 'prod',
