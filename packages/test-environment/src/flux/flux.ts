@@ -217,10 +217,12 @@ export async function waitForKustomizationReady(
       const ready = (last.status?.conditions ?? []).find(
         (c: any) => c.type === 'Ready',
       );
+      // Ready is read together with the revision it applied: a Ready status without one is not an answer yet
+      const applied = String(last.status?.lastAppliedRevision ?? '');
       return (
         ready?.status === 'True' &&
-        (!options.sha ||
-          String(last.status?.lastAppliedRevision ?? '').endsWith(options.sha))
+        applied !== '' &&
+        (!options.sha || applied.endsWith(options.sha))
       );
     },
     { timeoutMs: options.timeoutMs ?? 120_000, intervalMs: 500 },
