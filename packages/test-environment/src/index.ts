@@ -24,6 +24,7 @@ export {
 } from './kube/emulatedControllers';
 export { GitHubEmulator, HttpError } from './github/GitHubEmulator';
 export type { GitHubEmulatorOptions } from './github/GitHubEmulator';
+export type { BranchProtectionRequest } from './github/branchProtection';
 export { BareRepo } from './github/git';
 export { serveGitHttp } from './github/gitHttp';
 export {
@@ -36,7 +37,10 @@ export type { FluxControllers } from './flux/flux';
 export { kubeUnavailableReason, describeWithKube } from './availability';
 export {
   seedFiles,
+  createGitOpsRepository,
+  GITOPS_BRANCH_PROTECTION,
   LOCAL_CLUSTERS,
+  LOCAL_GITOPS_COLLABORATORS,
   LOCAL_GITOPS_REPO,
 } from './local/localEnvironment';
 export {

@@ -3,6 +3,20 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import {
+  BranchProtection,
+  BranchProtectionRequest,
+  PRE_RECEIVE_HOOK,
+  PROTECTED_BRANCHES_DOCS,
+  ProtectionReport,
+  StatusRecord,
+  directUpdateRefusal,
+  evaluateProtection,
+  hookRules,
+  parseProtectionRequest,
+  protectionJson,
+} from './branchProtection';
+import { CODEOWNERS_LOCATIONS, parseCodeowners } from './codeowners';
 import { BareRepo } from './git';
 import { serveGitHttp } from './gitHttp';
 import { renderPage } from './page';
@@ -28,6 +42,7 @@ export class HttpError extends Error {
     message: string,
     readonly headers: Record<string, string> = {},
     readonly errors?: unknown[],
+    readonly documentationUrl = 'https://docs.github.com/rest',
   ) {
     super(message);
   }
@@ -49,6 +64,11 @@ export interface GitHubEmulatorOptions {
    * installations and gets installation tokens (one hour), which then act as `<slug>[bot]`.
    */
   apps?: GitHubAppOptions[];
+  /**
+   * Teams of organisations, `org/slug` to member logins: a CODEOWNERS owner `@org/slug` and a protection's
+   * `restrictions.teams` stand for these members. More with `addTeam`.
+   */
+  teams?: Record<string, string[]>;
 }
 
 /** A GitHub App the emulator knows. */
@@ -118,6 +138,10 @@ interface RepoState {
   labels: string[];
   collaborators: Set<string>;
   pushedAt: string;
+  /** Protected branches (by name) and their rules. */
+  protections: Map<string, BranchProtection>;
+  /** Commit statuses by commit sha, oldest first. */
+  statuses: Map<string, StatusRecord[]>;
 }
 
 const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -154,10 +178,14 @@ function graphqlLocation(
 
 /**
  * A GitHub REST emulator over real bare git repositories: the Git Data API, contents, pull requests with real
- * merges, requested reviewers, reviews, labels, issue comments and signed webhooks. It checks tokens like GitHub
- * (401), answers 404/422/409/405 where GitHub does, can be rate limited (403/429 with `x-ratelimit-*` and
- * `retry-after`) or made to fail with 5xx, counts calls per endpoint, serves the repositories over git smart HTTP
- * under `/git/`, and has a small page with Approve and Merge buttons at `/`.
+ * merges, requested reviewers, reviews, labels, issue comments, commit statuses and signed webhooks. Branch
+ * protection as GitHub models it: a protected base branch refuses merges (405, GitHub's words) without the required
+ * approvals, a code owner's approval (CODEOWNERS of the base branch) or the required status checks; pushes to a pull
+ * request's head dismiss its approvals when the protection says so; direct updates of a protected branch are
+ * refused, through the API and over git push. It checks tokens like GitHub (401), answers 404/422/409/405 where
+ * GitHub does, can be rate limited (403/429 with `x-ratelimit-*` and `retry-after`) or made to fail with 5xx, counts
+ * calls per endpoint, serves the repositories over git smart HTTP under `/git/`, and has a small page at `/` that
+ * shows a pull request (its body as markdown), where it stands against the protection, and Approve and Merge buttons.
  */
 export class GitHubEmulator {
   private server?: http.Server;
@@ -188,6 +216,8 @@ export class GitHubEmulator {
   /** Whether `dir` is a temporary folder this emulator made (and so removes on `stop()`). */
   private readonly ownsDir: boolean;
   private readonly tokens: Record<string, string>;
+  /** Teams, `org/slug` to member logins. */
+  private readonly teams = new Map<string, string[]>();
   private webhook?: { url: string; secret: string };
   urls = new Urls('http://127.0.0.1:0', 'http://127.0.0.1:0');
   /** Hook for tests: record each request's route, status and body (used to check responses against the OpenAPI). */
@@ -235,6 +265,8 @@ export class GitHubEmulator {
     this.dir =
       options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'github-emulator-'));
     this.tokens = { ...options.tokens };
+    for (const [slug, members] of Object.entries(options.teams ?? {}))
+      this.teams.set(slug, [...members]);
     this.webhook = options.webhook;
     this.defineRoutes();
   }
@@ -294,6 +326,25 @@ export class GitHubEmulator {
 
   addToken(token: string, login: string) {
     this.tokens[token] = login;
+  }
+
+  /** Adds (or replaces) a team of an organisation: `slug` is `org/team`, as CODEOWNERS names it without the `@`. */
+  addTeam(slug: string, members: string[]) {
+    if (!/^[^/\s]+\/[^/\s]+$/.test(slug))
+      throw new Error(`team ${slug}: expected org/team`);
+    this.teams.set(slug, [...members]);
+  }
+
+  /**
+   * Protects a branch with GitHub's `PUT .../branches/{branch}/protection` body (checked as that endpoint checks
+   * it), as a repository administrator does in GitHub's settings.
+   */
+  async protectBranch(
+    fullName: string,
+    branch: string,
+    protection: BranchProtectionRequest,
+  ): Promise<void> {
+    await this.setProtection(this.repo(fullName), branch, protection);
   }
 
   /**
@@ -363,6 +414,14 @@ export class GitHubEmulator {
       email: 'emulator@users.noreply.invalid',
     });
     await git.updateRef(`refs/heads/${record.defaultBranch}`, commit);
+    fs.mkdirSync(path.join(git.dir, 'hooks'), { recursive: true });
+    fs.writeFileSync(
+      path.join(git.dir, 'hooks', 'pre-receive'),
+      PRE_RECEIVE_HOOK,
+      {
+        mode: 0o755,
+      },
+    );
     this.repos.set(fullName, {
       record,
       git,
@@ -370,6 +429,8 @@ export class GitHubEmulator {
       labels: [],
       collaborators: new Set([owner, ...(options.collaborators ?? [])]),
       pushedAt: now(),
+      protections: new Map(),
+      statuses: new Map(),
     });
   }
 
@@ -451,7 +512,7 @@ export class GitHubEmulator {
     );
   }
 
-  /** Merges a pull request as `login`. */
+  /** Merges a pull request as `login`; refused (405) as on GitHub while the base branch's protection blocks it. */
   async merge(
     fullName: string,
     number: number,
@@ -499,12 +560,22 @@ export class GitHubEmulator {
   ): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator');
     if (url.pathname.startsWith('/git/')) {
-      serveGitHttp(
+      const pathInfo = url.pathname.slice('/git'.length);
+      const pushed = /^\/([^/]+)\/([^/]+)\.git\/git-receive-pack$/.exec(
+        pathInfo,
+      );
+      const repo =
+        req.method === 'POST' && pushed
+          ? this.repos.get(`${pushed[1]}/${pushed[2]}`)
+          : undefined;
+      const before = repo ? await repo.git.refs('refs/heads/') : undefined;
+      await serveGitHttp(
         req,
         res,
         this.dir,
-        url.pathname.slice('/git'.length),
+        pathInfo,
         url.search.replace(/^\?/, ''),
+        repo && before ? () => this.afterGitPush(repo, before, req) : undefined,
       );
       return;
     }
@@ -622,7 +693,7 @@ export class GitHubEmulator {
           error.status,
           {
             message: error.message,
-            documentation_url: 'https://docs.github.com/rest',
+            documentation_url: error.documentationUrl,
             status: String(error.status),
             ...(error.errors ? { errors: error.errors } : {}),
           },
@@ -657,6 +728,16 @@ export class GitHubEmulator {
       }
       const [, full, number, action] = match;
       const login = form.get('login') ?? '';
+      if (!login) {
+        res
+          .writeHead(422, { 'content-type': 'text/plain' })
+          .end(
+            action === 'approve'
+              ? 'Choose the reviewer who approves.'
+              : 'Choose who merges.',
+          );
+        return;
+      }
       try {
         if (action === 'approve')
           await this.approve(full, Number(number), login);
@@ -678,6 +759,7 @@ export class GitHubEmulator {
         record: r.record,
         pulls: r.pulls,
         collaborators: [...r.collaborators],
+        protection: pull => this.protectionReport(r, pull),
       })),
     });
     if (html === undefined)
@@ -786,7 +868,7 @@ export class GitHubEmulator {
       merged: pull.merged,
       mergeable,
       rebaseable: false,
-      mergeable_state: mergeable === false ? 'dirty' : 'clean',
+      mergeable_state: await this.mergeableState(repo, pull, mergeable),
       merged_by: pull.mergedBy ? simpleUser(this.urls, pull.mergedBy) : null,
       comments: pull.comments.length,
       review_comments: 0,
@@ -1069,6 +1151,15 @@ export class GitHubEmulator {
       );
     const tree = await repo.git.mergeTree(baseSha, headSha);
     if (!tree) throw new HttpError(405, 'Pull Request is not mergeable');
+    const report = await this.protectionReport(repo, pull, user);
+    if (report && report.blockers.length > 0)
+      throw new HttpError(
+        405,
+        report.blockers[0].message,
+        {},
+        undefined,
+        PROTECTED_BRANCHES_DOCS,
+      );
     const title =
       body.commit_title ??
       `Merge pull request #${pull.number} from ${repo.record.owner}/${pull.head}`;
@@ -1102,6 +1193,278 @@ export class GitHubEmulator {
     return {
       status: 200,
       body: { sha, merged: true, message: 'Pull Request successfully merged' },
+    };
+  }
+
+  /** Members of a team named `@org/team` (or `org/team`) of the repository's organisation; `undefined` for none. */
+  private teamMembers(repo: RepoState, owner: string): string[] | undefined {
+    const slug = owner.replace(/^@/, '');
+    if (slug.split('/')[0] !== repo.record.owner) return undefined;
+    return this.teams.get(slug);
+  }
+
+  /** The bot login of a GitHub App, as its installation tokens act. */
+  private appBot(appId: number): string | undefined {
+    const app = (this.options.apps ?? []).find(a => a.appId === appId);
+    return app ? `${app.slug}[bot]` : undefined;
+  }
+
+  /** The first CODEOWNERS GitHub finds on a commit (`.github/`, the root, `docs/`); empty when there is none. */
+  private async codeownersText(repo: RepoState, commit: string) {
+    for (const location of CODEOWNERS_LOCATIONS) {
+      const [entry] = await repo.git.lsTree(commit, false, location);
+      if (entry?.path === location && entry.type === 'blob')
+        return (await repo.git.readBlob(entry.sha)).toString('utf8');
+    }
+    return '';
+  }
+
+  /**
+   * Where an open pull request stands against its base branch's protection; `undefined` when the base is not
+   * protected. With `merger`, the push restrictions are checked for that user too.
+   */
+  private async protectionReport(
+    repo: RepoState,
+    pull: PullRecord,
+    merger?: string,
+  ): Promise<ProtectionReport | undefined> {
+    const protection = repo.protections.get(pull.base);
+    if (!protection || pull.state !== 'open') return undefined;
+    const headSha = await repo.git.resolveRef(`refs/heads/${pull.head}`);
+    const baseSha = await repo.git.resolveRef(`refs/heads/${pull.base}`);
+    if (!headSha || !baseSha) return undefined;
+    const ownersMatter =
+      protection.requiredPullRequestReviews?.requireCodeOwnerReviews ?? false;
+    const mergeBase = (await repo.git.mergeBase(baseSha, headSha)) ?? baseSha;
+    return evaluateProtection({
+      protection,
+      org: repo.record.owner,
+      author: pull.user,
+      merger,
+      lastPushedBy: pull.lastPushedBy ?? pull.user,
+      headSha,
+      reviews: pull.reviews,
+      canWrite: login => repo.collaborators.has(login),
+      teamMembers: owner => this.teamMembers(repo, owner),
+      appBot: appId => this.appBot(appId),
+      changedFiles: ownersMatter
+        ? (await repo.git.diffStat(mergeBase, headSha)).map(f => f.path)
+        : [],
+      codeowners: ownersMatter
+        ? parseCodeowners(await this.codeownersText(repo, baseSha))
+        : [],
+      statuses: repo.statuses.get(headSha) ?? [],
+      upToDate: await repo.git.isAncestor(baseSha, headSha),
+    });
+  }
+
+  /** GitHub's `mergeable_state`: `dirty` on conflicts, `behind` or `blocked` by the base's protection, else `clean`. */
+  private async mergeableState(
+    repo: RepoState,
+    pull: PullRecord,
+    mergeable: boolean | null,
+  ): Promise<string> {
+    if (mergeable === false) return 'dirty';
+    const report = await this.protectionReport(repo, pull);
+    if (!report || report.blockers.length === 0) return 'clean';
+    return report.blockers.every(b => b.rule === 'up-to-date')
+      ? 'behind'
+      : 'blocked';
+  }
+
+  /** Sets a branch's protection from a GitHub request body; 404 for a missing branch, 422 for a bad body. */
+  private async setProtection(
+    repo: RepoState,
+    branch: string,
+    body: unknown,
+  ): Promise<BranchProtection> {
+    if (!(await repo.git.resolveRef(`refs/heads/${branch}`)))
+      throw new HttpError(404, 'Branch not found');
+    const parsed = parseProtectionRequest(body, {
+      teamExists: slug =>
+        this.teamMembers(repo, `${repo.record.owner}/${slug}`) !== undefined,
+      appExists: slug => (this.options.apps ?? []).some(a => a.slug === slug),
+    });
+    if ('refusal' in parsed) {
+      const { refusal } = parsed;
+      throw refusal.kind === 'invalid'
+        ? new HttpError(422, refusal.message)
+        : new HttpError(422, 'Validation Failed', {}, refusal.errors);
+    }
+    repo.protections.set(branch, parsed.protection);
+    this.writeHookRules(repo);
+    return parsed.protection;
+  }
+
+  /** What the pre-receive hook refuses to git pushes, rewritten whenever a protection changes. */
+  private writeHookRules(repo: RepoState) {
+    fs.writeFileSync(
+      path.join(repo.git.dir, 'emulator-protected-refs'),
+      hookRules(repo.protections),
+    );
+  }
+
+  /**
+   * Refuses (422, or `status` given) a direct update of a protected branch by `user`, as GitHub does: the rules
+   * of `directUpdateRefusal`. Branches that are not protected pass.
+   */
+  private async refuseDirectUpdate(
+    repo: RepoState,
+    ref: string,
+    user: string,
+    update: { from: string; to?: string },
+    status = 422,
+  ) {
+    const branch = ref.replace(/^refs\/heads\//, '');
+    const protection = repo.protections.get(branch);
+    if (!protection || branch === ref) return;
+    const refusal = directUpdateRefusal(protection, {
+      user,
+      deletion: update.to === undefined,
+      force:
+        update.to !== undefined &&
+        !(await repo.git.isAncestor(update.from, update.to)),
+      statuses: update.to ? repo.statuses.get(update.to) ?? [] : [],
+      org: repo.record.owner,
+      teamMembers: owner => this.teamMembers(repo, owner),
+      appBot: appId => this.appBot(appId),
+    });
+    if (refusal)
+      throw new HttpError(
+        status,
+        `Protected branch update failed for ${ref}. ${refusal}`,
+        {},
+        undefined,
+        PROTECTED_BRANCHES_DOCS,
+      );
+  }
+
+  /**
+   * Whether moving a pull request's head from `before` to `after` changes what merging it would produce (GitHub
+   * keeps approvals over pushes that do not modify the code, such as merging the base branch in).
+   */
+  private async changesWhatMerges(
+    repo: RepoState,
+    base: string,
+    before: string,
+    after: string,
+  ): Promise<boolean> {
+    const baseSha = await repo.git.resolveRef(`refs/heads/${base}`);
+    const merged = baseSha
+      ? await Promise.all([
+          repo.git.mergeTree(baseSha, before),
+          repo.git.mergeTree(baseSha, after),
+        ])
+      : [undefined, undefined];
+    if (merged[0] && merged[1]) return merged[0] !== merged[1];
+    const [a, b] = await Promise.all([
+      repo.git.readCommit(before),
+      repo.git.readCommit(after),
+    ]);
+    return a.tree !== b.tree;
+  }
+
+  /**
+   * A branch moved (ref update, contents API, git push) from `before` to `after`: its open pull requests are
+   * synchronized, and where their base's protection dismisses stale reviews and the push changes the code, their
+   * approvals become DISMISSED (each with a `pull_request_review` `dismissed` delivery), as on GitHub.
+   */
+  private async headMoved(
+    repo: RepoState,
+    branch: string,
+    before: string,
+    after: string,
+    user: string,
+  ) {
+    repo.pushedAt = now();
+    for (const pull of repo.pulls.filter(
+      p => p.state === 'open' && p.head === branch,
+    )) {
+      pull.updatedAt = now();
+      pull.lastPushedBy = user;
+      const rules = repo.protections.get(pull.base)?.requiredPullRequestReviews;
+      if (
+        rules?.dismissStaleReviews &&
+        (await this.changesWhatMerges(repo, pull.base, before, after))
+      ) {
+        for (const review of pull.reviews.filter(r => r.state === 'APPROVED')) {
+          review.state = 'DISMISSED';
+          await this.deliver('pull_request_review', {
+            action: 'dismissed',
+            review: this.reviewJson(repo, pull, review),
+            pull_request: await this.pullJson(repo, pull, false),
+            repository: this.repoJson(repo),
+            sender: simpleUser(this.urls, user),
+          });
+        }
+      }
+      await this.pullEvent(repo, pull, 'synchronize', user);
+    }
+  }
+
+  /** A branch was deleted: its open pull requests close, as on GitHub. */
+  private async branchDeleted(repo: RepoState, branch: string) {
+    for (const pull of repo.pulls.filter(
+      p => p.state === 'open' && p.head === branch,
+    )) {
+      Object.assign(pull, {
+        state: 'closed',
+        closedAt: now(),
+        updatedAt: now(),
+        headSha: await repo.git.resolveRef(`refs/heads/${pull.base}`),
+      });
+    }
+  }
+
+  /**
+   * After a git push over smart HTTP (the pre-receive hook has refused what protections forbid): every moved
+   * branch is handled like a ref update through the API. The pusher is the user of the token in the request's
+   * basic credentials, or else the login of the new head's committer e-mail.
+   */
+  private async afterGitPush(
+    repo: RepoState,
+    before: Array<{ ref: string; sha: string }>,
+    req: http.IncomingMessage,
+  ) {
+    const old = new Map(before.map(r => [r.ref, r.sha]));
+    const current = new Map(
+      (await repo.git.refs('refs/heads/')).map(r => [r.ref, r.sha]),
+    );
+    const basic = /^basic\s+(.+)$/i.exec(req.headers.authorization ?? '');
+    const token = basic
+      ? Buffer.from(basic[1], 'base64').toString('utf8').split(':')[1]
+      : undefined;
+    for (const ref of new Set([...old.keys(), ...current.keys()])) {
+      const from = old.get(ref);
+      const to = current.get(ref);
+      if (from === to) continue;
+      const branch = ref.slice('refs/heads/'.length);
+      repo.pushedAt = now();
+      if (!to) {
+        await this.branchDeleted(repo, branch);
+        continue;
+      }
+      if (!from) continue;
+      const user =
+        (token ? this.tokens[token] : undefined) ??
+        loginOf((await repo.git.readCommit(to)).committer.email);
+      await this.headMoved(repo, branch, from, to, user);
+    }
+  }
+
+  private statusJson(repo: RepoState, status: StatusRecord) {
+    const full = `${repo.record.owner}/${repo.record.name}`;
+    return {
+      url: `${this.urls.repo(full)}/statuses/${status.sha}`,
+      avatar_url: `${this.urls.web}/avatars/${status.creator}`,
+      id: status.id,
+      node_id: Buffer.from(`StatusContext:${status.id}`).toString('base64'),
+      state: status.state,
+      description: status.description,
+      target_url: status.targetUrl,
+      context: status.context,
+      created_at: status.createdAt,
+      updated_at: status.createdAt,
     };
   }
 
@@ -1283,33 +1646,31 @@ export class GitHubEmulator {
         throw invalid('Object does not exist', 'sha', 'Reference');
       if (!force && !(await repo.git.isAncestor(current, sha)))
         throw new HttpError(422, 'Update is not a fast forward');
+      await this.refuseDirectUpdate(repo, ref, ctx.user, {
+        from: current,
+        to: sha,
+      });
       await repo.git.updateRef(ref, sha, current);
       repo.pushedAt = now();
-      const pull = repo.pulls.find(
-        p => p.state === 'open' && `refs/heads/${p.head}` === ref,
-      );
-      if (pull) {
-        pull.updatedAt = now();
-        await this.pullEvent(repo, pull, 'synchronize', ctx.user);
-      }
+      if (ref.startsWith('refs/heads/') && current !== sha)
+        await this.headMoved(
+          repo,
+          ref.slice('refs/heads/'.length),
+          current,
+          sha,
+          ctx.user,
+        );
       return { status: 200, body: gitRef(this.urls, fullOf(ctx), ref, sha) };
     });
     this.route('DELETE', `${R}/git/refs/{+ref}`, async ctx => {
       const repo = repoOf(ctx);
       const ref = `refs/${ctx.params.ref}`;
-      if (!(await repo.git.resolveRef(ref)))
-        throw new HttpError(422, 'Reference does not exist');
+      const current = await repo.git.resolveRef(ref);
+      if (!current) throw new HttpError(422, 'Reference does not exist');
+      await this.refuseDirectUpdate(repo, ref, ctx.user, { from: current });
       await repo.git.deleteRef(ref);
-      for (const pull of repo.pulls.filter(
-        p => p.state === 'open' && `refs/heads/${p.head}` === ref,
-      )) {
-        Object.assign(pull, {
-          state: 'closed',
-          closedAt: now(),
-          updatedAt: now(),
-          headSha: await repo.git.resolveRef(`refs/heads/${pull.base}`),
-        });
-      }
+      if (ref.startsWith('refs/heads/'))
+        await this.branchDeleted(repo, ref.slice('refs/heads/'.length));
       return { status: 204 };
     });
 
@@ -1469,6 +1830,119 @@ export class GitHubEmulator {
       };
     });
 
+    // branch protection: GitHub answers 404 "Branch not found" for a missing branch, "Branch not protected" for one without rules
+    const protectedBranchOf = async (ctx: RequestContext) => {
+      const repo = repoOf(ctx);
+      const branch = ctx.params.branch;
+      if (!(await repo.git.resolveRef(`refs/heads/${branch}`)))
+        throw new HttpError(404, 'Branch not found');
+      return { repo, branch, protection: repo.protections.get(branch) };
+    };
+    const appOf = (slug: string) => {
+      const app = (this.options.apps ?? []).find(a => a.slug === slug)!;
+      return { id: app.appId, slug: app.slug };
+    };
+    this.route('GET', `${R}/branches/{+branch}/protection`, async ctx => {
+      const { branch, protection } = await protectedBranchOf(ctx);
+      if (!protection) throw new HttpError(404, 'Branch not protected');
+      return {
+        status: 200,
+        body: protectionJson(this.urls, fullOf(ctx), branch, protection, appOf),
+      };
+    });
+    this.route('PUT', `${R}/branches/{+branch}/protection`, async ctx => {
+      const { repo, branch } = await protectedBranchOf(ctx);
+      const protection = await this.setProtection(repo, branch, ctx.body);
+      return {
+        status: 200,
+        body: protectionJson(this.urls, fullOf(ctx), branch, protection, appOf),
+      };
+    });
+    this.route('DELETE', `${R}/branches/{+branch}/protection`, async ctx => {
+      const { repo, branch, protection } = await protectedBranchOf(ctx);
+      if (!protection) throw new HttpError(404, 'Branch not protected');
+      repo.protections.delete(branch);
+      this.writeHookRules(repo);
+      return { status: 204 };
+    });
+
+    this.route('POST', `${R}/statuses/{sha}`, async ctx => {
+      const repo = repoOf(ctx);
+      const sha = await repo.git.resolveRef(ctx.params.sha);
+      if (!sha || !sha.startsWith(ctx.params.sha.toLowerCase()))
+        throw new HttpError(422, `No commit found for SHA: ${ctx.params.sha}`);
+      const {
+        state,
+        target_url: targetUrl = null,
+        description = null,
+        context = 'default',
+      } = ctx.body ?? {};
+      if (!['error', 'failure', 'pending', 'success'].includes(state))
+        throw new HttpError(422, 'Validation Failed', {}, [
+          {
+            resource: 'Status',
+            code: 'custom',
+            field: 'state',
+            message: 'state is not included in the list',
+          },
+        ]);
+      if (typeof context !== 'string' || !context)
+        throw invalid('Validation Failed', 'context', 'Status');
+      const status: StatusRecord = {
+        id: this.nextId++,
+        sha,
+        state,
+        context,
+        description: description === null ? null : String(description),
+        targetUrl: targetUrl === null ? null : String(targetUrl),
+        creator: ctx.user,
+        createdAt: now(),
+      };
+      repo.statuses.set(sha, [...(repo.statuses.get(sha) ?? []), status]);
+      for (const pull of repo.pulls.filter(p => p.state === 'open'))
+        if ((await repo.git.resolveRef(`refs/heads/${pull.head}`)) === sha)
+          pull.updatedAt = now();
+      return {
+        status: 201,
+        body: {
+          ...this.statusJson(repo, status),
+          creator: simpleUser(this.urls, status.creator),
+        },
+      };
+    });
+    // the combined status: the latest status per context; failure if any failed or errored, pending while any is pending or none was posted
+    this.route('GET', `${R}/commits/{+ref}/status`, async ctx => {
+      const repo = repoOf(ctx);
+      const sha =
+        (await repo.git.resolveRef(`refs/heads/${ctx.params.ref}`)) ??
+        (await repo.git.resolveRef(`refs/tags/${ctx.params.ref}`)) ??
+        (await repo.git.resolveRef(ctx.params.ref));
+      if (!sha)
+        throw new HttpError(404, `No commit found for SHA: ${ctx.params.ref}`);
+      const latest = new Map<string, StatusRecord>();
+      for (const status of repo.statuses.get(sha) ?? [])
+        latest.set(status.context, status);
+      const statuses = [...latest.values()];
+      const states = new Set(statuses.map(st => st.state));
+      let state = 'success';
+      if (states.has('failure') || states.has('error')) state = 'failure';
+      else if (statuses.length === 0 || states.has('pending'))
+        state = 'pending';
+      const full = fullOf(ctx);
+      return {
+        status: 200,
+        body: {
+          state,
+          statuses: statuses.map(st => this.statusJson(repo, st)),
+          sha,
+          total_count: statuses.length,
+          repository: this.repoJson(repo),
+          commit_url: `${this.urls.repo(full)}/commits/${sha}`,
+          url: `${this.urls.repo(full)}/commits/${sha}/status`,
+        },
+      };
+    });
+
     this.route('GET', `${R}/commits`, async ctx => {
       const repo = repoOf(ctx);
       const from = ctx.query.get('sha') ?? repo.record.defaultBranch;
@@ -1556,8 +2030,21 @@ export class GitHubEmulator {
         String(message ?? `Update ${ctx.params.path}`),
         { name: ctx.user, email: `${ctx.user}@users.noreply.invalid` },
       );
+      await this.refuseDirectUpdate(
+        repo,
+        ref,
+        ctx.user,
+        { from: head, to: newSha },
+        409,
+      );
       await repo.git.updateRef(ref, newSha, head);
-      repo.pushedAt = now();
+      await this.headMoved(
+        repo,
+        ref.slice('refs/heads/'.length),
+        head,
+        newSha,
+        ctx.user,
+      );
       const file = await this.contents(
         repo,
         fullOf(ctx),

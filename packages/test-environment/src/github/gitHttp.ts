@@ -8,7 +8,9 @@ export const GIT_HTTP_BACKEND =
 /**
  * Serves bare repositories over git's smart HTTP protocol by running `git http-backend` as CGI, so clients
  * (Flux's source-controller, `git clone`) fetch the very repositories the GitHub emulator writes.
- * `pathInfo` is the part after the mount point, e.g. `/acme/gitops.git/info/refs`.
+ * `pathInfo` is the part after the mount point, e.g. `/acme/gitops.git/info/refs`. `beforeEnd` runs once git is
+ * done and before the reply ends (the emulator reacts to a push there, so the pusher sees its effects at once);
+ * the promise settles when the reply has ended.
  */
 export function serveGitHttp(
   req: http.IncomingMessage,
@@ -16,6 +18,21 @@ export function serveGitHttp(
   projectRoot: string,
   pathInfo: string,
   query: string,
+  beforeEnd?: () => Promise<void>,
+): Promise<void> {
+  return new Promise(resolve => {
+    res.on('close', () => resolve());
+    runHttpBackend(req, res, projectRoot, pathInfo, query, beforeEnd);
+  });
+}
+
+function runHttpBackend(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  projectRoot: string,
+  pathInfo: string,
+  query: string,
+  beforeEnd?: () => Promise<void>,
 ): void {
   const child = spawn(GIT_HTTP_BACKEND, [], {
     env: {
@@ -60,8 +77,16 @@ export function serveGitHttp(
     res.write(buffer.subarray(end + 4));
   });
   child.on('close', () => {
-    if (!headerDone) res.writeHead(500).end('git http-backend failed');
-    else res.end();
+    if (!headerDone) {
+      res.writeHead(500).end('git http-backend failed');
+      return;
+    }
+    // a failure after git is done breaks the reply, so that the client sees it rather than a push that looks fine
+    const after = beforeEnd ? beforeEnd() : Promise.resolve();
+    after.then(
+      () => res.end(),
+      (error: Error) => res.destroy(error),
+    );
   });
   child.on('error', error => {
     if (!res.headersSent)

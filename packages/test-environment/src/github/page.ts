@@ -1,3 +1,5 @@
+import MarkdownIt from 'markdown-it';
+import { ProtectionReport } from './branchProtection';
 import { BareRepo } from './git';
 import { PullRecord, RepoRecord } from './representations';
 
@@ -9,8 +11,17 @@ export interface PageState {
     record: RepoRecord;
     pulls: PullRecord[];
     collaborators: string[];
+    /** Where an open pull request stands against its base branch's protection; `undefined` when it is not protected. */
+    protection(pull: PullRecord): Promise<ProtectionReport | undefined>;
   }>;
 }
+
+/**
+ * Pull request bodies and comments as GitHub shows them: GitHub Flavored Markdown (CommonMark with tables and
+ * strikethrough, markdown-it's default preset). The body is the requester's text, so raw HTML is not passed
+ * through (it shows as text) and markdown-it's link check drops `javascript:` and similar URLs.
+ */
+const markdown = new MarkdownIt('default', { html: false, linkify: false });
 
 const escape = (text: string) =>
   text.replace(
@@ -31,7 +42,15 @@ a { color: #0969da; text-decoration: none; }
 table { border-collapse: collapse; } td, th { padding: 6px 10px; border-bottom: 1px solid #d0d7de; text-align: left; }
 pre.diff { background: #f6f8fa; padding: 12px; overflow-x: auto; font-size: 12px; }
 .add { color: #116329; } .del { color: #82071e; } .hunk { color: #8250df; }
-.body { border: 1px solid #d0d7de; border-radius: 6px; padding: 12px; white-space: pre-wrap; }
+.body { border: 1px solid #d0d7de; border-radius: 6px; padding: 0 12px; }
+.comment { margin-top: 12px; }
+.body table { border-collapse: collapse; margin: 8px 0; }
+.body th, .body td { border: 1px solid #d0d7de; padding: 2px 8px; }
+.body pre { background: #f6f8fa; padding: 8px; overflow-x: auto; }
+ul.protection { list-style: none; padding-left: 0; } ul.protection li { margin: 4px 0; }
+.met::before { content: '\\2713  '; color: #1f883d; } .unmet::before { content: '\\2717  '; color: #cf222e; }
+.blocked { color: #cf222e; }
+button[disabled] { opacity: 0.5; cursor: not-allowed; }
 form { display: inline-block; margin-right: 12px; }
 button { padding: 6px 14px; border-radius: 6px; border: 1px solid #1f883d; background: #1f883d; color: #fff; cursor: pointer; }
 button.merge { background: #8250df; border-color: #8250df; }
@@ -64,6 +83,135 @@ function colourDiff(diff: string): string {
       return text;
     })
     .join('\n');
+}
+
+/** A picker of collaborators that starts on `selected`, or on no one (the reviewer must be chosen). */
+function picker(
+  label: string,
+  placeholder: string,
+  logins: string[],
+  selected?: string,
+): string {
+  const options = logins
+    .map(
+      login =>
+        `<option value="${escape(login)}"${
+          login === selected ? ' selected' : ''
+        }>${escape(login)}</option>`,
+    )
+    .join('');
+  return `<select name="login" aria-label="${label}" required><option value=""${
+    selected ? '' : ' selected'
+  } disabled>${placeholder}</option>${options}</select>`;
+}
+
+/** The base branch's protection: approvals, code-owner review, status checks, each met or not. */
+function protectionSection(
+  pull: PullRecord,
+  report: ProtectionReport | undefined,
+): string {
+  if (!report)
+    return `<h3>Branch protection</h3><p><code>${escape(
+      pull.base,
+    )}</code> is not protected.</p>`;
+  const item = (met: boolean, html: string) =>
+    `<li class="${met ? 'met' : 'unmet'}">${html}</li>`;
+  const names = (logins: string[]) => logins.map(escape).join(', ');
+  const lines: string[] = [];
+  const reviews = report.reviews;
+  if (reviews) {
+    lines.push(
+      item(
+        reviews.approvedBy.length >= reviews.required,
+        `Approvals: ${reviews.approvedBy.length} of ${
+          reviews.required
+        } required${
+          reviews.approvedBy.length > 0 ? ` (${names(reviews.approvedBy)})` : ''
+        }`,
+      ),
+    );
+    if (reviews.changesRequestedBy.length > 0)
+      lines.push(
+        item(
+          false,
+          `Changes requested by ${names(reviews.changesRequestedBy)}`,
+        ),
+      );
+    const owners = reviews.codeOwners;
+    if (owners)
+      lines.push(
+        owners.waitingOn.length > 0
+          ? item(
+              false,
+              `Code owner review: waiting on ${names(owners.waitingOn)}`,
+            )
+          : item(
+              true,
+              `Code owner review: ${
+                owners.approvedBy.length > 0
+                  ? `approved by ${names(owners.approvedBy)}`
+                  : 'no changed file has a code owner'
+              }`,
+            ),
+      );
+  }
+  for (const check of report.checks ?? [])
+    lines.push(
+      item(
+        check.state === 'success',
+        `Status check <code>${escape(check.context)}</code>: ${check.state}`,
+      ),
+    );
+  if (report.upToDate !== undefined)
+    lines.push(
+      item(
+        report.upToDate,
+        report.upToDate
+          ? `Up to date with <code>${escape(pull.base)}</code>`
+          : `Behind <code>${escape(pull.base)}</code>`,
+      ),
+    );
+  return `<h3>Branch protection of <code>${escape(
+    pull.base,
+  )}</code></h3><ul class="protection">${lines.join('')}</ul>`;
+}
+
+/**
+ * Approve and Merge. The reviewer picker starts on no one; Merge acts as the latest approver (or whoever is chosen)
+ * and is disabled, with GitHub's reasons, while the base branch's protection blocks it.
+ */
+function mergeBox(
+  full: string,
+  collaborators: string[],
+  pull: PullRecord,
+  report: ProtectionReport | undefined,
+): string {
+  const reviewers = collaborators.filter(c => c !== pull.user);
+  const approver = [...pull.reviews]
+    .reverse()
+    .find(r => r.state === 'APPROVED')?.user;
+  const blockers = report?.blockers ?? [];
+  const action = (verb: string) =>
+    `/_emulator/repos/${full}/pulls/${pull.number}/${verb}`;
+  return `<form method="post" action="${action('approve')}">${picker(
+    'Reviewer',
+    'Choose a reviewer',
+    reviewers,
+  )} <button type="submit">Approve</button></form>
+    <form method="post" action="${action('merge')}">${picker(
+    'Merge as',
+    'Merge as',
+    collaborators,
+    approver,
+  )} <button class="merge" type="submit"${
+    blockers.length > 0 ? ' disabled' : ''
+  }>Merge pull request</button></form>${
+    blockers.length > 0
+      ? `<div class="blocked"><strong>Merging is blocked</strong><ul>${blockers
+          .map(b => `<li>${escape(b.message)}</li>`)
+          .join('')}</ul></div>`
+      : ''
+  }`;
 }
 
 /** Renders the emulator's page for a path; `undefined` when there is no such page. */
@@ -116,20 +264,17 @@ export async function renderPage(
         : (await repo.git.mergeBase(base, head)) ?? base;
     diff = await repo.git.diff(from, head);
   }
-  const options = repo.collaborators
-    .filter(c => c !== pull.user)
-    .map(c => `<option>${escape(c)}</option>`)
-    .join('');
+  const report =
+    pull.state === 'open' ? await repo.protection(pull) : undefined;
   const actions =
     pull.state === 'open'
-      ? `<form method="post" action="/_emulator/repos/${repo.full}/pulls/${
-          pull.number
-        }/approve"><select name="login" aria-label="Reviewer">${options}</select> <button type="submit">Approve</button></form>
-         <form method="post" action="/_emulator/repos/${repo.full}/pulls/${
-          pull.number
-        }/merge"><input type="hidden" name="login" value="${escape(
-          repo.collaborators.find(c => c !== pull.user) ?? pull.user,
-        )}"><button class="merge" type="submit">Merge pull request</button></form>`
+      ? mergeBox(
+          repo.full,
+          // the owner is the organisation: it neither reviews nor merges
+          repo.collaborators.filter(c => c !== repo.record.owner),
+          pull,
+          report,
+        )
       : '';
   const reviews = pull.reviews
     .map(
@@ -155,8 +300,19 @@ export async function renderPage(
     <p>Reviewers requested: ${
       pull.requestedReviewers.map(escape).join(', ') || 'none'
     }</p>
-    <div class="body">${escape(pull.body ?? '')}</div>
+    <div class="body">${markdown.render(pull.body ?? '')}</div>
+    ${pull.comments
+      .map(
+        c =>
+          `<div class="comment"><p><strong>${escape(
+            c.user,
+          )}</strong> commented</p><div class="body">${markdown.render(
+            c.body,
+          )}</div></div>`,
+      )
+      .join('')}
     <h3>Reviews</h3><ul>${reviews || '<li>None yet</li>'}</ul>
+    ${pull.state === 'open' ? protectionSection(pull, report) : ''}
     <div>${actions}</div>
     <h3>Files changed</h3><pre class="diff">${colourDiff(diff)}</pre>`;
   return layout(`${pull.title} #${pull.number}`, content);

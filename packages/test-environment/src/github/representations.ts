@@ -52,6 +52,31 @@ export function simpleUser(
   };
 }
 
+/** A team of an organisation, as GitHub represents it (`@org/slug` in CODEOWNERS). */
+export function team(urls: Urls, org: string, slug: string) {
+  const id = userId(`team:${org}/${slug}`);
+  return {
+    id,
+    node_id: node('Team', id),
+    url: `${urls.api}/organizations/${userId(org)}/team/${id}`,
+    html_url: `${urls.web}/orgs/${org}/teams/${slug}`,
+    name: slug,
+    slug,
+    description: null,
+    privacy: 'closed',
+    notification_setting: 'notifications_enabled',
+    permission: 'push',
+    members_url: `${urls.api}/organizations/${userId(
+      org,
+    )}/team/${id}/members{/member}`,
+    repositories_url: `${urls.api}/organizations/${userId(
+      org,
+    )}/team/${id}/repos`,
+    type: 'organization' as const,
+    parent: null,
+  };
+}
+
 export interface RepoRecord {
   id: number;
   owner: string;
@@ -267,6 +292,8 @@ export interface PullRecord {
   comments: CommentRecord[];
   /** Head sha frozen at merge or close, so the branch may be deleted afterwards. */
   headSha?: string;
+  /** Who moved the head last: the author until someone else pushes (for `require_last_push_approval`). */
+  lastPushedBy?: string;
 }
 
 export function pullBranch(

@@ -9,6 +9,7 @@ import YAML from 'yaml';
 import { clusterConnection } from '../backstage/portalTestBackend';
 import { ensureBinaries } from '../binaries';
 import { FluxControllers, startFlux, syncClusterFromGit } from '../flux/flux';
+import { BranchProtectionRequest } from '../github/branchProtection';
 import { GitHubEmulator } from '../github/GitHubEmulator';
 import { KubeTestEnv, startKubeTestEnv } from '../kube/kubeTestEnv';
 
@@ -71,6 +72,45 @@ export function seedFiles(): Record<string, string> {
   return files;
 }
 
+/** Who has write access to the seeded GitOps repository: a team's project lead and the platform lead (its code owner). */
+export const LOCAL_GITOPS_COLLABORATORS = ['alice', 'platform-lead'];
+
+/**
+ * The protection the portal relies on for the GitOps repository's branch, in the body of GitHub's
+ * `PUT /repos/{owner}/{repo}/branches/{branch}/protection`: a pull request approved by a code owner of every
+ * changed file (CODEOWNERS names the namespace folders' project leads and, for everything else, the platform lead),
+ * approvals dismissed when the pull request changes afterwards, and no exception for administrators.
+ * `required_status_checks` is null: nothing posts a commit status or check run on the GitOps repository (the
+ * portal's policy checks run before the pull request opens, and their result is in its body), so requiring one
+ * would block every merge.
+ */
+export const GITOPS_BRANCH_PROTECTION: BranchProtectionRequest = {
+  required_status_checks: null,
+  enforce_admins: true,
+  required_pull_request_reviews: {
+    dismiss_stale_reviews: true,
+    require_code_owner_reviews: true,
+    required_approving_review_count: 1,
+  },
+  restrictions: null,
+};
+
+/**
+ * Creates the seeded GitOps repository (`seedFiles`) on an emulator, with its collaborators, and protects its
+ * default branch with `GITOPS_BRANCH_PROTECTION`: what the local environment starts with, for tests that merge
+ * as the portal's users would.
+ */
+export async function createGitOpsRepository(
+  github: GitHubEmulator,
+  fullName: string = LOCAL_GITOPS_REPO,
+): Promise<void> {
+  await github.createRepo(fullName, {
+    files: seedFiles(),
+    collaborators: LOCAL_GITOPS_COLLABORATORS,
+  });
+  await github.protectBranch(fullName, 'main', GITOPS_BRANCH_PROTECTION);
+}
+
 /** What the local portal runs against. */
 export interface LocalEnvironment {
   github: GitHubEmulator;
@@ -97,10 +137,7 @@ export async function startLocalEnvironment(
     port: options.githubPort,
   });
   await github.start();
-  await github.createRepo(LOCAL_GITOPS_REPO, {
-    files: seedFiles(),
-    collaborators: ['alice', 'platform-lead'],
-  });
+  await createGitOpsRepository(github);
   const host = new URL(github.url).host;
   const flux: FluxControllers[] = [];
   let env: KubeTestEnv | undefined;
