@@ -8,9 +8,14 @@ export {
   ClusterEntityProvider,
   CLUSTER_ENTITY_TYPE,
 } from './providers/ClusterEntityProvider';
+export { RequestEntityProvider } from './providers/RequestEntityProvider';
 export {
-  RequestEntityProvider,
   REQUEST_ENTITY_TYPE,
+  REQUEST_STATUS_TEXT,
   statusOf,
-} from './providers/RequestEntityProvider';
-export type { RequestStatus } from './providers/RequestEntityProvider';
+} from './providers/requestEntity';
+export type {
+  RequestEntity,
+  RequestEntityFacts,
+  RequestStatus,
+} from './providers/requestEntity';

@@ -5,7 +5,7 @@
  * `node --require @backstage/cli/config/nodeTransform.cjs dev/index.ts`. When it is ready it prints one JSON line:
  * the backend's URL and, per user, the Authorization header Backstage's mock auth accepts for them.
  *
- * Clusters: dev (real, rack-a) and prod (rack-b, unreachable). Users: jdoe (team payments), alice (lead of payments),
+ * Clusters: dev (real, rack-a, with a namespace legacy-app made outside the portal) and prod (rack-b, unreachable). Users: jdoe (team payments), alice (lead of payments),
  * mallory (team billing).
  */
 import {
@@ -79,6 +79,12 @@ async function main() {
   const env = await startKubeTestEnv({
     clusters: ['dev'],
     controllerManager: false,
+  });
+  // a namespace made outside the portal: its name is taken on the cluster
+  await env.clusters.dev.api.request('POST', '/api/v1/namespaces', {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: 'legacy-app' },
   });
 
   const { server } = await startTestBackend({

@@ -1,5 +1,5 @@
 import { parsePlatformSettings } from './config';
-import { vmQuotaShortfalls } from './capacity';
+import { vmQuotaShortfalls, vmRoom } from './capacity';
 import { formatMoney, quotaCost, costPerTeam } from './cost';
 import { namespaceInput, settings, vmInput } from './__fixtures__/requests';
 import { applyChanges, readAllNamespaces } from './gitops/state';
@@ -79,6 +79,63 @@ describe('VM capacity', () => {
     ).toThrow(
       'quota: requests.memory: the VMs need 8.32 GiB (guest memory plus virt-launcher overhead, with the console log sidecar) but the quota allows 4 GiB: 4.32 GiB short; quota: limits.memory: the VMs need 8.34 GiB (guest memory plus virt-launcher overhead, with the console log sidecar) but the quota allows 8 GiB: 349.22 MiB short',
     );
+  });
+});
+
+describe('room for one more VM', () => {
+  it('lists what the quota leaves and which sizes fit, with what they lack', () => {
+    const existing = [
+      { name: 'a', cpu: 2, memory: '2Gi', disks: [{ size: '20Gi' }] },
+    ];
+    const { room, sizes } = vmRoom(existing, quota, settings.vmOverhead);
+    // the VM's launcher: 205m requested (100m per vCPU + the sidecar's 5m), 2.015 cores limit,
+    // 2Gi + 280Mi + 35M memory requested, 2Gi + 280Mi + 60M limit, one pod of 20
+    expect(room).toEqual([
+      { resource: 'requests.memory', left: '1.69 GiB' },
+      { resource: 'limits.memory', left: '5.67 GiB' },
+      { resource: 'requests.cpu', left: '1.795 cores' },
+      { resource: 'limits.cpu', left: '1.985 cores' },
+      { resource: 'pods', left: '19' },
+    ]);
+    expect(sizes.map(s => [s.cpu, s.memory, s.fits, s.shortfall])).toEqual([
+      // 1Gi + 270Mi + 35M more: 3.6 GiB of 4 GiB requested; limits.cpu 3.03 of 4
+      [1, '1Gi', true, undefined],
+      // 2Gi + 272Mi + 35M more: 648,813,952 bytes over
+      [1, '2Gi', false, 'requests.memory 618.76 MiB short'],
+      [
+        2,
+        '2Gi',
+        false,
+        'requests.memory 626.76 MiB short, limits.cpu 0.03 cores short',
+      ],
+      [
+        2,
+        '4Gi',
+        false,
+        'requests.memory 2.62 GiB short, limits.cpu 0.03 cores short',
+      ],
+      [
+        4,
+        '8Gi',
+        false,
+        'requests.memory 6.64 GiB short, limits.memory 2.69 GiB short, limits.cpu 2.03 cores short',
+      ],
+      [
+        8,
+        '16Gi',
+        false,
+        'requests.memory 14.69 GiB short, limits.memory 10.73 GiB short, limits.cpu 6.03 cores short',
+      ],
+    ]);
+  });
+
+  it('offers every size in an empty namespace that has the room', () => {
+    const { sizes } = vmRoom(
+      [],
+      parsePlatformSettings().tiers.XL,
+      settings.vmOverhead,
+    );
+    expect(sizes.filter(s => !s.fits)).toEqual([]);
   });
 });
 

@@ -47,6 +47,44 @@ export function vmQuotaShortfalls(
   quota: QuotaValues,
   overhead: VmOverheadSettings,
 ): QuotaShortfall[] {
+  return vmQuotaUse(vms, quota, overhead)
+    .filter(use => use.needed > use.allowed)
+    .map(({ resource, needed, allowed, kind, what }) => ({
+      resource,
+      needed,
+      allowed,
+      kind,
+      message: `${resource}: the VMs need ${describeQuantity(
+        needed,
+        kind,
+      )} (${what}) but the quota allows ${describeQuantity(
+        allowed,
+        kind,
+      )}: ${describeQuantity(needed - allowed, kind)} short`,
+    }));
+}
+
+/** What the VMs of a namespace take of one quota key, and what the key allows. */
+export interface QuotaUse {
+  /** The ResourceQuota key, e.g. `requests.memory`. */
+  resource: string;
+  needed: bigint;
+  allowed: bigint;
+  kind: QuantityKind;
+  /** What is counted, e.g. `guest memory plus virt-launcher overhead`. */
+  what: string;
+}
+
+/**
+ * What the VMs of a namespace take of each quota key they count against (see `vmQuotaShortfalls`): their
+ * virt-launcher pods' requests and limits, their disks in total and per storage class, one PVC per disk and one pod
+ * per VM.
+ */
+export function vmQuotaUse(
+  vms: VmFootprint[],
+  quota: QuotaValues,
+  overhead: VmOverheadSettings,
+): QuotaUse[] {
   let memory = 0n;
   let memoryLimit = 0n;
   let cpu = 0n;
@@ -129,19 +167,85 @@ export function vmQuotaShortfalls(
       ]);
     }
   }
-  return checks
-    .filter(([, needed, allowed]) => needed > allowed)
-    .map(([resource, needed, allowed, kind, what]) => ({
-      resource,
-      needed,
-      allowed,
-      kind,
-      message: `${resource}: the VMs need ${describeQuantity(
-        needed,
-        kind,
-      )} (${what}) but the quota allows ${describeQuantity(
-        allowed,
-        kind,
-      )}: ${describeQuantity(needed - allowed, kind)} short`,
+  return checks.map(([resource, needed, allowed, kind, what]) => ({
+    resource,
+    needed,
+    allowed,
+    kind,
+    what,
+  }));
+}
+
+/** One VM size offered in the form. */
+export interface VmSize {
+  cpu: number;
+  memory: string;
+}
+
+/** The VM sizes the form offers, smallest first; any other size can still be typed. */
+export const VM_SIZES: readonly VmSize[] = [
+  { cpu: 1, memory: '1Gi' },
+  { cpu: 1, memory: '2Gi' },
+  { cpu: 2, memory: '2Gi' },
+  { cpu: 2, memory: '4Gi' },
+  { cpu: 4, memory: '8Gi' },
+  { cpu: 8, memory: '16Gi' },
+];
+
+/** The quota keys a VM's size counts against (its disks are checked with the rest of the request). */
+const COMPUTE_KEYS = new Set([
+  'requests.cpu',
+  'limits.cpu',
+  'requests.memory',
+  'limits.memory',
+  'pods',
+]);
+
+/**
+ * The room a namespace's quota leaves for one more VM (what its VMs do not take of CPU, memory and pods), and which
+ * sizes fit in it with KubeVirt's overhead; a size that does not fit says by how much.
+ */
+export function vmRoom(
+  vms: VmFootprint[],
+  quota: QuotaValues,
+  overhead: VmOverheadSettings,
+  sizes: readonly VmSize[] = VM_SIZES,
+): {
+  room: Array<{ resource: string; left: string }>;
+  sizes: Array<VmSize & { fits: boolean; shortfall?: string }>;
+} {
+  const room = vmQuotaUse(vms, quota, overhead)
+    .filter(use => COMPUTE_KEYS.has(use.resource))
+    .map(use => ({
+      resource: use.resource,
+      left: describeQuantity(
+        use.allowed > use.needed ? use.allowed - use.needed : 0n,
+        use.kind,
+      ),
     }));
+  return {
+    room,
+    sizes: sizes.map(size => {
+      const short = vmQuotaShortfalls(
+        [...vms, { name: 'new', ...size, disks: [] }],
+        quota,
+        overhead,
+      ).filter(s => COMPUTE_KEYS.has(s.resource));
+      return short.length === 0
+        ? { ...size, fits: true }
+        : {
+            ...size,
+            fits: false,
+            shortfall: short
+              .map(
+                s =>
+                  `${s.resource} ${describeQuantity(
+                    s.needed - s.allowed,
+                    s.kind,
+                  )} short`,
+              )
+              .join(', '),
+          };
+    }),
+  };
 }

@@ -36,3 +36,4 @@ export * from './policy';
 export * from './permissions';
 export * from './markdown';
 export * from './pullRequest';
+export * from './requestEntity';

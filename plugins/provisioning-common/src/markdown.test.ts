@@ -2,6 +2,7 @@ import { Node, Parser } from 'commonmark';
 import {
   escapeMarkdown,
   markdownCode,
+  markdownCodeBlock,
   markdownQuote,
   plainText,
 } from './markdown';
@@ -107,6 +108,31 @@ describe('escapeMarkdown', () => {
       escapeMarkdown('Payment service - 2 cores / 4 cores, 57.00 EUR'),
     ).toBe('Payment service - 2 cores / 4 cores, 57.00 EUR');
     expect(escapeMarkdown('-5.00 EUR')).toBe('-5.00 EUR');
+  });
+});
+
+describe('markdownCodeBlock', () => {
+  it.each([
+    '+ a\n- b',
+    '```\n### Files\n```',
+    'a ```` b\n~~~\n</details>',
+    '@acme/everyone #1 https://example.com',
+    '',
+  ])('puts %j in one code block that no fence closes early', text => {
+    const doc = parse(`before\n\n${markdownCodeBlock(text, 'diff')}\n\nafter`);
+    const blocks = descendants(doc).filter(n => n.type === 'code_block');
+    expect(blocks.map(b => [b.info, b.literal])).toEqual([
+      ['diff', text === '' ? '\n' : `${text}\n`],
+    ]);
+    expect(
+      descendants(doc)
+        .filter(n => n.type === 'text')
+        .map(n => n.literal),
+    ).toEqual(['before', 'after']);
+  });
+
+  it('drops an info string that is not a plain word', () => {
+    expect(markdownCodeBlock('x', 'diff `x`')).toBe('```\nx\n```');
   });
 });
 

@@ -93,6 +93,24 @@ export function markdownCode(
 }
 
 /**
+ * Puts multi-line text in a fenced code block (`info` is the language, e.g. `diff`). The fence is a run of
+ * backticks longer than any run in the text, so no line inside closes it; control characters are removed and
+ * line breaks become LF. GitHub neither links nor notifies inside code.
+ */
+export function markdownCodeBlock(text: string, info = ''): string {
+  const lines = String(text)
+    .split(LINE_BREAK)
+    .map(line => line.replace(/\t/g, '    ').replace(INVISIBLE, ''));
+  const body = lines.join('\n');
+  const longestRun = Math.max(
+    2,
+    ...(body.match(/`+/g) ?? []).map(run => run.length),
+  );
+  const fence = '`'.repeat(longestRun + 1);
+  return `${fence}${/^[a-z]+$/.test(info) ? info : ''}\n${body}\n${fence}`;
+}
+
+/**
  * Quotes multi-line user text as a markdown block quote: each line escaped as by `escapeMarkdown` and prefixed
  * with `> `, runs of empty lines kept as one empty quoted line. Nothing in it can end the quote early.
  */

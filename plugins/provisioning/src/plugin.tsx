@@ -7,13 +7,15 @@ import {
 } from '@backstage/frontend-plugin-api';
 import CloudQueueIcon from '@mui/icons-material/CloudQueue';
 import { provisioningApiRef, ProvisioningClient } from './api';
-import { rootRouteRef } from './routes';
+import { requestRouteRef, rootRouteRef } from './routes';
 import {
   adGroupPickerField,
   clusterPickerField,
   nameField,
+  namespacePickerField,
   quotaTierPickerField,
   requestPreviewField,
+  vmSizeField,
 } from './formFields';
 
 const provisioningApi = ApiBlueprint.make({
@@ -37,6 +39,17 @@ const provisioningPage = PageBlueprint.make({
   },
 });
 
+/** One request's page, where the pull request's "Open in the portal" link lands. */
+const requestPage = PageBlueprint.make({
+  name: 'request',
+  params: {
+    path: '/provisioning/requests/:requestId',
+    routeRef: requestRouteRef,
+    loader: () =>
+      import('./components/RequestPage').then(m => <m.RequestPage />),
+  },
+});
+
 /**
  * The provisioning frontend plugin.
  *
@@ -46,14 +59,17 @@ export const provisioningPlugin = createFrontendPlugin({
   pluginId: 'provisioning',
   title: 'Provisioning',
   icon: <CloudQueueIcon fontSize="inherit" />,
-  routes: { root: rootRouteRef },
+  routes: { root: rootRouteRef, request: requestRouteRef },
   extensions: [
     provisioningApi,
     provisioningPage,
+    requestPage,
     clusterPickerField,
     quotaTierPickerField,
     requestPreviewField,
     adGroupPickerField,
     nameField,
+    namespacePickerField,
+    vmSizeField,
   ],
 });

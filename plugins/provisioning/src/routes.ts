@@ -2,3 +2,9 @@ import { createRouteRef } from '@backstage/frontend-plugin-api';
 
 /** Route of the provisioning landing page. */
 export const rootRouteRef = createRouteRef();
+
+/**
+ * Route of one request's page, `/provisioning/requests/:requestId`: where the "Open in the portal" link of a
+ * request's pull request lands.
+ */
+export const requestRouteRef = createRouteRef({ params: ['requestId'] });

@@ -4,6 +4,7 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { namespaceSyncName } from '@kubeportal/plugin-provisioning-common';
 import {
   clusterConnection,
+  createGitOpsRepository,
   describeWithKube,
   ensureBinaries,
   FluxControllers,
@@ -11,7 +12,6 @@ import {
   KubeApiError,
   KubeTestEnv,
   requestReconcile,
-  seedFiles,
   startFlux,
   startKubeTestEnv,
   syncClusterFromGit,
@@ -44,10 +44,8 @@ describeWithKube('every request kind from the form to the cluster', () => {
   beforeAll(async () => {
     github = new GitHubEmulator({ tokens: { 'portal-token': 'portal-bot' } });
     await github.start();
-    await github.createRepo(FULL, {
-      files: seedFiles(),
-      collaborators: ['alice', 'platform-lead'],
-    });
+    // seeded and protected as the local environment's: merging needs a code owner's approval
+    await createGitOpsRepository(github, FULL);
     env = await startKubeTestEnv({ clusters: ['dev'] });
     flux = await startFlux(env.clusters.dev, await ensureBinaries());
     await syncClusterFromGit(env.clusters.dev, {
@@ -108,12 +106,16 @@ describeWithKube('every request kind from the form to the cluster', () => {
       throw new Error(`task ${template} ${task.status}:\n${log}`);
   }
 
-  /** Approves and merges the pull request of a branch as the project lead, then asks Flux to apply it. */
+  /**
+   * Approves the pull request of a branch as the platform lead (a code owner of every file: the seeded CODEOWNERS
+   * gives it everything, and the portal names it beside the team's lead on each namespace folder), merges it as the
+   * team's project lead, then asks Flux to apply it.
+   */
   async function mergeAndApply(branch: string): Promise<string> {
     const open = github.pulls(FULL).filter(p => p.state === 'open');
     expect(open.map(p => p.head)).toContain(branch);
     const pull = open.find(p => p.head === branch);
-    await github.approve(FULL, pull!.number, 'alice');
+    await github.approve(FULL, pull!.number, 'platform-lead');
     const sha = await github.merge(FULL, pull!.number, 'alice');
     const api = env.clusters.dev.api;
     await requestReconcile(api, 'GitRepository', 'gitops');
@@ -137,7 +139,6 @@ describeWithKube('every request kind from the form to the cluster', () => {
       cluster: 'dev',
       name: 'payments-e2e',
       team: 'group:default/payments',
-      environment: 'dev',
       purpose: 'End to end',
       quota: { tier: 'M' },
       networkPreset: 'isolated',
@@ -185,8 +186,7 @@ describeWithKube('every request kind from the form to the cluster', () => {
       namespace: 'payments-e2e',
       name: 'legacy-db',
       purpose: 'Legacy database',
-      cpu: 1,
-      memory: '1Gi',
+      size: { cpu: 1, memory: '1Gi' },
       runStrategy: 'Halted',
       imageSource: 'http',
       imageName: 'https://images.example.com/rhel9.qcow2',

@@ -196,8 +196,7 @@ describeWithKube(
       namespace: 'payments-dev',
       name: 'legacy-db',
       purpose: 'Legacy database moved from OpenVZ',
-      cpu: 1,
-      memory: '1Gi',
+      size: { cpu: 1, memory: '1Gi' },
       runStrategy: 'Always',
       imageSource: 'pvc',
       imageNamespace: 'payments-dev',
@@ -319,7 +318,6 @@ describeWithKube(
           cluster: 'dev',
           name: 'payments-evil',
           team: 'group:default/payments',
-          environment: 'dev',
           purpose: 'x',
           quota: { tier: 'S' },
           networkPreset: 'isolated',
@@ -359,7 +357,12 @@ describeWithKube(
         try {
           const { task, log } = await runTask(
             'provisioning-virtual-machine',
-            { ...contested, memory: '2Gi' },
+            {
+              ...contested,
+              size: { cpu: 1, memory: '2Gi' },
+              // even with the preview's choice to update it: the branch is not hers
+              preview: { ready: true, updateOpenRequest: true },
+            },
             'mallory',
           );
           expect(task.status).toBe('failed');
@@ -390,7 +393,7 @@ describeWithKube(
         );
         expect(task.status).toBe('failed');
         expect(log).toContain(
-          "InputError: The request breaks 1 rule: rootDisk.source.namespace: cloning from namespace 'payments-dev' is not allowed: a VM clones from its own namespace ('billing-dev') or an image namespace (golden-images) [vm-image-source]",
+          "The request breaks 1 rule: rootDisk.source.namespace: cloning from namespace 'payments-dev' is not allowed: a VM clones from its own namespace ('billing-dev') or an image namespace (golden-images) [vm-image-source]",
         );
         expect(writes()).toEqual([]);
       });

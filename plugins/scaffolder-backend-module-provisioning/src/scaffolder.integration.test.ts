@@ -105,7 +105,6 @@ describeWithKube(
       cluster: 'dev',
       name: 'payments-dev',
       team: 'group:default/payments',
-      environment: 'dev',
       purpose: 'Payment service development',
       quota: { tier: 'S' },
       networkPreset: 'ingress',
@@ -173,11 +172,24 @@ describeWithKube(
         'POST /repos/{owner}/{repo}/issues/{issue_number}/labels': 1,
       });
 
-      const again = await runTask({
+      const changed = {
         ...values,
         purpose: 'Payment service development, now with load tests',
+      };
+      // without the preview's explicit choice, the open pull request stops the task and is left as it is
+      const refused = await runTask(changed);
+      expect(refused.task.status).toBe('failed');
+      expect(refused.log).toContain(
+        'name: you already asked for this in pull request #1',
+      );
+      expect(github.pulls('acme/gitops')[0].body).not.toContain('load tests');
+
+      const again = await runTask({
+        ...changed,
+        preview: { ready: true, updateOpenRequest: true },
       });
       expect(again.task.status).toBe('completed');
+      expect(github.pulls('acme/gitops')[0].comments).toHaveLength(1);
       expect(github.pulls('acme/gitops')).toHaveLength(1);
       expect(github.pulls('acme/gitops')[0].body).toContain(
         'now with load tests',
@@ -204,12 +216,14 @@ describeWithKube(
       const { task, log } = await runTask({
         ...values,
         name: 'payments-prod',
-        environment: 'prod',
+        expires: '2020-01-01',
       });
       expect(task.status).toBe('failed');
-      expect(log).toContain(
-        "environment: prod namespaces do not belong on cluster 'dev', which is dev [environment]",
+      expect(log).toMatch(
+        /^The request breaks 1 rule: expires: must be after today \(\d{4}-\d{2}-\d{2}\) \[max-expiry\]$/m,
       );
+      // the message, not a stack trace
+      expect(log).not.toMatch(/^\s+at /m);
       expect(
         Object.keys(github.calls()).filter(k => !k.startsWith('GET')),
       ).toEqual([]);

@@ -1,60 +1,57 @@
-import { createHash } from 'node:crypto';
 import {
   LoggerService,
   SchedulerService,
   SchedulerServiceTaskRunner,
 } from '@backstage/backend-plugin-api';
 import {
-  ANNOTATION_LOCATION,
-  ANNOTATION_ORIGIN_LOCATION,
-  ResourceEntity,
-} from '@backstage/catalog-model';
-import {
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
 import {
-  CATALOG_KEYS,
-  dns1123LabelProblem,
-  LABELS,
   parseRequestBranch,
   REQUEST_BRANCH_PREFIX,
-  toEntityRef,
+  REQUEST_ENTITY_RECENT_DAYS,
+  RequestAction,
 } from '@kubeportal/plugin-provisioning-common';
 import {
+  GitHubPullRequestError,
   GitOpsPullRequestWriter,
   GitOpsRepositoryConfig,
+  ownerFromTrailers,
   ProvisioningService,
   RequestPullRequest,
 } from '@kubeportal/plugin-provisioning-node';
+import { requesterRef, toRequestEntity } from './requestEntity';
 
-/** Entity `spec.type` of provisioning requests. */
-export const REQUEST_ENTITY_TYPE = 'provisioning-request';
+type Octokit = NonNullable<ProvisioningService['gitops']>['octokit'];
 
-/** Where a request stands, as far as GitHub knows. */
-export type RequestStatus =
-  | 'pull-request-open'
-  | 'changes-requested'
-  | 'approved'
-  | 'merged'
-  | 'rejected';
+/** How many head commits are read from GitHub at a time. */
+const COMMIT_READS_AT_ONCE = 4;
 
-/** How long closed request pull requests stay in the catalog. */
-const RECENT_DAYS = 90;
+const httpStatus = (error: unknown) => (error as { status?: number }).status;
 
 /**
  * Emits every provisioning request (one per request branch `provisioning/<action>/<request id>`) as a catalog
- * `Resource` of type `provisioning-request`, owned by the team, depending on its cluster, with its status (pull
- * request open, changes requested, approved, merged, rejected) and a link to the pull request. It reads every
- * page of pull requests (open ones, and closed ones of the last 90 days) and takes only those the portal opened:
- * a branch that parses as a request branch and a pull request whose author is the portal's own GitHub account.
- * Refreshed on the schedule `provisioning.schedules.requests`; a failed refresh keeps the last state and is logged.
+ * `Resource` of type `provisioning-request` (`REQUEST_ENTITY_TYPE`), owned by the team, depending on its cluster,
+ * with its status (`REQUEST_STATUSES`: pull request open, changes requested, approved, merged, rejected) and a link
+ * to the pull request. It reads every page of pull requests (open ones, and closed ones of the last
+ * `REQUEST_ENTITY_RECENT_DAYS` days) and takes only those the portal opened: a branch that parses as a request
+ * branch and a pull request whose author is the portal's own GitHub account.
+ *
+ * Each entity has a short title (`Namespace payments-api on dev-rack-a`), a description that starts with the
+ * status in words (`Approved · Namespace payments-api on dev-rack-a, requested by jdoe`), the machine status as
+ * label and annotation, and the request's facts in `spec` (see `RequestEntityFacts` in the common package). The
+ * opening time comes with the pull request listing; the requester (from the trailers of the pull request's head
+ * commit) is read once per head commit and kept. Refreshed on the schedule `provisioning.schedules.requests`; a
+ * failed refresh keeps the last state and is logged.
  *
  * @public
  */
 export class RequestEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
   private portalLogin?: Promise<string>;
+  /** Requesters by head commit sha (`undefined` when the commit records none): a commit never changes. */
+  private readonly requesters = new Map<string, string | undefined>();
 
   /** Builds the provider from the shared provisioning service; `undefined` without `provisioning.gitops`. */
   static fromConfig(
@@ -70,6 +67,7 @@ export class RequestEntityProvider implements EntityProvider {
     return new RequestEntityProvider({
       gitops: provisioning.config.gitops,
       writer: gitops.writer,
+      octokit: gitops.octokit,
       portalLogin: async () => {
         const configured = provisioning.config.gitops?.author;
         if (configured) return configured;
@@ -96,6 +94,7 @@ export class RequestEntityProvider implements EntityProvider {
     private readonly options: {
       gitops: GitOpsRepositoryConfig;
       writer: GitOpsPullRequestWriter;
+      octokit: Octokit;
       /** The GitHub login the portal writes as (its pull requests' author). */
       portalLogin: () => Promise<string>;
       platformTeam: string;
@@ -135,7 +134,8 @@ export class RequestEntityProvider implements EntityProvider {
     this.portalLogin.catch(() => (this.portalLogin = undefined));
     const author = await this.portalLogin;
     const since = new Date(
-      (this.options.now?.() ?? new Date()).getTime() - RECENT_DAYS * 86_400_000,
+      (this.options.now?.() ?? new Date()).getTime() -
+        REQUEST_ENTITY_RECENT_DAYS * 86_400_000,
     ).toISOString();
     const pulls = await writer.requestPullRequests(
       gitops.owner,
@@ -145,7 +145,7 @@ export class RequestEntityProvider implements EntityProvider {
     );
     const byRequest = new Map<
       string,
-      { pull: RequestPullRequest; action: string; id: string }
+      { pull: RequestPullRequest; action: RequestAction; id: string }
     >();
     for (const pull of pulls) {
       const parsed = parseRequestBranch(pull.branch);
@@ -153,93 +153,79 @@ export class RequestEntityProvider implements EntityProvider {
       const key = `${parsed.action}.${parsed.id}`;
       if (!byRequest.has(key)) byRequest.set(key, { pull, ...parsed }); // newest first
     }
+    const requests = [...byRequest.values()];
+    const requesters = await this.requestersOf(requests.map(r => r.pull));
     const location = `url:${gitops.host}/${gitops.owner}/${gitops.repo}`;
     await this.connection.applyMutation({
       type: 'full',
-      entities: [...byRequest.values()].map(r => ({
+      entities: requests.map(r => ({
         locationKey: this.getProviderName(),
-        entity: toEntity(r, location, this.options.platformTeam),
+        entity: toRequestEntity(
+          { ...r, requester: requesters.get(r.pull.headSha) },
+          location,
+          this.options.platformTeam,
+        ),
       })),
     });
     this.options.logger.info(
       `${this.getProviderName()}: ${byRequest.size} requests`,
     );
   }
-}
 
-/** Status of a request from its pull request. */
-export function statusOf(pull: {
-  state: 'open' | 'closed';
-  merged: boolean;
-  approvedBy: string[];
-  changesRequestedBy: string[];
-}): RequestStatus {
-  if (pull.merged) return 'merged';
-  if (pull.state === 'closed') return 'rejected';
-  if (pull.changesRequestedBy.length > 0) return 'changes-requested';
-  if (pull.approvedBy.length > 0) return 'approved';
-  return 'pull-request-open';
-}
+  /**
+   * The requesters of these pull requests by head commit sha: the trailers of each head commit not seen before are
+   * read from GitHub, then kept. A head commit that is gone or carries no trailer gives no requester; any other
+   * failure fails the refresh.
+   */
+  private async requestersOf(
+    pulls: RequestPullRequest[],
+  ): Promise<Map<string, string | undefined>> {
+    const missing = [
+      ...new Map(
+        pulls
+          .filter(p => !this.requesters.has(p.headSha))
+          .map(p => [p.headSha, p.number]),
+      ),
+    ];
+    for (let i = 0; i < missing.length; i += COMMIT_READS_AT_ONCE) {
+      const batch = missing.slice(i, i + COMMIT_READS_AT_ONCE);
+      const read = await Promise.all(
+        batch.map(([sha, number]) => this.readRequester(sha, number)),
+      );
+      batch.forEach(([sha], j) => this.requesters.set(sha, read[j]));
+    }
+    // forget head commits that left the listing, so the map stays as large as the catalog's share
+    const listed = new Set(pulls.map(p => p.headSha));
+    for (const sha of this.requesters.keys())
+      if (!listed.has(sha)) this.requesters.delete(sha);
+    return this.requesters;
+  }
 
-function toEntity(
-  request: { pull: RequestPullRequest; action: string; id: string },
-  location: string,
-  platformTeam: string,
-): ResourceEntity {
-  const { pull, action, id } = request;
-  const label = (prefix: string) =>
-    pull.labels.find(l => l.startsWith(prefix))?.slice(prefix.length);
-  const team = label('team:');
-  const cluster = label('cluster:');
-  const status = statusOf(pull);
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Resource',
-    metadata: {
-      name: entityName(`${action}.${id}`),
-      title: pull.title,
-      description: `${pull.title}: ${status.replace(
-        /-/g,
-        ' ',
-      )} (pull request #${pull.number})`,
-      annotations: {
-        [ANNOTATION_LOCATION]: location,
-        [ANNOTATION_ORIGIN_LOCATION]: location,
-        [LABELS.requestId]: id,
-        [CATALOG_KEYS.requestStatus]: status,
-        [CATALOG_KEYS.pullRequest]: pull.url,
-        ...(pull.mergeCommitSha
-          ? { [CATALOG_KEYS.mergeCommit]: pull.mergeCommitSha }
-          : {}),
-        ...(pull.approvedBy.length > 0
-          ? { [CATALOG_KEYS.approvedBy]: pull.approvedBy.join(',') }
-          : {}),
-      },
-      labels: {
-        [CATALOG_KEYS.requestStatus]: status,
-        ...(label('kind:')
-          ? { [CATALOG_KEYS.requestKind]: label('kind:')! }
-          : {}),
-      },
-      tags: ['provisioning', status],
-      links: [{ url: pull.url, title: `Pull request #${pull.number}` }],
-    },
-    spec: {
-      type: REQUEST_ENTITY_TYPE,
-      owner:
-        team && !dns1123LabelProblem(team)
-          ? toEntityRef('group', team)
-          : platformTeam,
-      ...(cluster && !dns1123LabelProblem(cluster)
-        ? { dependsOn: [`resource:default/${cluster}`] }
-        : {}),
-    },
-  };
-}
-
-/** A valid entity name (at most 63 characters of `[A-Za-z0-9._-]`, alphanumeric at both ends), stable for an id. */
-function entityName(value: string): string {
-  if (value.length <= 63) return value;
-  const hash = createHash('sha256').update(value).digest('hex').slice(0, 8);
-  return `${value.slice(0, 54).replace(/[^A-Za-z0-9]+$/, '')}-${hash}`;
+  /** The requester recorded in the trailers of a pull request's head commit. */
+  private async readRequester(
+    sha: string,
+    number: number,
+  ): Promise<string | undefined> {
+    const { gitops, octokit } = this.options;
+    let message: string | undefined;
+    try {
+      message = (
+        await octokit.git.getCommit({
+          owner: gitops.owner,
+          repo: gitops.repo,
+          commit_sha: sha,
+        })
+      ).data.message;
+    } catch (error) {
+      const code = httpStatus(error);
+      if (code !== 404)
+        throw new GitHubPullRequestError(
+          `GitHub reading the head commit of pull request #${number} failed${
+            code ? ` (${code})` : ''
+          }`,
+          error,
+        );
+    }
+    return requesterRef(message && ownerFromTrailers(message)?.requester);
+  }
 }

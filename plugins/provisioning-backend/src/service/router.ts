@@ -45,7 +45,17 @@ export interface RouterOptions {
   permissionsRegistry: PermissionsRegistryService;
 }
 
-const previewBody = z.object({ request: z.record(z.string(), z.unknown()) });
+const previewBody = z.object({
+  request: z.record(z.string(), z.unknown()),
+  updateOpenRequest: z.boolean().optional(),
+});
+
+const nameBody = z.object({
+  kind: z.enum(['namespace', 'vm']),
+  cluster: z.string().min(1),
+  name: z.string().min(1),
+  namespace: z.string().min(1).optional(),
+});
 
 /** Builds the provisioning REST router: health, clusters, tiers and request preview. */
 export async function createRouter(
@@ -65,6 +75,14 @@ export async function createRouter(
   const { settings } = provisioning.config;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
+  const requirePlanner = () => {
+    const planner = provisioning.gitops?.planner;
+    if (!planner)
+      throw new ServiceUnavailableError(
+        'provisioning.gitops is not configured, so requests cannot be checked',
+      );
+    return planner;
+  };
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -145,12 +163,10 @@ export async function createRouter(
   router.post('/preview', async (req, res) => {
     const body = previewBody.safeParse(req.body);
     if (!body.success)
-      throw new InputError('request: the body must be { "request": { ... } }');
-    const planner = provisioning.gitops?.planner;
-    if (!planner)
-      throw new ServiceUnavailableError(
-        'provisioning.gitops is not configured, so requests cannot be previewed',
+      throw new InputError(
+        'request: the body must be { "request": { ... }, "updateOpenRequest"?: boolean }',
       );
+    const planner = requirePlanner();
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const requester = await requesterOf(credentials, { auth, userInfo });
     // the portal's permissions (the kind, prod, decommission, for the team): the planner checks them before and after it reads the repository
@@ -162,11 +178,12 @@ export async function createRouter(
       rules,
       clusters: settings.clusters,
     });
-    const plan = await planner.plan(body.data.request, {
-      requester,
-      teams: catalogTeams(catalog, credentials),
-      access,
-    });
+    const plan = await planner.plan(
+      body.data.request,
+      { requester, teams: catalogTeams(catalog, credentials), access },
+      // the live facts as they are now: what the user sees is what the task will find
+      { updateOpenRequest: body.data.updateOpenRequest, fresh: true },
+    );
     res.json({
       requestId: plan.result.requestId,
       title: plan.result.title,
@@ -197,6 +214,57 @@ export async function createRouter(
       baseSha: plan.base.sha,
       violations: plan.policy.violations,
       problems: plan.problems,
+      // exactly what the task checks: it passes when this is true, for this request on this commit
+      ready: plan.problems.length === 0,
+      openRequest: plan.openRequest
+        ? {
+            number: plan.openRequest.number,
+            url: plan.openRequest.url,
+            files: plan.openRequest.files,
+          }
+        : null,
+      updateOpenRequest: plan.updateOpenRequest,
+    });
+  });
+
+  // A name as the form's first step has it: free on the cluster and in the repository, not in an open pull request.
+  router.post('/names', async (req, res) => {
+    const body = nameBody.safeParse(req.body);
+    if (!body.success)
+      throw new InputError(
+        `the body must be { kind: 'namespace' | 'vm', cluster, name, namespace? }: ${body.error.issues
+          .map(i => `${i.path.join('.') || 'body'}: ${i.message}`)
+          .join('; ')}`,
+      );
+    const planner = requirePlanner();
+    if (!settings.clusters.some(c => c.name === body.data.cluster)) {
+      res.json({
+        problems: [
+          {
+            path: 'cluster',
+            rule: 'cluster',
+            message: `'${body.data.cluster}' is not one of the configured clusters`,
+          },
+        ],
+        notices: [],
+      });
+      return;
+    }
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const requester = await requesterOf(credentials, { auth, userInfo });
+    res.json(await planner.checkName(body.data, requester));
+  });
+
+  // The namespaces of the user's teams, with the room each leaves for a VM and the VM sizes that fit.
+  router.get('/namespaces', async (req, res) => {
+    const planner = requirePlanner();
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const requester = await requesterOf(credentials, { auth, userInfo });
+    const cluster =
+      typeof req.query.cluster === 'string' ? req.query.cluster : undefined;
+    const items = await planner.namespacesOf(requester);
+    res.json({
+      items: cluster ? items.filter(ns => ns.cluster === cluster) : items,
     });
   });
 

@@ -417,8 +417,8 @@ export class GitOpsPullRequestWriter {
 
   /**
    * Pull requests the portal opened (branch starting with `prefix`, author `author` when given), open ones and
-   * those updated since `since` (ISO time), newest first, every page, with their review state and labels: the list
-   * pages plus one reviews call per pull request.
+   * those updated since `since` (ISO time), newest first, every page, with their review state, labels, opening time
+   * and head commit: the list pages plus one reviews call per pull request.
    */
   async requestPullRequests(
     owner: string,
@@ -496,7 +496,9 @@ export class GitOpsPullRequestWriter {
             .map(l => (typeof l === 'string' ? l : l.name ?? ''))
             .filter(Boolean),
           author: p.user?.login ?? '',
+          createdAt: p.created_at,
           updatedAt: p.updated_at,
+          headSha: p.head.sha,
           mergeCommitSha: p.merge_commit_sha ?? null,
         };
       }),
@@ -509,7 +511,13 @@ export class GitOpsPullRequestWriter {
     repoName: string,
     prefix: string,
   ): Promise<
-    Array<{ number: number; branch: string; url: string; files: string[] }>
+    Array<{
+      number: number;
+      branch: string;
+      url: string;
+      headSha: string;
+      files: string[];
+    }>
   > {
     const repo = { owner, repo: repoName };
     const pulls = await this.octokit
@@ -545,9 +553,28 @@ export class GitOpsPullRequestWriter {
             this.filesByHead.delete(old);
           }
         }
-        return { number: p.number, branch: p.head.ref, url: p.html_url, files };
+        return {
+          number: p.number,
+          branch: p.head.ref,
+          url: p.html_url,
+          headSha: p.head.sha,
+          files,
+        };
       }),
     );
+  }
+
+  /** Adds a comment to a pull request (e.g. what an update changed); returns the comment's address. */
+  async comment(
+    owner: string,
+    repoName: string,
+    pullNumber: number,
+    body: string,
+  ): Promise<string> {
+    const created = await this.octokit.issues
+      .createComment({ owner, repo: repoName, issue_number: pullNumber, body })
+      .catch(e => this.fail(`commenting on pull request #${pullNumber}`, e));
+    return created.data.html_url;
   }
 
   private readonly filesByHead = new Map<string, string[]>();
@@ -565,6 +592,11 @@ export interface RequestPullRequest {
   changesRequestedBy: string[];
   labels: string[];
   author: string;
+  /** When the pull request was opened (ISO 8601). */
+  createdAt: string;
+  /** When the pull request last changed (ISO 8601). */
   updatedAt: string;
+  /** The commit the pull request's branch points at (its trailers name the requester). */
+  headSha: string;
   mergeCommitSha: string | null;
 }

@@ -2,6 +2,9 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import {
   CATALOG_KEYS,
+  clusterDir,
+  dns1123LabelProblem,
+  namespaceNameProblem,
   FieldProblem,
   PolicyResult,
   ProvisioningRequest,
@@ -15,6 +18,9 @@ import {
   pullRequestTitle,
   readNamespace,
   renderRequest,
+  scanNamespaces,
+  vmRoom,
+  VmSize,
   requestBranch,
   requestReadSet,
   toEntityRef,
@@ -36,6 +42,12 @@ import {
   RepositorySnapshot,
 } from '../github/GitOpsRepository';
 import { ClusterClients, publicMessage } from '../kubernetes/ClusterClients';
+import {
+  changesNothing,
+  compareWithOpenRequest,
+  OpenRequest,
+  updateComment,
+} from './openRequest';
 
 /** Facts about a team from the catalog: who approves, which AD groups it has, what it is charged to. */
 export interface TeamFacts {
@@ -101,6 +113,23 @@ export interface RequestPlan {
   /** Every problem that stops the pull request: policy violations and live facts, each with its field. */
   problems: Array<FieldProblem & { rule?: string }>;
   gitops: GitOpsRepositoryConfig;
+  /** The requester's own open pull request for this request, and what updating it would change. */
+  openRequest?: OpenRequest;
+  /** Whether the requester chose to update their open pull request (otherwise an open one is a problem). */
+  updateOpenRequest: boolean;
+}
+
+/** How a plan is made: at which commit, on which day, and whether an open pull request may be updated. */
+export interface PlanOptions {
+  today?: string;
+  commitSha?: string;
+  /**
+   * The requester's explicit choice to replace the files of their own open pull request for the same request.
+   * Without it, such a pull request is a problem of the plan: nothing is rewritten silently.
+   */
+  updateOpenRequest?: boolean;
+  /** Plan again even when a plan for the same user, input and commit is kept (the preview: live facts now). */
+  fresh?: boolean;
 }
 
 /** Options of the planner; the clock is injectable for tests. */
@@ -116,6 +145,13 @@ export interface RequestPlannerOptions {
 }
 
 const nameOf = (ref: string) => ref.slice(ref.indexOf('/') + 1);
+
+/** The form field a request's name problems belong to: the name of a new namespace or VM, else the namespace. */
+function fieldOfRequest(request: ProvisioningRequest): 'name' | 'namespace' {
+  return request.kind === 'namespace' || request.kind === 'vm'
+    ? 'name'
+    : 'namespace';
+}
 
 /** The request rules broke: one message with every problem and its field. */
 export function describeProblems(
@@ -164,7 +200,7 @@ export class RequestPlanner {
   async plan(
     input: unknown,
     who: Who,
-    options: { today?: string; commitSha?: string } = {},
+    options: PlanOptions = {},
   ): Promise<RequestPlan> {
     const now = this.options.now?.() ?? new Date();
     const today = options.today ?? now.toISOString().slice(0, 10);
@@ -179,15 +215,22 @@ export class RequestPlanner {
           dropBlankFields(input),
           sha,
           today,
+          options.updateOpenRequest === true,
         ]),
       )
       .digest('hex');
     const ttl = this.options.planTtlMs ?? 120_000;
     for (const [k, entry] of this.plans)
       if (now.getTime() - entry.at > ttl) this.plans.delete(k);
-    const cached = this.plans.get(key);
+    const cached = options.fresh ? undefined : this.plans.get(key);
     if (cached) return cached.plan;
-    const plan = this.build(prepared, who, sha, today);
+    const plan = this.build(
+      prepared,
+      who,
+      sha,
+      today,
+      options.updateOpenRequest === true,
+    );
     this.plans.set(key, { plan, at: now.getTime() });
     plan.catch(() => this.plans.delete(key));
     return plan;
@@ -251,10 +294,16 @@ export class RequestPlanner {
         );
       }
     }
+    // a new namespace's environment is its cluster's (one question per fact); one given that differs is a policy problem
+    const cluster =
+      given.kind === 'namespace' && given.environment === undefined
+        ? config.settings.clusters.find(c => c.name === given.cluster)
+        : undefined;
     const request = parseRequest({
       ...given,
       requester: requester.userEntityRef,
       ...(team ? { costCentre: team.costCentre } : {}),
+      ...(cluster ? { environment: cluster.environment } : {}),
     });
     return { request, team, mayActFor };
   }
@@ -268,6 +317,7 @@ export class RequestPlanner {
     who: Who,
     sha: string,
     today: string,
+    updateOpenRequest: boolean,
   ): Promise<RequestPlan> {
     const { repository, config } = this.options;
     const { requester } = who;
@@ -326,10 +376,25 @@ export class RequestPlanner {
       today,
       { projectLeads: team.projectLeads },
     );
+    const live = await this.liveChecks(
+      request,
+      result,
+      requester.userEntityRef,
+      updateOpenRequest,
+    );
     const problems: RequestPlan['problems'] = [
       ...policy.violations,
-      ...(await this.liveProblems(request, result, requester.userEntityRef)),
+      ...live.problems,
     ];
+    const openRequest = live.open
+      ? await this.compareWithOpen(live.open, result.changes)
+      : undefined;
+    if (openRequest && updateOpenRequest && changesNothing(openRequest.files))
+      problems.push({
+        path: fieldOfRequest(request),
+        rule: 'open-request',
+        message: `pull request #${openRequest.number} (${openRequest.url}) already holds exactly this request: there is nothing to update`,
+      });
     const requesterLogin = await who.teams.getGitHubLogin(
       requester.userEntityRef,
     );
@@ -357,6 +422,33 @@ export class RequestPlanner {
       },
       problems,
       gitops,
+      openRequest,
+      updateOpenRequest,
+    };
+  }
+
+  /** What updating the requester's open pull request would change, file by file. */
+  private async compareWithOpen(
+    open: { number: number; url: string; headSha: string; files: string[] },
+    changes: RenderResult['changes'],
+  ): Promise<OpenRequest> {
+    const paths = new Set([...open.files, ...changes.map(c => c.path)]);
+    const atHead = await this.options.repository.snapshot(
+      path => paths.has(path),
+      open.headSha,
+    );
+    const pullFiles = new Map<string, string | undefined>(
+      open.files.map(path => [path, atHead.files.get(path)]),
+    );
+    // a file the update writes that the pull request does not change yet: compared with its content at the head
+    for (const { path } of changes)
+      if (!pullFiles.has(path) && atHead.files.has(path))
+        pullFiles.set(path, atHead.files.get(path));
+    return {
+      number: open.number,
+      url: open.url,
+      headSha: open.headSha,
+      files: compareWithOpenRequest(pullFiles, changes),
     };
   }
 
@@ -422,15 +514,181 @@ export class RequestPlanner {
   }
 
   /**
+   * Checks a name as the form's first step knows it (before the rest of the request exists): a new namespace's
+   * name is free on the cluster and in the GitOps repository, and no open pull request asks for the same namespace
+   * or VM. The requester's own open request is a notice, not a problem, since the preview offers to update it.
+   */
+  async checkName(
+    target: {
+      kind: 'namespace' | 'vm';
+      cluster: string;
+      name: string;
+      namespace?: string;
+    },
+    requester: Requester,
+  ): Promise<{
+    problems: Array<FieldProblem & { rule?: string }>;
+    notices: Array<FieldProblem & { rule?: string }>;
+  }> {
+    const gitops = this.gitops();
+    const problems: Array<FieldProblem & { rule?: string }> = [];
+    const notices: Array<FieldProblem & { rule?: string }> = [];
+    const namespace =
+      target.kind === 'namespace' ? target.name : target.namespace;
+    // a name the schema refuses is not looked up anywhere
+    const format =
+      target.kind === 'namespace'
+        ? namespaceNameProblem(target.name)
+        : dns1123LabelProblem(target.name) ??
+          (namespace ? namespaceNameProblem(namespace) : undefined);
+    if (format)
+      return {
+        problems: [
+          {
+            path: 'name',
+            rule: 'name-format',
+            message: format.startsWith("'")
+              ? format
+              : `${target.name} ${format}`,
+          },
+        ],
+        notices,
+      };
+    if (!namespace) return { problems, notices };
+    const folder = `${namespaceDir(target.cluster, namespace)}/`;
+    const vmFile =
+      target.kind === 'vm'
+        ? vmPath(target.cluster, namespace, target.name)
+        : undefined;
+    if (target.kind === 'namespace') {
+      const [found, snapshot] = await Promise.all([
+        this.options.clusters.lookupNamespace(target.cluster, target.name),
+        this.options.repository.snapshot(() => false),
+      ]);
+      if (found.state === 'taken')
+        problems.push({
+          path: 'name',
+          rule: 'name-free',
+          message: `namespace '${target.name}' already exists on cluster '${target.cluster}': choose another name`,
+        });
+      else if ([...snapshot.paths].some(p => p.startsWith(folder)))
+        problems.push({
+          path: 'name',
+          rule: 'name-free',
+          message: `namespace '${target.name}' is already in the GitOps repository for cluster '${target.cluster}' (not yet applied): choose another name`,
+        });
+      if (found.state === 'unreachable')
+        problems.push({
+          path: 'cluster',
+          rule: 'cluster-reachable',
+          message: `${publicMessage(
+            target.cluster,
+            found.error,
+          )}, so whether '${target.name}' is free cannot be checked`,
+        });
+    }
+    const open = await this.options.writer.openPullRequests(
+      gitops.owner,
+      gitops.repo,
+      'provisioning/',
+    );
+    for (const pull of open) {
+      const clash = vmFile
+        ? pull.files.includes(vmFile)
+        : pull.files.some(f => f.startsWith(folder));
+      if (!clash) continue;
+      const recorded = await this.options.writer.branchOwner(
+        gitops.owner,
+        gitops.repo,
+        pull.branch,
+      );
+      const what =
+        target.kind === 'vm'
+          ? `VM '${target.name}'`
+          : `namespace '${namespace}'`;
+      // the requester's own: not a problem here, since the preview shows what would change and offers to update it
+      (recorded?.requester === requester.userEntityRef
+        ? notices
+        : problems
+      ).push({
+        path: 'name',
+        rule: 'open-request',
+        message:
+          recorded?.requester === requester.userEntityRef
+            ? `you already asked for ${what} in pull request #${pull.number} (${pull.url}), which is still open: the preview shows what would change and offers to update it`
+            : `${what} is already requested in pull request #${pull.number} (${pull.url}): wait for it to be merged or closed`,
+      });
+    }
+    return { problems, notices };
+  }
+
+  /**
+   * The namespaces the user's teams own (all of them for the platform team), as the GitOps branch holds them now,
+   * with their VMs, the room their quota leaves for one more VM and which VM sizes fit (KubeVirt's overhead
+   * counted). Namespaces whose files cannot be read are left out: the repository check reports them.
+   */
+  async namespacesOf(
+    requester: Requester,
+    sizes?: readonly VmSize[],
+  ): Promise<
+    Array<{
+      cluster: string;
+      name: string;
+      team: string;
+      environment: string;
+      vms: string[];
+      room: ReturnType<typeof vmRoom>['room'];
+      sizes: ReturnType<typeof vmRoom>['sizes'];
+    }>
+  > {
+    const { config } = this.options;
+    const clusters = config.settings.clusters.map(c => c.name);
+    const folders = clusters.map(c => `${clusterDir(c)}/`);
+    const snapshot = await this.options.repository.snapshot(path =>
+      folders.some(folder => path.startsWith(folder)),
+    );
+    const isPlatform = requester.ownershipEntityRefs.includes(
+      config.platformTeam,
+    );
+    return scanNamespaces(snapshot.files, clusters)
+      .namespaces.filter(
+        ns =>
+          isPlatform ||
+          requester.ownershipEntityRefs.includes(
+            ns.teamRef ?? toEntityRef('group', ns.team),
+          ),
+      )
+      .map(ns => ({
+        cluster: ns.cluster,
+        name: ns.name,
+        team: ns.team,
+        environment: ns.environment,
+        vms: ns.vms.map(vm => vm.name),
+        ...vmRoom(ns.vms, ns.quota, config.settings.vmOverhead, sizes),
+      }))
+      .sort(
+        (a, b) =>
+          a.cluster.localeCompare(b.cluster) || a.name.localeCompare(b.name),
+      );
+  }
+
+  /**
    * Live facts: for a new namespace, that its name is free on the cluster (a cluster that cannot be asked is a
    * problem too: nothing is assumed free), and that no other open pull request already asks for the same folder.
+   * The requester's own open pull request for this request is returned; it is a problem unless they chose to
+   * update it.
    */
-  private async liveProblems(
+  private async liveChecks(
     request: ProvisioningRequest,
     result: RenderResult,
     requester: string,
-  ): Promise<FieldProblem[]> {
-    const problems: FieldProblem[] = [];
+    updateOpenRequest: boolean,
+  ): Promise<{
+    problems: Array<FieldProblem & { rule?: string }>;
+    open?: { number: number; url: string; headSha: string; files: string[] };
+  }> {
+    const problems: Array<FieldProblem & { rule?: string }> = [];
+    const field = fieldOfRequest(request);
     if (request.kind === 'namespace') {
       const found = await this.options.clusters.lookupNamespace(
         request.cluster,
@@ -439,7 +697,8 @@ export class RequestPlanner {
       if (found.state === 'taken')
         problems.push({
           path: 'name',
-          message: `namespace '${request.name}' already exists on cluster '${request.cluster}'`,
+          rule: 'name-free',
+          message: `namespace '${request.name}' already exists on cluster '${request.cluster}': choose another name`,
         });
       if (found.state === 'unreachable') {
         this.options.logger.warn(
@@ -447,6 +706,7 @@ export class RequestPlanner {
         );
         problems.push({
           path: 'cluster',
+          rule: 'cluster-reachable',
           message: `${publicMessage(
             request.cluster,
             found.error,
@@ -466,9 +726,10 @@ export class RequestPlanner {
       gitops.repo,
       'provisioning/',
     );
+    let own: (typeof open)[number] | undefined;
     for (const pull of open) {
       if (pull.branch === branch) {
-        // this request's own branch: fine when it is the requester's, taken when it is someone else's
+        // this request's own branch: the requester's to update when they choose to, someone else's otherwise
         const recorded = await this.options.writer.branchOwner(
           gitops.owner,
           gitops.repo,
@@ -476,16 +737,22 @@ export class RequestPlanner {
         );
         if (!recorded || recorded.requester !== requester) {
           problems.push({
-            path:
-              request.kind === 'namespace' || request.kind === 'vm'
-                ? 'name'
-                : 'namespace',
+            path: field,
+            rule: 'open-request',
             message: `this request is already open in pull request #${
               pull.number
             } (${pull.url})${
               recorded ? ` by ${recorded.requester}` : ''
             }; only its requester can change it`,
           });
+        } else {
+          own = pull;
+          if (!updateOpenRequest)
+            problems.push({
+              path: field,
+              rule: 'open-request',
+              message: `you already asked for this in pull request #${pull.number} (${pull.url}), which is still open: choose to update it (its files are replaced and its approvals dismissed), or wait until it is merged or closed`,
+            });
         }
         continue;
       }
@@ -498,15 +765,13 @@ export class RequestPlanner {
             ? `VM '${request.name}'`
             : `namespace '${result.namespace}'`;
         problems.push({
-          path:
-            request.kind === 'namespace' || request.kind === 'vm'
-              ? 'name'
-              : 'namespace',
+          path: field,
+          rule: 'open-request',
           message: `${what} is already requested in pull request #${pull.number} (${pull.url}): wait for it to be merged or closed`,
         });
       }
     }
-    return problems;
+    return { problems, open: own };
   }
 
   /**
@@ -519,23 +784,52 @@ export class RequestPlanner {
     input: unknown,
     who: Who,
     links: { portal?: string; task?: string } = {},
+    options: { updateOpenRequest?: boolean } = {},
   ): Promise<{ plan: RequestPlan; pull: PullRequestResult }> {
-    let plan = await this.plan(input, who);
+    let plan = await this.plan(input, who, {
+      updateOpenRequest: options.updateOpenRequest,
+    });
     for (let attempt = 1; ; attempt++) {
       if (plan.problems.length > 0)
         throw new InputError(describeProblems(plan.problems));
       // the live facts again, right before writing: the plan may be a few steps old
-      const live = await this.liveProblems(
+      const live = await this.liveChecks(
         plan.request,
         plan.result,
         who.requester.userEntityRef,
+        plan.updateOpenRequest,
       );
-      if (live.length > 0) throw new InputError(describeProblems(live));
+      if (live.problems.length > 0)
+        throw new InputError(describeProblems(live.problems));
+      if (live.open?.headSha !== plan.openRequest?.headSha)
+        throw new InputError(
+          describeProblems([
+            {
+              path: fieldOfRequest(plan.request),
+              rule: 'open-request',
+              message: live.open
+                ? `pull request #${live.open.number} changed since the request was checked: check it again`
+                : `pull request #${plan.openRequest?.number} was merged or closed since the request was checked: check it again`,
+            },
+          ]),
+        );
       try {
-        return {
-          plan,
-          pull: await this.write(plan, links),
-        };
+        const pull = await this.write(plan, links);
+        // the open pull requests changed: no kept plan may answer from before this one
+        this.plans.clear();
+        if (!pull.created && plan.openRequest)
+          await this.options.writer.comment(
+            plan.gitops.owner,
+            plan.gitops.repo,
+            pull.number,
+            updateComment({
+              requester: plan.request.requester,
+              requestId: plan.result.requestId,
+              files: plan.openRequest.files,
+              dismissedApprovals: pull.dismissedApprovals,
+            }),
+          );
+        return { plan, pull };
       } catch (error) {
         if (!(error instanceof BaseMovedError) || attempt >= 3) throw error;
         this.options.logger.info(
@@ -543,7 +837,10 @@ export class RequestPlanner {
             plan.result.requestId
           } again on ${error.currentSha.slice(0, 12)}`,
         );
-        plan = await this.plan(input, who, { commitSha: error.currentSha });
+        plan = await this.plan(input, who, {
+          commitSha: error.currentSha,
+          updateOpenRequest: options.updateOpenRequest,
+        });
       }
     }
   }

@@ -42,6 +42,54 @@ export interface RequestPreview {
   problems: Array<{ path: string; rule?: string; message: string }>;
   /** The commit of the GitOps branch the preview was planned on. */
   baseSha: string;
+  /** True exactly when the task would pass for this request on this commit. */
+  ready: boolean;
+  /** The requester's own open pull request for this request, and what updating it would change. */
+  openRequest: OpenRequestPreview | null;
+  /** Whether the preview was made with the choice to update the open pull request. */
+  updateOpenRequest: boolean;
+}
+
+/** The requester's own open pull request for the same request. */
+export interface OpenRequestPreview {
+  number: number;
+  url: string;
+  files: Array<{
+    path: string;
+    change: 'added' | 'changed' | 'deleted' | 'dropped' | 'unchanged';
+    diff?: string;
+  }>;
+}
+
+/** A name to check as the form's first step has it. */
+export interface NameTarget {
+  kind: 'namespace' | 'vm';
+  cluster: string;
+  name: string;
+  namespace?: string;
+}
+
+/** The problems of a name: taken on the cluster, in the repository or in an open pull request. */
+export interface NameCheck {
+  problems: Array<{ path: string; rule?: string; message: string }>;
+  /** What the user should know but that does not stop them, e.g. their own open pull request for it. */
+  notices: Array<{ path: string; rule?: string; message: string }>;
+}
+
+/** A namespace of one of the user's teams, with the room its quota leaves for one more VM. */
+export interface NamespaceSummary {
+  cluster: string;
+  name: string;
+  team: string;
+  environment: string;
+  vms: string[];
+  room: Array<{ resource: string; left: string }>;
+  sizes: Array<{
+    cpu: number;
+    memory: string;
+    fits: boolean;
+    shortfall?: string;
+  }>;
 }
 
 /**
@@ -53,7 +101,12 @@ export interface ProvisioningApi {
   getHealth(): Promise<ProvisioningHealth>;
   getClusters(): Promise<ClusterSummary[]>;
   getTiers(): Promise<TierSummary[]>;
-  preview(request: Record<string, unknown>): Promise<RequestPreview>;
+  preview(
+    request: Record<string, unknown>,
+    options?: { updateOpenRequest?: boolean },
+  ): Promise<RequestPreview>;
+  checkName(target: NameTarget): Promise<NameCheck>;
+  getNamespaces(cluster?: string): Promise<NamespaceSummary[]>;
   checkQuota(quota: QuotaChoice): Promise<QuotaCheck>;
 }
 

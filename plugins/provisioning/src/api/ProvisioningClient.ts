@@ -2,6 +2,9 @@ import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   ClusterSummary,
+  NameCheck,
+  NamespaceSummary,
+  NameTarget,
   ProvisioningApi,
   ProvisioningHealth,
   QuotaCheck,
@@ -32,18 +35,35 @@ export class ProvisioningClient implements ProvisioningApi {
     return (await this.request<{ items: TierSummary[] }>('/tiers')).items;
   }
 
-  async preview(request: Record<string, unknown>): Promise<RequestPreview> {
-    return this.request<RequestPreview>('/preview', {
-      method: 'POST',
-      body: JSON.stringify({ request }),
-      headers: { 'content-type': 'application/json' },
+  async preview(
+    request: Record<string, unknown>,
+    options: { updateOpenRequest?: boolean } = {},
+  ): Promise<RequestPreview> {
+    return this.post<RequestPreview>('/preview', {
+      request,
+      ...(options.updateOpenRequest ? { updateOpenRequest: true } : {}),
     });
   }
 
+  async checkName(target: NameTarget): Promise<NameCheck> {
+    return this.post<NameCheck>('/names', target);
+  }
+
+  async getNamespaces(cluster?: string): Promise<NamespaceSummary[]> {
+    const query = cluster ? `?cluster=${encodeURIComponent(cluster)}` : '';
+    return (
+      await this.request<{ items: NamespaceSummary[] }>(`/namespaces${query}`)
+    ).items;
+  }
+
   async checkQuota(quota: QuotaChoice): Promise<QuotaCheck> {
-    return this.request<QuotaCheck>('/quota', {
+    return this.post<QuotaCheck>('/quota', { quota });
+  }
+
+  private post<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>(path, {
       method: 'POST',
-      body: JSON.stringify({ quota }),
+      body: JSON.stringify(body),
       headers: { 'content-type': 'application/json' },
     });
   }

@@ -7,5 +7,9 @@ export type {
   RequestPreview,
   QuotaChoice,
   QuotaCheck,
+  OpenRequestPreview,
+  NameTarget,
+  NameCheck,
+  NamespaceSummary,
 } from './ProvisioningApi';
 export { ProvisioningClient } from './ProvisioningClient';

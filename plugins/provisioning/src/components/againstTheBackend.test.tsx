@@ -13,7 +13,14 @@ import { RealBackend, startRealBackend } from '../__testUtils__/realBackend';
 import { ClusterPicker } from './ClusterPicker';
 import { ProvisioningPage } from './ProvisioningPage';
 import { QuotaTierPicker } from './QuotaTierPicker';
-import { namespaceRequestFromForm, RequestPreview } from './RequestPreview';
+import { NameField } from './NameField';
+import { NamespacePicker } from './NamespacePicker';
+import {
+  namespaceRequestFromForm,
+  previewFieldProblem,
+  RequestPreview,
+} from './RequestPreview';
+import { VmSizePicker } from './VmSizePicker';
 
 jest.setTimeout(120_000);
 
@@ -95,6 +102,64 @@ describeWithKube('the frontend against the real provisioning backend', () => {
     });
   });
 
+  describe('names and namespaces', () => {
+    it('checks a new name on the cluster, in the repository and by its rule', async () => {
+      const check = (name: string) =>
+        api
+          .checkName({ kind: 'namespace', cluster: 'dev', name })
+          .then(r =>
+            r.problems.map(p => `${p.path} [${p.rule}]: ${p.message}`),
+          );
+      expect(await check('legacy-app')).toEqual([
+        "name [name-free]: namespace 'legacy-app' already exists on cluster 'dev': choose another name",
+      ]);
+      expect(await check('payments-dev')).toEqual([
+        "name [name-free]: namespace 'payments-dev' is already in the GitOps repository for cluster 'dev' (not yet applied): choose another name",
+      ]);
+      expect(await check('kube-stuff')).toEqual([
+        expect.stringMatching(/^name \[name-format\]: kube-stuff /),
+      ]);
+      expect(await check('payments-web')).toEqual([]);
+      const vm = await api.checkName({
+        kind: 'vm',
+        cluster: 'dev',
+        namespace: 'payments-dev',
+        name: 'legacy-db',
+      });
+      expect(vm.problems).toEqual([]);
+    });
+
+    it("lists only the namespaces of the user's teams, with the room for a VM", async () => {
+      const [mine] = await api.getNamespaces('dev');
+      expect(mine).toMatchObject({
+        cluster: 'dev',
+        name: 'payments-dev',
+        team: 'payments',
+        environment: 'dev',
+        vms: [],
+      });
+      // tier S, no VM yet: requests 2 cores / 4Gi, limits 4 cores / 8Gi, 20 pods
+      expect(mine.room).toEqual([
+        { resource: 'requests.memory', left: '4 GiB' },
+        { resource: 'limits.memory', left: '8 GiB' },
+        { resource: 'requests.cpu', left: '2 cores' },
+        { resource: 'limits.cpu', left: '4 cores' },
+        { resource: 'pods', left: '20' },
+      ]);
+      // 2 vCPU / 4Gi: 4Gi + 284Mi + 35M requested is more than the 4Gi of tier S
+      expect(mine.sizes.map(s => [s.cpu, s.memory, s.fits])).toEqual([
+        [1, '1Gi', true],
+        [1, '2Gi', true],
+        [2, '2Gi', true],
+        [2, '4Gi', false],
+        [4, '8Gi', false],
+        [8, '16Gi', false],
+      ]);
+      expect(await api.getNamespaces('prod')).toEqual([]);
+      expect(await backend.client('mallory').getNamespaces()).toEqual([]);
+    });
+  });
+
   describe('ClusterPicker', () => {
     it('lists clusters with environment and site, and disables the unreachable ones', async () => {
       const onChange = jest.fn();
@@ -110,13 +175,25 @@ describeWithKube('the frontend against the real provisioning backend', () => {
       const options = within(await screen.findByRole('listbox')).getAllByRole(
         'option',
       );
+      // the platform team reads the clusters' own messages; everybody else a generic reason
       expect(options.map(o => o.textContent)).toEqual([
-        'dev — dev, rack-a',
-        'prod — prod, rack-b (unreachable)',
+        'dev — dev, rack-a · reachable',
+        "prod — prod, rack-b · unreachable: cluster 'prod' cannot be reached right now",
       ]);
       expect(options[1]).toHaveAttribute('aria-disabled', 'true');
       fireEvent.click(options[0]);
       expect(onChange).toHaveBeenCalledWith('dev');
+    });
+
+    it("says the chosen cluster's environment and whether it answers", async () => {
+      await renderInTestApp(
+        withApi(<ClusterPicker {...fieldProps(jest.fn(), 'dev')} />),
+      );
+      expect(
+        await screen.findByText(
+          "dev: dev environment at rack-a, reachable now. The request's environment is the cluster's.",
+        ),
+      ).toBeInTheDocument();
     });
   });
 
@@ -229,78 +306,188 @@ describeWithKube('the frontend against the real provisioning backend', () => {
 
   describe('RequestPreview', () => {
     const form = {
-      cluster: 'resource:default/dev',
+      cluster: 'dev',
       name: 'payments-web',
       team: 'group:default/payments',
-      environment: 'dev',
       purpose: 'Web shop of the payments team',
       quota: { tier: 'S' },
       networkPreset: 'isolated',
     };
-    const previewField = (formData: object) => (
+    const previewField = (formData: object, onChange = jest.fn()) => (
       <RequestPreview
         {...({
           schema: { title: 'Preview' },
           formContext: { formData },
-          onChange: jest.fn(),
-          uiSchema: {},
+          onChange,
+          uiSchema: { 'ui:options': { kind: 'namespace' } },
         } as any)}
       />
     );
 
-    it('builds the request the namespace template builds', () => {
-      expect(namespaceRequestFromForm(form)).toMatchObject({
+    it('builds the request the namespace template builds, without the environment', () => {
+      expect(namespaceRequestFromForm(form)).toEqual({
         kind: 'namespace',
         cluster: 'dev',
         name: 'payments-web',
+        team: 'group:default/payments',
+        purpose: 'Web shop of the payments team',
+        expires: undefined,
         quota: { tier: 'S' },
         networkPolicy: { preset: 'isolated', allowEgressTo: [] },
+        access: [],
       });
     });
 
-    it("shows the backend's plan: its files, the cost and the policy result", async () => {
+    it('checks the request as soon as the step opens, and says it is ready only when the task will pass', async () => {
       const plan = await api.preview(namespaceRequestFromForm(form));
-      await renderInTestApp(withApi(previewField(form)));
-      fireEvent.click(
-        screen.getByRole('button', { name: 'Preview the pull request' }),
-      );
+      expect(plan).toMatchObject({
+        ready: true,
+        problems: [],
+        openRequest: null,
+      });
+      const onChange = jest.fn();
+      await renderInTestApp(withApi(previewField(form, onChange)));
+      expect(await screen.findByText('Ready to submit')).toBeInTheDocument();
       expect(
-        await screen.findByText(
+        screen.getByText(
           'clusters/dev/namespaces/payments-web/kustomization.yaml',
         ),
       ).toBeInTheDocument();
-      expect(plan.cost.before).toBe('0.00 EUR');
       expect(plan.cost.after).toBe('57.00 EUR');
+      expect(screen.getByTestId('preview-verdict')).toHaveTextContent(
+        `Monthly cost 0.00 EUR → 57.00 EUR; team after this change ${plan.cost.teamAfter}`,
+      );
+      // the environment came from the cluster
       expect(
-        screen.getByText(
-          new RegExp(
-            `monthly cost 0.00 EUR → 57.00 EUR; team after this change ${plan.cost.teamAfter}`,
-          ),
-        ),
+        plan.files.find(
+          f => f.path === 'clusters/dev/platform/namespaces/payments-web.yaml',
+        )?.content,
+      ).toMatch(/provisioning\.kubeportal\.io\/environment: dev/);
+      // nothing is ready while it is checked; then the value says ready for this request on this commit
+      expect(onChange.mock.calls[0][0]).toEqual({
+        ready: false,
+        updateOpenRequest: false,
+      });
+      expect(onChange).toHaveBeenLastCalledWith({
+        ready: true,
+        checked: `${plan.requestId}@${plan.baseSha}`,
+        updateOpenRequest: false,
+      });
+      expect(
+        previewFieldProblem(onChange.mock.calls.at(-1)[0]),
+      ).toBeUndefined();
+    });
+
+    it('blocks the review with each problem on its field: a name taken on the cluster and a prod cluster that cannot be asked', async () => {
+      const taken = { ...form, name: 'legacy-app' };
+      const onChange = jest.fn();
+      await renderInTestApp(withApi(previewField(taken, onChange)));
+      expect(
+        await screen.findByText('Not ready to submit: 1 problem'),
       ).toBeInTheDocument();
-      expect(plan.files.map(f => f.path)).toContain(
-        'clusters/dev/namespaces/payments-web/kustomization.yaml',
+      const verdict = screen.getByTestId('preview-verdict');
+      expect(within(verdict).getByRole('listitem')).toHaveTextContent(
+        "Name: namespace 'legacy-app' already exists on cluster 'dev': choose another name",
+      );
+      const value = onChange.mock.calls.at(-1)[0];
+      expect(value).toMatchObject({ ready: false, updateOpenRequest: false });
+      expect(previewFieldProblem(value)).toBe(
+        'The request does not pass its checks yet: fix the problems the preview lists, then check again',
       );
     });
 
-    it('shows why the backend cannot render a request, in its words', async () => {
-      const bad = { ...form, name: 'default' };
-      const answer: string[] = await api
+    it('shows why the backend cannot plan a request at all, in its words', async () => {
+      const bad = { ...form, team: 'group:default/billing' };
+      const refused = await api
         .preview(namespaceRequestFromForm(bad))
-        .then(
-          plan => plan.problems.map(p => p.message),
-          error => [error.body.error.message],
-        );
-      expect(answer.join('\n')).toMatch(/default/);
-      await renderInTestApp(withApi(previewField(bad)));
-      fireEvent.click(
-        screen.getByRole('button', { name: 'Preview the pull request' }),
+        .catch(error => error.body.error.message);
+      expect(refused).toBe(
+        "team: user:default/jdoe is not a member of 'group:default/billing' and cannot request for it",
       );
-      for (const message of answer) {
-        expect(
-          await screen.findByText(message, { exact: false }),
-        ).toBeInTheDocument();
-      }
+      await renderInTestApp(withApi(previewField(bad)));
+      expect(await screen.findByText(refused)).toBeInTheDocument();
+      expect(screen.getByText('Not ready to submit')).toBeInTheDocument();
+    });
+  });
+
+  describe('NameField', () => {
+    it('says as it is typed that a name is taken on the chosen cluster', async () => {
+      await renderInTestApp(
+        withApi(
+          <NameField
+            {...({
+              ...fieldProps(jest.fn(), 'legacy-app'),
+              schema: { title: 'Namespace name' },
+              uiSchema: { 'ui:options': { check: 'namespace' } },
+              formContext: { formData: { cluster: 'dev' } },
+            } as any)}
+          />,
+        ),
+      );
+      expect(
+        await screen.findByText(
+          "namespace 'legacy-app' already exists on cluster 'dev': choose another name",
+        ),
+      ).toBeInTheDocument();
+    });
+  });
+
+  describe('NamespacePicker and VmSizePicker', () => {
+    const vmForm = { cluster: 'dev', namespace: 'payments-dev' };
+
+    it("offers the user's namespaces on the chosen cluster with the room each leaves", async () => {
+      const onChange = jest.fn();
+      await renderInTestApp(
+        withApi(
+          <NamespacePicker
+            {...({
+              ...fieldProps(onChange),
+              formContext: { formData: { cluster: 'dev' } },
+            } as any)}
+          />,
+        ),
+      );
+      const picker = await screen.findByRole('combobox');
+      await waitFor(() =>
+        expect(picker).not.toHaveAttribute('aria-disabled', 'true'),
+      );
+      fireEvent.mouseDown(picker);
+      const options = within(await screen.findByRole('listbox')).getAllByRole(
+        'option',
+      );
+      expect(options.map(o => o.textContent)).toEqual([
+        'payments-dev — team payments; room left: 4 GiB memory, 4 cores CPU limit',
+      ]);
+      fireEvent.click(options[0]);
+      expect(onChange).toHaveBeenCalledWith('payments-dev');
+    });
+
+    it('offers the VM sizes that fit the namespace and says why the others do not', async () => {
+      const onChange = jest.fn();
+      await renderInTestApp(
+        withApi(
+          <VmSizePicker
+            {...({
+              ...fieldProps(onChange, { cpu: 2, memory: '2Gi' }),
+              schema: { title: 'Size' },
+              formContext: { formData: vmForm },
+            } as any)}
+          />,
+        ),
+      );
+      const fits = await screen.findByLabelText('2 vCPU, 2Gi — fits');
+      expect(fits).toBeChecked();
+      const tooBig = screen.getByLabelText(
+        /^2 vCPU, 4Gi — does not fit: requests\.memory \S+ MiB short$/,
+      );
+      expect(tooBig).toBeDisabled();
+      fireEvent.click(screen.getByLabelText('1 vCPU, 1Gi — fits'));
+      expect(onChange).toHaveBeenLastCalledWith({ cpu: 1, memory: '1Gi' });
+      expect(
+        screen.getByText(
+          'Namespace payments-dev: room left: 4 GiB memory, 4 cores CPU limit',
+        ),
+      ).toBeInTheDocument();
     });
   });
 

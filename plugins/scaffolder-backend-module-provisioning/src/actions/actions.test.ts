@@ -299,17 +299,40 @@ describeWithKube(
         expect(writes()).toBe(6); // tree, commit, ref, pull, reviewers, labels
 
         await github.approve(FULL, 1, 'alice');
-        const second = context({
-          request: {
-            ...input.request,
-            purpose: 'Payment service development and load tests',
-          },
-        });
+        const changed = {
+          ...input.request,
+          purpose: 'Payment service development and load tests',
+        };
+        // an open pull request is never rewritten silently: without the choice to update it, nothing is written
+        github.resetCalls();
+        await expect(
+          createOpenPullRequestAction({ planner, initiator: jdoe }).handler(
+            context({ request: changed }) as any,
+          ),
+        ).rejects.toThrow(
+          /name: you already asked for this in pull request #1 \(\S+\/pull\/1\), which is still open: choose to update it/,
+        );
+        expect(writes()).toBe(0);
+
+        const second = context({ request: changed, updateOpenRequest: true });
         await createOpenPullRequestAction({ planner, initiator: jdoe }).handler(
           second as any,
         );
         expect(github.pulls(FULL)).toHaveLength(1);
         expect(github.pulls(FULL)[0].body).toContain('load tests');
+        // the pull request says what changed: the namespace's platform file carries the purpose
+        const comments = github.pulls(FULL)[0].comments.map(c => c.body);
+        expect(comments).toHaveLength(1);
+        expect(comments[0]).toContain(
+          '**Updated through the portal** by `user:default/jdoe` (request `dev.ns.payments-dev`): 1 file changed.',
+        );
+        expect(comments[0]).toContain(
+          '- `clusters/dev/platform/namespaces/payments-dev.yaml`: changed',
+        );
+        expect(comments[0]).toMatch(/^\+.*load tests/m);
+        expect(comments[0]).toContain(
+          'The approvals of `alice` were dismissed',
+        );
         // the files changed, so the approval no longer stands
         expect(second.output).toHaveBeenCalledWith('dismissedApprovals', [
           'alice',
@@ -401,14 +424,29 @@ describeWithKube(
           taken as any,
         ),
       ).rejects.toThrow(
-        "The request breaks 1 rule: name: namespace 'taken' already exists on cluster 'dev'",
+        "The request breaks 1 rule: name: namespace 'taken' already exists on cluster 'dev': choose another name [name-free]",
       );
-      // an open pull request of this very request is its own branch: no conflict with itself
+      // an open pull request of this very request is the requester's own: named, and theirs to update when they choose
       await createOpenPullRequestAction({ planner, initiator: jdoe }).handler(
         context({ request: exampleNamespaceRequest }) as any,
       );
-      await createValidateRequestAction({ planner, initiator: jdoe }).handler(
-        context({ request: exampleNamespaceRequest }) as any,
+      await expect(
+        createValidateRequestAction({ planner, initiator: jdoe }).handler(
+          context({ request: exampleNamespaceRequest }) as any,
+        ),
+      ).rejects.toThrow(
+        /^The request breaks 1 rule: name: you already asked for this in pull request #1 \(\S+\/pull\/1\), which is still open: choose to update it \(its files are replaced and its approvals dismissed\), or wait until it is merged or closed \[open-request\]$/,
+      );
+      // choosing to update it with exactly what it holds changes nothing, which is said rather than written
+      await expect(
+        createValidateRequestAction({ planner, initiator: jdoe }).handler(
+          context({
+            request: exampleNamespaceRequest,
+            updateOpenRequest: true,
+          }) as any,
+        ),
+      ).rejects.toThrow(
+        /^The request breaks 1 rule: name: pull request #1 \(\S+\/pull\/1\) already holds exactly this request: there is nothing to update \[open-request\]$/,
       );
       // an open pull request of another user for the same request is a conflict
       await createOpenPullRequestAction({ planner, initiator: jdoe }).handler(
@@ -426,7 +464,7 @@ describeWithKube(
           initiator: as('carol', ['payments']),
         }).handler(clash as any),
       ).rejects.toThrow(
-        /^The request breaks 1 rule: name: this request is already open in pull request #2 \(http:\/\/127\.0\.0\.1:\d+\/ui\/acme\/gitops\/pull\/2\) by user:default\/jdoe; only its requester can change it$/,
+        /^The request breaks 1 rule: name: this request is already open in pull request #2 \(http:\/\/127\.0\.0\.1:\d+\/ui\/acme\/gitops\/pull\/2\) by user:default\/jdoe; only its requester can change it \[open-request\]$/,
       );
 
       const decommission = context({
@@ -462,7 +500,7 @@ describeWithKube(
         .handler(ctx as any)
         .catch(e => e);
       expect(error.message).toMatch(
-        /^The request breaks 2 rules: environment: dev namespaces do not belong on cluster 'prod', which is prod \[environment\]; cluster: cluster 'prod' cannot be reached right now, so whether 'payments-dev' is free cannot be checked$/,
+        /^The request breaks 2 rules: environment: dev namespaces do not belong on cluster 'prod', which is prod \[environment\]; cluster: cluster 'prod' cannot be reached right now, so whether 'payments-dev' is free cannot be checked \[cluster-reachable\]$/,
       );
       expect(error.message).not.toContain('127.0.0.1');
     });
@@ -532,7 +570,7 @@ describeWithKube(
             initiator: as('pat', ['platform', 'billing']),
           }).handler(ctx as any),
         ).rejects.toThrow(
-          /^The request breaks 2 rules: name: this request is already open in pull request #1 \(http:\/\/127\.0\.0\.1:\d+\/ui\/acme\/gitops\/pull\/1\) by user:default\/jdoe; only its requester can change it; team: team 'billing' has no project leads in the catalog \(annotation provisioning\.kubeportal\.io\/project-leads on its group\), so nobody could approve the pull request \[project-leads\]$/,
+          /^The request breaks 2 rules: name: this request is already open in pull request #1 \(http:\/\/127\.0\.0\.1:\d+\/ui\/acme\/gitops\/pull\/1\) by user:default\/jdoe; only its requester can change it \[open-request\]; team: team 'billing' has no project leads in the catalog \(annotation provisioning\.kubeportal\.io\/project-leads on its group\), so nobody could approve the pull request \[project-leads\]$/,
         );
         expect(writes()).toBe(0);
         const after = github.pulls(FULL).find(p => p.number === pull.number)!;

@@ -3,7 +3,12 @@ import { RequestPlanner } from '@kubeportal/plugin-provisioning-node';
 import { InputError } from '@backstage/errors';
 import { describeProblems } from '@kubeportal/plugin-provisioning-node';
 import { Initiator } from '../identity';
-import { requestInputSchema } from './requestInput';
+import { userFacing } from './userFacing';
+import {
+  choosesUpdate,
+  requestInputSchema,
+  updateOpenRequestInput,
+} from './requestInput';
 import { pullRequestExamples } from './openPullRequest.examples';
 
 /**
@@ -30,6 +35,8 @@ export function createOpenPullRequestAction(options: {
       input: {
         request: z =>
           requestInputSchema as unknown as ReturnType<typeof z.unknown>,
+        updateOpenRequest: z =>
+          updateOpenRequestInput as unknown as ReturnType<typeof z.unknown>,
       },
       output: {
         pullRequestUrl: z => z.string().describe('Pull request on GitHub'),
@@ -43,59 +50,69 @@ export function createOpenPullRequestAction(options: {
       },
     },
     async handler(ctx) {
-      const who = await options.initiator(await ctx.getInitiatorCredentials());
-      if (ctx.isDryRun) {
-        const plan = await options.planner.plan(ctx.input.request, who);
-        if (plan.problems.length > 0)
-          throw new InputError(describeProblems(plan.problems));
-        ctx.logger.info(
-          `Dry run: would write ${plan.result.changes.length} files to branch ${plan.branch} of ${plan.gitops.owner}/${plan.gitops.repo}`,
+      // a refusal reaches the task log as its message, without a stack trace
+      await userFacing(async () => {
+        const who = await options.initiator(
+          await ctx.getInitiatorCredentials(),
         );
-        ctx.output('requestId', plan.result.requestId);
-        ctx.output('branch', plan.branch);
-        ctx.output('pullRequestUrl', '');
-        ctx.output('pullRequestNumber', 0);
-        ctx.output('dismissedApprovals', []);
-        return;
-      }
-      const plan = await options.planner.plan(ctx.input.request, who);
-      const links = {
-        portal: options.portalUrl
-          ? `${options.portalUrl}/provisioning/requests/${plan.result.requestId}`
-          : undefined,
-        task:
-          options.portalUrl && ctx.task?.id
-            ? `${options.portalUrl}/create/tasks/${ctx.task.id}`
-            : undefined,
-      };
-      const pull = await ctx.checkpoint({
-        key: `provisioning.pull-request.${plan.result.requestId}.${plan.base.sha}`,
-        fn: async () => {
-          const written = await options.planner.openPullRequest(
-            ctx.input.request,
-            who,
-            links,
+        if (ctx.isDryRun) {
+          const plan = await options.planner.plan(ctx.input.request, who, {
+            updateOpenRequest: choosesUpdate(ctx.input.updateOpenRequest),
+          });
+          if (plan.problems.length > 0)
+            throw new InputError(describeProblems(plan.problems));
+          ctx.logger.info(
+            `Dry run: would write ${plan.result.changes.length} files to branch ${plan.branch} of ${plan.gitops.owner}/${plan.gitops.repo}`,
           );
-          return {
-            url: written.pull.url,
-            number: written.pull.number,
-            branch: written.plan.branch,
-            dismissedApprovals: written.pull.dismissedApprovals,
-          };
-        },
+          ctx.output('requestId', plan.result.requestId);
+          ctx.output('branch', plan.branch);
+          ctx.output('pullRequestUrl', '');
+          ctx.output('pullRequestNumber', 0);
+          ctx.output('dismissedApprovals', []);
+          return;
+        }
+        const plan = await options.planner.plan(ctx.input.request, who, {
+          updateOpenRequest: choosesUpdate(ctx.input.updateOpenRequest),
+        });
+        const links = {
+          portal: options.portalUrl
+            ? `${options.portalUrl}/provisioning/requests/${plan.result.requestId}`
+            : undefined,
+          task:
+            options.portalUrl && ctx.task?.id
+              ? `${options.portalUrl}/create/tasks/${ctx.task.id}`
+              : undefined,
+        };
+        const pull = await ctx.checkpoint({
+          key: `provisioning.pull-request.${plan.result.requestId}.${plan.base.sha}`,
+          fn: async () => {
+            const written = await options.planner.openPullRequest(
+              ctx.input.request,
+              who,
+              links,
+              { updateOpenRequest: choosesUpdate(ctx.input.updateOpenRequest) },
+            );
+            return {
+              url: written.pull.url,
+              number: written.pull.number,
+              branch: written.plan.branch,
+              dismissedApprovals: written.pull.dismissedApprovals,
+            };
+          },
+        });
+        ctx.logger.info(`Pull request #${pull.number}: ${pull.url}`);
+        if (pull.dismissedApprovals.length > 0)
+          ctx.logger.info(
+            `Approvals dismissed because the files changed: ${pull.dismissedApprovals.join(
+              ', ',
+            )}`,
+          );
+        ctx.output('requestId', plan.result.requestId);
+        ctx.output('branch', pull.branch);
+        ctx.output('pullRequestUrl', pull.url);
+        ctx.output('pullRequestNumber', pull.number);
+        ctx.output('dismissedApprovals', pull.dismissedApprovals);
       });
-      ctx.logger.info(`Pull request #${pull.number}: ${pull.url}`);
-      if (pull.dismissedApprovals.length > 0)
-        ctx.logger.info(
-          `Approvals dismissed because the files changed: ${pull.dismissedApprovals.join(
-            ', ',
-          )}`,
-        );
-      ctx.output('requestId', plan.result.requestId);
-      ctx.output('branch', pull.branch);
-      ctx.output('pullRequestUrl', pull.url);
-      ctx.output('pullRequestNumber', pull.number);
-      ctx.output('dismissedApprovals', pull.dismissedApprovals);
     },
   });
 }

@@ -8,7 +8,12 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { RequestPlanner } from '@kubeportal/plugin-provisioning-node';
 import { Initiator } from '../identity';
-import { requestInputSchema } from './requestInput';
+import { userFacing } from './userFacing';
+import {
+  choosesUpdate,
+  requestInputSchema,
+  updateOpenRequestInput,
+} from './requestInput';
 import { renderExamples } from './renderRequest.examples';
 
 /**
@@ -32,6 +37,8 @@ export function createRenderRequestAction(options: {
       input: {
         request: z =>
           requestInputSchema as unknown as ReturnType<typeof z.unknown>,
+        updateOpenRequest: z =>
+          updateOpenRequestInput as unknown as ReturnType<typeof z.unknown>,
         targetPath: z =>
           z
             .string()
@@ -56,42 +63,50 @@ export function createRenderRequestAction(options: {
       },
     },
     async handler(ctx) {
-      const who = await options.initiator(await ctx.getInitiatorCredentials());
-      const plan = await options.planner.plan(ctx.input.request, who);
-      const target = resolveSafeChildPath(
-        ctx.workspacePath,
-        ctx.input.targetPath ?? 'gitops',
-      );
-      for (const change of plan.result.changes) {
-        const file = resolveSafeChildPath(target, change.path);
-        if (change.content === null) {
-          await fs.rm(file, { force: true });
-        } else {
-          await fs.mkdir(path.dirname(file), { recursive: true });
-          await fs.writeFile(file, change.content);
+      // a refusal reaches the task log as its message, without a stack trace
+      await userFacing(async () => {
+        const who = await options.initiator(
+          await ctx.getInitiatorCredentials(),
+        );
+        const plan = await options.planner.plan(ctx.input.request, who, {
+          updateOpenRequest: choosesUpdate(ctx.input.updateOpenRequest),
+        });
+        const target = resolveSafeChildPath(
+          ctx.workspacePath,
+          ctx.input.targetPath ?? 'gitops',
+        );
+        for (const change of plan.result.changes) {
+          const file = resolveSafeChildPath(target, change.path);
+          if (change.content === null) {
+            await fs.rm(file, { force: true });
+          } else {
+            await fs.mkdir(path.dirname(file), { recursive: true });
+            await fs.writeFile(file, change.content);
+          }
         }
-      }
-      ctx.output('requestId', plan.result.requestId);
-      ctx.output(
-        'files',
-        plan.result.changes.map(c => ({
-          path: c.path,
-          action: c.content === null ? ('delete' as const) : ('write' as const),
-        })),
-      );
-      ctx.output(
-        'monthlyCost',
-        formatMoney(plan.result.cost.after.total, plan.result.cost.currency),
-      );
-      ctx.output('costChange', describeCostChange(plan.result));
-      ctx.output(
-        'summary',
-        [
-          '| | |',
-          '| --- | --- |',
-          ...plan.result.summary.map(r => `| ${r.label} | ${r.value} |`),
-        ].join('\n'),
-      );
+        ctx.output('requestId', plan.result.requestId);
+        ctx.output(
+          'files',
+          plan.result.changes.map(c => ({
+            path: c.path,
+            action:
+              c.content === null ? ('delete' as const) : ('write' as const),
+          })),
+        );
+        ctx.output(
+          'monthlyCost',
+          formatMoney(plan.result.cost.after.total, plan.result.cost.currency),
+        );
+        ctx.output('costChange', describeCostChange(plan.result));
+        ctx.output(
+          'summary',
+          [
+            '| | |',
+            '| --- | --- |',
+            ...plan.result.summary.map(r => `| ${r.label} | ${r.value} |`),
+          ].join('\n'),
+        );
+      });
     },
   });
 }

@@ -88,8 +88,8 @@ export function lenient(schema: z.ZodTypeAny): z.ZodTypeAny {
 /**
  * The `request` input of the provisioning actions: the request schema of each kind, as the template form collects
  * it, so the actions page and the template editor list every field with its description (see `lenient` for why
- * blank values pass this first check). The requester and the cost centre come from the server (the initiator and
- * the team's catalog entry), not from the input.
+ * blank values pass this first check). The requester, the cost centre and the environment come from the server (the
+ * initiator, the team's catalog entry and the cluster's configuration), not from the input.
  *
  * The scaffolder builds the actions' JSON schema from it with its own zod copy; the schema objects are zod 3
  * objects either way, so the actions pass it as the type of the `z` they are given (`z.unknown()`'s type).
@@ -97,10 +97,20 @@ export function lenient(schema: z.ZodTypeAny): z.ZodTypeAny {
 export const requestInputSchema = z
   .union([
     lenient(
-      namespaceRequestSchema.omit({ requester: true, costCentre: true }),
+      namespaceRequestSchema.omit({
+        requester: true,
+        costCentre: true,
+        environment: true,
+      }),
     ).and(
       z.object({
         requester: requesterNote,
+        environment: z
+          .string()
+          .optional()
+          .describe(
+            "Taken from the cluster's configuration; a different value is a policy violation",
+          ),
         costCentre: z
           .string()
           .optional()
@@ -122,3 +132,17 @@ export const requestInputSchema = z
   .describe(
     'The request: kind (namespace, vm, quota-change, decommission) and its fields. Checked against the request schemas, the policy and the cluster; every broken rule is reported with its field.',
   );
+
+/**
+ * The `updateOpenRequest` input of the provisioning actions: the requester's explicit choice (in the form's preview)
+ * to replace the files of their own open pull request for the same request. Blank (an unset form field) means no.
+ */
+export const updateOpenRequestInput = z
+  .union([z.boolean(), z.literal(''), z.null()])
+  .optional()
+  .describe(
+    "True to update the requester's own open pull request for the same request (its files are replaced, its approvals dismissed, and a comment lists the change); otherwise an open one stops the request",
+  );
+
+/** Whether the input chose to update the open pull request. */
+export const choosesUpdate = (value: unknown): boolean => value === true;

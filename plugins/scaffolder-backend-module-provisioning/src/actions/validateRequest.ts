@@ -6,7 +6,12 @@ import {
   RequestPlanner,
 } from '@kubeportal/plugin-provisioning-node';
 import { Initiator } from '../identity';
-import { requestInputSchema } from './requestInput';
+import { userFacing } from './userFacing';
+import {
+  choosesUpdate,
+  requestInputSchema,
+  updateOpenRequestInput,
+} from './requestInput';
 import { validateExamples } from './validateRequest.examples';
 
 /**
@@ -30,6 +35,8 @@ export function createValidateRequestAction(options: {
       input: {
         request: z =>
           requestInputSchema as unknown as ReturnType<typeof z.unknown>,
+        updateOpenRequest: z =>
+          updateOpenRequestInput as unknown as ReturnType<typeof z.unknown>,
       },
       output: {
         requestId: z => z.string().describe('Stable id of the request'),
@@ -42,21 +49,28 @@ export function createValidateRequestAction(options: {
       },
     },
     async handler(ctx) {
-      const who = await options.initiator(await ctx.getInitiatorCredentials());
-      const plan = await options.planner.plan(ctx.input.request, who);
-      if (plan.problems.length > 0)
-        throw new InputError(describeProblems(plan.problems));
-      ctx.logger.info(
-        `Request ${
-          plan.result.requestId
-        } passes every check at ${plan.base.sha.slice(0, 12)}`,
-      );
-      ctx.output('requestId', plan.result.requestId);
-      ctx.output(
-        'monthlyCost',
-        formatMoney(plan.result.cost.after.total, plan.result.cost.currency),
-      );
-      ctx.output('baseSha', plan.base.sha);
+      // a refusal reaches the task log as its message, without a stack trace
+      await userFacing(async () => {
+        const who = await options.initiator(
+          await ctx.getInitiatorCredentials(),
+        );
+        const plan = await options.planner.plan(ctx.input.request, who, {
+          updateOpenRequest: choosesUpdate(ctx.input.updateOpenRequest),
+        });
+        if (plan.problems.length > 0)
+          throw new InputError(describeProblems(plan.problems));
+        ctx.logger.info(
+          `Request ${
+            plan.result.requestId
+          } passes every check at ${plan.base.sha.slice(0, 12)}`,
+        );
+        ctx.output('requestId', plan.result.requestId);
+        ctx.output(
+          'monthlyCost',
+          formatMoney(plan.result.cost.after.total, plan.result.cost.currency),
+        );
+        ctx.output('baseSha', plan.base.sha);
+      });
     },
   });
 }

@@ -1,6 +1,22 @@
-import { renderInTestApp } from '@backstage/frontend-test-utils';
+import {
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/frontend-test-utils';
 import { fireEvent, screen } from '@testing-library/react';
-import { NameField, nameFieldProblem } from './NameField';
+import { ProvisioningApi, provisioningApiRef } from '../../api';
+import {
+  NameField,
+  nameFieldProblem,
+  nameListProblems,
+  nameTarget,
+} from './NameField';
+
+/** A client whose every call fails the test: without `ui:options.check`, the field asks the backend nothing. */
+const noCalls = new Proxy({} as ProvisioningApi, {
+  get: (_target, name) => () => {
+    throw new Error(`unexpected call ${String(name)}`);
+  },
+});
 
 describe('NameField', () => {
   it('says what is allowed, in words, for each naming rule', () => {
@@ -33,20 +49,53 @@ describe('NameField', () => {
       idSchema: { $id: 'root_name' },
       uiSchema: {},
     } as any;
+    const withApi = (element: JSX.Element) => (
+      <TestApiProvider apis={[[provisioningApiRef, noCalls]]}>
+        {element}
+      </TestApiProvider>
+    );
     const { rerender } = await renderInTestApp(
-      <NameField {...props} formData="payments-dev" />,
+      withApi(<NameField {...props} formData="payments-dev" />),
     );
     expect(screen.getByText('Lower-case letters')).toBeInTheDocument();
     fireEvent.change(screen.getByLabelText(/Namespace name/), {
       target: { value: 'Payments' },
     });
     expect(onChange).toHaveBeenLastCalledWith('Payments');
-    rerender(<NameField {...props} formData="Payments" />);
+    rerender(withApi(<NameField {...props} formData="Payments" />));
     expect(
       screen.getByText(
         /^Payments must be a DNS-1123 label: lower-case letters/,
       ),
     ).toBeInTheDocument();
     expect(document.body.textContent).not.toContain('^[a-z0-9]');
+  });
+
+  it('checks each name of a list, saying which item breaks the rule', () => {
+    expect(nameListProblems(['payments-dev', 'Bad_Name', 'default'])).toEqual([
+      "item 2: Bad_Name must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit",
+      "item 3: 'default' is a reserved namespace",
+    ]);
+    expect(nameListProblems([])).toEqual([]);
+  });
+
+  it('looks a name up only when the form says where, and the name keeps the rule', () => {
+    const form = { cluster: 'dev', namespace: 'payments-dev' };
+    expect(nameTarget('web', { check: 'namespace' }, form)).toEqual({
+      kind: 'namespace',
+      cluster: 'dev',
+      name: 'web',
+    });
+    expect(nameTarget('db', { rule: 'label', check: 'vm' }, form)).toEqual({
+      kind: 'vm',
+      cluster: 'dev',
+      name: 'db',
+      namespace: 'payments-dev',
+    });
+    expect(nameTarget('web', {}, form)).toBeUndefined();
+    expect(nameTarget('Web', { check: 'namespace' }, form)).toBeUndefined();
+    expect(
+      nameTarget('db', { check: 'vm' }, { cluster: 'dev' }),
+    ).toBeUndefined();
   });
 });

@@ -1,2 +1,7 @@
-export { NameField, nameFieldProblem } from './NameField';
+export {
+  NameField,
+  nameFieldProblem,
+  nameListProblems,
+  nameTarget,
+} from './NameField';
 export type { NameFieldOptions } from './NameField';

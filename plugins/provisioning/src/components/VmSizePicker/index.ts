@@ -1,0 +1,2 @@
+export { VmSizePicker } from './VmSizePicker';
+export type { VmSizeValue } from './VmSizePicker';
