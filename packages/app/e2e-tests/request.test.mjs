@@ -40,7 +40,6 @@ async function session(prefix) {
     process.env.SCREENSHOT_DIR &&
     page.screenshot({
       path: `${process.env.SCREENSHOT_DIR}/${prefix}-${name}.png`,
-      fullPage: true,
     });
   const fail = async error => {
     await page.screenshot({
