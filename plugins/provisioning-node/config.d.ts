@@ -61,6 +61,11 @@ export interface Config {
       /** GitHub login the portal writes as (default: asked of GitHub; a GitHub App sets `<app-slug>[bot]`). */
       author?: string;
     };
+    /**
+     * How many form checks (name look-ups, previews, namespace lists) one user may ask for per minute (default 60).
+     * Each check reads GitHub; the limit keeps one user from spending the portal's GitHub rate limit.
+     */
+    formChecksPerMinute?: number;
     /** Schedules of the background tasks. */
     schedules?: {
       /** Refresh of the cluster entities (default every 300 s). */

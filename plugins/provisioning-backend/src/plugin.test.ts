@@ -214,6 +214,45 @@ describe('provisioningPlugin', () => {
     expect(res.status).toBe(403);
   });
 
+  it('names the cluster when a namespace request is for one nobody configured', async () => {
+    const res = await request(await start())
+      .post('/api/provisioning/preview')
+      .set('Authorization', mockCredentials.user.header())
+      .send({ request: { kind: 'namespace', cluster: 'elsewhere' } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe(
+      "cluster: 'elsewhere' is not one of the configured clusters (down)",
+    );
+  });
+
+  it('lets one user ask for only so many form checks a minute, and says so', async () => {
+    const server = await start({
+      ...config,
+      provisioning: { ...config.provisioning, formChecksPerMinute: 2 },
+    });
+    const check = (user: string) =>
+      request(server)
+        .post('/api/provisioning/names')
+        .set('Authorization', mockCredentials.user.header(user))
+        .send({ kind: 'namespace', cluster: 'down', name: 'Bad_Name' });
+    // the first two are answered (a name that breaks the rule is answered without reading anything)
+    const first = await check('user:default/jdoe');
+    expect(first.status).toBe(200);
+    expect(first.body.problems.map((p: { rule: string }) => p.rule)).toEqual([
+      'name-format',
+    ]);
+    expect((await check('user:default/jdoe')).status).toBe(200);
+    const refused = await check('user:default/jdoe');
+    expect(refused.status).toBe(429);
+    expect(refused.body.error).toEqual({
+      name: 'TooManyRequestsError',
+      message:
+        'at most 2 checks a minute per user: wait a minute and check again',
+    });
+    // each user has their own allowance
+    expect((await check('user:default/alice')).status).toBe(200);
+  });
+
   it('refuses to start with bad cluster configuration, naming the path', async () => {
     await expect(
       start({

@@ -24,6 +24,7 @@ import {
   requesterOf,
 } from '@kubeportal/plugin-provisioning-node';
 import express from 'express';
+import { rateLimit } from 'express-rate-limit';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import {
@@ -75,6 +76,25 @@ export async function createRouter(
   const { settings } = provisioning.config;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
+  // Each form check reads GitHub (the shared reads last a few seconds): one user may ask for only so many a minute,
+  // so nobody spends the portal's GitHub rate limit for everyone.
+  const formChecks = rateLimit({
+    windowMs: 60_000,
+    limit: provisioning.config.formChecksPerMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: async req =>
+      (await httpAuth.credentials(req, { allow: ['user'] })).principal
+        .userEntityRef,
+    handler: (_req, res, _next, options) => {
+      res.status(429).json({
+        error: {
+          name: 'TooManyRequestsError',
+          message: `at most ${options.limit} checks a minute per user: wait a minute and check again`,
+        },
+      });
+    },
+  });
   const requirePlanner = () => {
     const planner = provisioning.gitops?.planner;
     if (!planner)
@@ -160,7 +180,7 @@ export async function createRouter(
   });
 
   // The exact files a request's pull request would contain, with cost and policy, rendered by the same code.
-  router.post('/preview', async (req, res) => {
+  router.post('/preview', formChecks, async (req, res) => {
     const body = previewBody.safeParse(req.body);
     if (!body.success)
       throw new InputError(
@@ -228,7 +248,7 @@ export async function createRouter(
   });
 
   // A name as the form's first step has it: free on the cluster and in the repository, not in an open pull request.
-  router.post('/names', async (req, res) => {
+  router.post('/names', formChecks, async (req, res) => {
     const body = nameBody.safeParse(req.body);
     if (!body.success)
       throw new InputError(
@@ -256,7 +276,7 @@ export async function createRouter(
   });
 
   // The namespaces of the user's teams, with the room each leaves for a VM and the VM sizes that fit.
-  router.get('/namespaces', async (req, res) => {
+  router.get('/namespaces', formChecks, async (req, res) => {
     const planner = requirePlanner();
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const requester = await requesterOf(credentials, { auth, userInfo });

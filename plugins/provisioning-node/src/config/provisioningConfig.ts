@@ -59,6 +59,8 @@ export interface ProvisioningConfig {
   clusters: ClusterConnection[];
   /** Schedules of the portal's background tasks. */
   schedules: { clusters: TaskSchedule; requests: TaskSchedule };
+  /** How many form checks (names, previews, namespace lists) one user may ask for per minute (default 60). */
+  formChecksPerMinute: number;
   /** The portal's own address (`app.baseUrl`), for links in pull requests. */
   portalUrl?: string;
 }
@@ -120,6 +122,11 @@ const sectionSchema = z
       })
       .strict()
       .default({}),
+    formChecksPerMinute: z
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .default(60),
     tiers: z.unknown(),
     prices: z.unknown(),
     policy: z.unknown(),
@@ -204,6 +211,7 @@ export function readProvisioningConfig(config: Config): ProvisioningConfig {
     settings,
     clusters: section.clusters,
     schedules: section.schedules,
+    formChecksPerMinute: section.formChecksPerMinute,
     portalUrl: config.getOptionalString('app.baseUrl'),
   };
 }

@@ -18,6 +18,7 @@ import {
   pullRequestTitle,
   readNamespace,
   renderRequest,
+  REQUEST_BRANCH_PREFIX,
   scanNamespaces,
   vmRoom,
   VmSize,
@@ -141,10 +142,21 @@ export interface RequestPlannerOptions {
   logger: LoggerService;
   /** How long a plan is reused for the same user, input and commit (default 2 minutes). */
   planTtlMs?: number;
+  /** How long the form's checks share one read of the branch head and the open pull requests (default 5 s). */
+  recentReadMs?: number;
   now?: () => Date;
 }
 
 const nameOf = (ref: string) => ref.slice(ref.indexOf('/') + 1);
+
+/** Whether a branch's recorded owner is this request's: the same request, requester and team (as the writer checks). */
+function sameOwner(recorded: BranchOwner, owner: BranchOwner): boolean {
+  return (
+    recorded.requestId === owner.requestId &&
+    recorded.requester === owner.requester &&
+    recorded.team === owner.team
+  );
+}
 
 /** The form field a request's name problems belong to: the name of a new namespace or VM, else the namespace. */
 function fieldOfRequest(request: ProvisioningRequest): 'name' | 'namespace' {
@@ -180,7 +192,45 @@ export class RequestPlanner {
     { plan: Promise<RequestPlan>; at: number }
   >();
 
+  /** Reads of the branch head and the open pull requests, shared for a few seconds by the form's checks. */
+  private readonly recentReads = new Map<
+    string,
+    { at: number; value: Promise<unknown> }
+  >();
+
   constructor(private readonly options: RequestPlannerOptions) {}
+
+  /**
+   * A read shared by every form check within `recentReadMs` (default 5 s), and by concurrent ones: however often
+   * people (or a script) check names and previews, GitHub sees at most one such read per few seconds. The task's
+   * own steps never use it: right before writing, the live facts are read again.
+   */
+  private recently<T>(key: string, read: () => Promise<T>): Promise<T> {
+    const now = this.options.now?.().getTime() ?? Date.now();
+    const kept = this.recentReads.get(key);
+    if (kept && now - kept.at < (this.options.recentReadMs ?? 5_000))
+      return kept.value as Promise<T>;
+    const value = read();
+    this.recentReads.set(key, { at: now, value });
+    value.catch(() => this.recentReads.delete(key));
+    return value;
+  }
+
+  private openRequests(recent: boolean) {
+    const gitops = this.gitops();
+    const read = () =>
+      this.options.writer.openPullRequests(
+        gitops.owner,
+        gitops.repo,
+        REQUEST_BRANCH_PREFIX,
+      );
+    return recent ? this.recently('open-pull-requests', read) : read();
+  }
+
+  private head(recent: boolean): Promise<string> {
+    const read = () => this.options.repository.head();
+    return recent ? this.recently('head', read) : read();
+  }
 
   /** The platform settings the plans are checked against. */
   get settings() {
@@ -206,7 +256,8 @@ export class RequestPlanner {
     const today = options.today ?? now.toISOString().slice(0, 10);
     // who asks and what: checked before the first GitHub call, so a bad input costs nothing
     const prepared = await this.prepare(input, who);
-    const sha = options.commitSha ?? (await this.options.repository.head());
+    // the preview (fresh) shares the head with the other form checks; the task's steps read it themselves
+    const sha = options.commitSha ?? (await this.head(options.fresh === true));
     const key = createHash('sha256')
       .update(
         JSON.stringify([
@@ -230,6 +281,7 @@ export class RequestPlanner {
       sha,
       today,
       options.updateOpenRequest === true,
+      options.fresh === true,
     );
     this.plans.set(key, { plan, at: now.getTime() });
     plan.catch(() => this.plans.delete(key));
@@ -299,6 +351,21 @@ export class RequestPlanner {
       given.kind === 'namespace' && given.environment === undefined
         ? config.settings.clusters.find(c => c.name === given.cluster)
         : undefined;
+    // a cluster name the schema accepts but nobody configured: said of the cluster, not of a missing environment
+    if (
+      given.kind === 'namespace' &&
+      given.environment === undefined &&
+      typeof given.cluster === 'string' &&
+      !dns1123LabelProblem(given.cluster) &&
+      !cluster
+    )
+      throw new InputError(
+        `cluster: '${String(
+          given.cluster,
+        )}' is not one of the configured clusters (${config.settings.clusters
+          .map(c => c.name)
+          .join(', ')})`,
+      );
     const request = parseRequest({
       ...given,
       requester: requester.userEntityRef,
@@ -318,6 +385,7 @@ export class RequestPlanner {
     sha: string,
     today: string,
     updateOpenRequest: boolean,
+    recent: boolean,
   ): Promise<RequestPlan> {
     const { repository, config } = this.options;
     const { requester } = who;
@@ -376,11 +444,17 @@ export class RequestPlanner {
       today,
       { projectLeads: team.projectLeads },
     );
+    const owner: BranchOwner = {
+      requestId: result.requestId,
+      requester: requester.userEntityRef,
+      team: team.ref || toEntityRef('group', result.team),
+    };
     const live = await this.liveChecks(
       request,
       result,
-      requester.userEntityRef,
+      owner,
       updateOpenRequest,
+      recent,
     );
     const problems: RequestPlan['problems'] = [
       ...policy.violations,
@@ -415,11 +489,7 @@ export class RequestPlanner {
       team,
       reviewers,
       branch,
-      owner: {
-        requestId: result.requestId,
-        requester: requester.userEntityRef,
-        team: team.ref || toEntityRef('group', result.team),
-      },
+      owner,
       problems,
       gitops,
       openRequest,
@@ -563,7 +633,9 @@ export class RequestPlanner {
     if (target.kind === 'namespace') {
       const [found, snapshot] = await Promise.all([
         this.options.clusters.lookupNamespace(target.cluster, target.name),
-        this.options.repository.snapshot(() => false),
+        this.head(true).then(sha =>
+          this.options.repository.snapshot(() => false, sha),
+        ),
       ]);
       if (found.state === 'taken')
         problems.push({
@@ -587,11 +659,7 @@ export class RequestPlanner {
           )}, so whether '${target.name}' is free cannot be checked`,
         });
     }
-    const open = await this.options.writer.openPullRequests(
-      gitops.owner,
-      gitops.repo,
-      'provisioning/',
-    );
+    const open = await this.openRequests(true);
     for (const pull of open) {
       const clash = vmFile
         ? pull.files.includes(vmFile)
@@ -644,8 +712,9 @@ export class RequestPlanner {
     const { config } = this.options;
     const clusters = config.settings.clusters.map(c => c.name);
     const folders = clusters.map(c => `${clusterDir(c)}/`);
-    const snapshot = await this.options.repository.snapshot(path =>
-      folders.some(folder => path.startsWith(folder)),
+    const snapshot = await this.options.repository.snapshot(
+      path => folders.some(folder => path.startsWith(folder)),
+      await this.head(true),
     );
     const isPlatform = requester.ownershipEntityRefs.includes(
       config.platformTeam,
@@ -681,8 +750,9 @@ export class RequestPlanner {
   private async liveChecks(
     request: ProvisioningRequest,
     result: RenderResult,
-    requester: string,
+    owner: BranchOwner,
     updateOpenRequest: boolean,
+    recent = false,
   ): Promise<{
     problems: Array<FieldProblem & { rule?: string }>;
     open?: { number: number; url: string; headSha: string; files: string[] };
@@ -721,11 +791,7 @@ export class RequestPlanner {
       request.kind === 'vm'
         ? vmPath(request.cluster, request.namespace, request.name)
         : undefined;
-    const open = await this.options.writer.openPullRequests(
-      gitops.owner,
-      gitops.repo,
-      'provisioning/',
-    );
+    const open = await this.openRequests(recent);
     let own: (typeof open)[number] | undefined;
     for (const pull of open) {
       if (pull.branch === branch) {
@@ -735,7 +801,8 @@ export class RequestPlanner {
           gitops.repo,
           branch,
         );
-        if (!recorded || recorded.requester !== requester) {
+        // the same request of the same requester for the same team, exactly as the writer will check it
+        if (!recorded || !sameOwner(recorded, owner)) {
           problems.push({
             path: field,
             rule: 'open-request',
@@ -796,7 +863,7 @@ export class RequestPlanner {
       const live = await this.liveChecks(
         plan.request,
         plan.result,
-        who.requester.userEntityRef,
+        plan.owner,
         plan.updateOpenRequest,
       );
       if (live.problems.length > 0)
@@ -815,20 +882,11 @@ export class RequestPlanner {
         );
       try {
         const pull = await this.write(plan, links);
-        // the open pull requests changed: no kept plan may answer from before this one
+        // the open pull requests changed: no kept plan or shared read may answer from before this one
         this.plans.clear();
+        this.recentReads.clear();
         if (!pull.created && plan.openRequest)
-          await this.options.writer.comment(
-            plan.gitops.owner,
-            plan.gitops.repo,
-            pull.number,
-            updateComment({
-              requester: plan.request.requester,
-              requestId: plan.result.requestId,
-              files: plan.openRequest.files,
-              dismissedApprovals: pull.dismissedApprovals,
-            }),
-          );
+          await this.commentUpdate(plan, pull);
         return { plan, pull };
       } catch (error) {
         if (!(error instanceof BaseMovedError) || attempt >= 3) throw error;
@@ -842,6 +900,38 @@ export class RequestPlanner {
           updateOpenRequest: options.updateOpenRequest,
         });
       }
+    }
+  }
+
+  /**
+   * Tells the pull request what an update changed. The update itself is done by then: a comment GitHub refuses is
+   * logged, not a failed request (a re-run would find nothing left to update).
+   */
+  private async commentUpdate(
+    plan: RequestPlan,
+    pull: PullRequestResult,
+  ): Promise<void> {
+    const body = updateComment({
+      requester: plan.request.requester,
+      requestId: plan.result.requestId,
+      files: plan.openRequest?.files ?? [],
+      dismissedApprovals: pull.dismissedApprovals,
+    });
+    try {
+      await this.options.writer.comment(
+        plan.gitops.owner,
+        plan.gitops.repo,
+        pull.number,
+        body,
+      );
+    } catch (error) {
+      this.options.logger.warn(
+        `Pull request #${
+          pull.number
+        } was updated, but the comment listing the change could not be written: ${
+          (error as Error).message
+        }`,
+      );
     }
   }
 

@@ -22,6 +22,10 @@ export interface OpenRequest {
   files: FileChange[];
 }
 
+/** A hunk's range as unified diffs write it: an empty range starts at the line before it (`0,0` for an empty file). */
+const range = (start: number, lines: number) =>
+  `${lines === 0 ? start - 1 : start},${lines}`;
+
 /** The lines that differ between two versions of a file, as unified-diff hunks without file headers. */
 export function lineDiff(before: string, after: string): string {
   const patch = structuredPatch('a', 'b', before, after, '', '', {
@@ -30,7 +34,10 @@ export function lineDiff(before: string, after: string): string {
   return patch.hunks
     .map(hunk =>
       [
-        `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`,
+        `@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(
+          hunk.newStart,
+          hunk.newLines,
+        )} @@`,
         ...hunk.lines.filter(line => !line.startsWith('\\')),
       ].join('\n'),
     )
@@ -86,12 +93,15 @@ const WORDS: Record<FileChange['change'], string> = {
   unchanged: 'unchanged',
 };
 
-/** GitHub refuses comments over 65,536 characters; the diffs are cut well before. */
-const MAX_DIFF_CHARS = 40_000;
+/** GitHub refuses comments over 65,536 characters: the whole comment stays under this. */
+export const MAX_COMMENT_CHARS = 60_000;
+/** At most this many files are listed one by one. */
+const MAX_LISTED_FILES = 100;
 
 /**
  * The comment the portal leaves on a pull request it updated: who updated it, each file that changed and how,
- * the line diffs, and whose approvals were dismissed. Every value from the request or the catalog is text.
+ * the line diffs, and whose approvals were dismissed. Every value from the request or the catalog is text, and
+ * the whole comment stays under `MAX_COMMENT_CHARS` (files and diffs beyond it are named, not shown).
  */
 export function updateComment(options: {
   requester: string;
@@ -100,20 +110,44 @@ export function updateComment(options: {
   dismissedApprovals: string[];
 }): string {
   const changed = options.files.filter(f => f.change !== 'unchanged');
-  const lines = [
+  const head = [
     `**Updated through the portal** by ${markdownCode(
       options.requester,
     )} (request ${markdownCode(options.requestId)}): ${changed.length} file${
       changed.length === 1 ? '' : 's'
     } changed.`,
     '',
-    ...changed.map(f => `- ${markdownCode(f.path)}: ${WORDS[f.change]}`),
+    ...changed
+      .slice(0, MAX_LISTED_FILES)
+      .map(f => `- ${markdownCode(f.path)}: ${WORDS[f.change]}`),
+    ...(changed.length > MAX_LISTED_FILES
+      ? [`- and ${changed.length - MAX_LISTED_FILES} more files`]
+      : []),
   ];
-  let budget = MAX_DIFF_CHARS;
+  const tail =
+    options.dismissedApprovals.length > 0
+      ? [
+          '',
+          `The approvals of ${options.dismissedApprovals
+            .map(login => markdownCode(plainText(login)))
+            .join(
+              ', ',
+            )} were dismissed: the files changed, so the pull request needs a new review.`,
+        ]
+      : [];
+  const size = (lines: string[]) => lines.join('\n').length + 1;
+  let budget = MAX_COMMENT_CHARS - size(head) - size(tail) - 200;
+  const diffs: string[] = [];
   for (const file of changed) {
     if (!file.diff) continue;
-    if (file.diff.length > budget) {
-      lines.push(
+    const block = [
+      '',
+      markdownCode(file.path),
+      '',
+      markdownCodeBlock(file.diff, 'diff'),
+    ];
+    if (size(block) > budget) {
+      diffs.push(
         '',
         `The diff of ${markdownCode(
           file.path,
@@ -121,22 +155,8 @@ export function updateComment(options: {
       );
       break;
     }
-    budget -= file.diff.length;
-    lines.push(
-      '',
-      markdownCode(file.path),
-      '',
-      markdownCodeBlock(file.diff, 'diff'),
-    );
+    budget -= size(block);
+    diffs.push(...block);
   }
-  if (options.dismissedApprovals.length > 0)
-    lines.push(
-      '',
-      `The approvals of ${options.dismissedApprovals
-        .map(login => markdownCode(plainText(login)))
-        .join(
-          ', ',
-        )} were dismissed: the files changed, so the pull request needs a new review.`,
-    );
-  return lines.join('\n');
+  return [...head, ...diffs, ...tail].join('\n');
 }

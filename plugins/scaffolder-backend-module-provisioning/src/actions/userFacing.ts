@@ -10,6 +10,9 @@ const USER_FACING = new Set([
   'NotFoundError',
   'ConflictError',
   'ServiceUnavailableError',
+  // GitHub answering with an error or not at all, said in the portal's words with the step that failed
+  'GitHubPullRequestError',
+  'GitOpsReadError',
 ]);
 
 /**
