@@ -428,3 +428,55 @@ test(
     }
   },
 );
+
+test(
+  'the example configuration refuses what a platform team would refuse, before submit',
+  { skip },
+  async () => {
+    const { page, shot, fail } = await session('policy');
+    try {
+      await namespaceWhere(page, 'payments-huge', 'Ten thousand CPUs');
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByLabel('Custom values').check({ timeout: 30_000 });
+      await page.getByLabel('CPU requests').fill('10000');
+      await page.getByLabel('CPU limits').fill('10000');
+      await page.getByLabel('Memory requests').fill('100Ti');
+      await page.getByLabel('Memory limits').fill('100Ti');
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByRole('button', { name: 'Next' }).click();
+      const verdict = page.getByTestId('preview-verdict');
+      await verdict
+        .getByText(/^Not ready to submit: \d+ problems$/)
+        .waitFor({ timeout: 60_000 });
+      const problems = await verdict.getByRole('listitem').allTextContents();
+      // the dev maximum of the example configuration, one problem per field, and the team's budget
+      assert.ok(
+        problems.includes(
+          'Quota: requests.cpu 10000 is above the dev maximum of 8',
+        ),
+        problems.join('\n'),
+      );
+      assert.ok(
+        problems.some(p =>
+          /^Quota: team 'payments' would spend .* a month, above its budget of 1500\.00 EUR$/.test(
+            p,
+          ),
+        ),
+        problems.join('\n'),
+      );
+      await shot('preview');
+      await page
+        .getByRole('button', { name: 'Review', exact: true })
+        .last()
+        .click();
+      await page
+        .getByText(
+          'The request does not pass its checks yet: fix the problems the preview lists, then check again',
+        )
+        .first()
+        .waitFor({ timeout: 10_000 });
+    } catch (error) {
+      throw await fail(error);
+    }
+  },
+);
