@@ -1,6 +1,7 @@
 /**
- * Node library of the provisioning portal: configuration read once, cluster clients, the GitOps repository
- * reader and pull-request writer, the request planner, and the shared service that holds them.
+ * Node library of the provisioning portal: configuration read once, cluster clients, the watch-backed cluster
+ * state cache, the GitOps repository reader and pull-request writer, the request planner, and the shared service
+ * that holds them.
  *
  * @packageDocumentation
  */
@@ -40,6 +41,24 @@ export type {
   ClusterError,
   NamespaceLookup,
 } from './kubernetes/ClusterClients';
+export {
+  backoffDelay,
+  CLUSTER_STATE_KINDS,
+  ClusterStateCache,
+} from './kubernetes/ClusterStateCache';
+export type {
+  CachedObject,
+  CachedObjectMeta,
+  ClusterStateCacheOptions,
+  ClusterStateCallCounts,
+  ClusterStateChange,
+  ClusterStateClock,
+  ClusterStateKind,
+  ClusterStateKindState,
+  ClusterStateKindStatus,
+  ClusterStateStatus,
+  ClusterStateSummary,
+} from './kubernetes/ClusterStateCache';
 export { describeProblems, RequestPlanner } from './requests/RequestPlanner';
 export type {
   RequestAuthorizer,

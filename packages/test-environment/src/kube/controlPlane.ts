@@ -30,7 +30,19 @@ export interface ControlPlane {
   kubeconfig: string;
   dir: string;
   api: KubeApi;
+  /** Client URL of this cluster's etcd (http://127.0.0.1:<port>): its JSON gateway answers under `/v3/`. */
+  etcdUrl: string;
   processes: ManagedProcess[];
+  /**
+   * Stops the API server alone (etcd and the controller manager keep running), as when a cluster's API server
+   * goes down: clients see their connections cut and new ones refused.
+   */
+  stopApiServer(): Promise<void>;
+  /**
+   * Starts the API server again after `stopApiServer()`: same port, same serving certificate, same etcd and
+   * tokens, so clients reconnect with the settings they had. Waits for `/readyz`.
+   */
+  startApiServer(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -44,6 +56,11 @@ export interface ControlPlaneOptions {
   users?: Array<{ name: string; groups?: string[] }>;
   /** Parent folder; default a new temporary folder. */
   baseDir?: string;
+  /**
+   * Extra kube-apiserver flags, after the defaults, e.g. `--watch-cache=false` so that watches are served from
+   * etcd and a resourceVersion older than etcd's compaction is answered with 410 Gone.
+   */
+  apiServerFlags?: string[];
 }
 
 /** Writes a kubeconfig for one server and token. */
@@ -139,7 +156,7 @@ export async function startControlPlane(
     );
     const certDir = path.join(dir, 'certs');
 
-    const apiserver = startProcess({
+    const apiserverOptions = {
       name: `${options.name}/kube-apiserver`,
       command: options.binaries.kubeApiserver,
       args: [
@@ -168,9 +185,11 @@ export async function startControlPlane(
         '--allow-privileged=true',
         '--enable-priority-and-fairness=false',
         '--profiling=false',
+        ...(options.apiServerFlags ?? []),
       ],
       logFile: path.join(dir, 'kube-apiserver.log'),
-    });
+    };
+    let apiserver = startProcess(apiserverOptions);
     processes.push(apiserver);
 
     const server = `https://127.0.0.1:${securePort}`;
@@ -182,14 +201,16 @@ export async function startControlPlane(
     );
     const caPem = fs.readFileSync(certFile, 'utf8');
     const api = new KubeApi(server, adminToken, caPem);
-    await waitUntil(
-      `${options.name} /readyz`,
-      async () => {
-        await api.get('/readyz');
-        return true;
-      },
-      { timeoutMs: 90_000, process: apiserver },
-    );
+    const waitForReady = () =>
+      waitUntil(
+        `${options.name} /readyz`,
+        async () => {
+          await api.get('/readyz');
+          return true;
+        },
+        { timeoutMs: 90_000, process: apiserver },
+      );
+    await waitForReady();
 
     const kubeconfig = kubeconfigFor(
       options.name,
@@ -237,7 +258,19 @@ export async function startControlPlane(
       kubeconfigPath,
       dir,
       api,
+      etcdUrl: `http://127.0.0.1:${etcdClient}`,
       processes,
+      async stopApiServer() {
+        await apiserver.stop();
+      },
+      async startApiServer() {
+        if (apiserver.child.exitCode === null && !apiserver.child.signalCode)
+          throw new Error(`${options.name}/kube-apiserver is still running`);
+        const restarted = startProcess(apiserverOptions);
+        processes[processes.indexOf(apiserver)] = restarted;
+        apiserver = restarted;
+        await waitForReady();
+      },
       async stop() {
         api.close();
         await stopAll();

@@ -17,6 +17,8 @@ export interface KubeTestEnvOptions {
   clusters?: string[];
   controllerManager?: boolean;
   users?: Array<{ name: string; groups?: string[] }>;
+  /** Extra kube-apiserver flags per cluster name, e.g. `{ dev: ['--watch-cache=false'] }`. */
+  apiServerFlags?: Record<string, string[]>;
 }
 
 /**
@@ -40,6 +42,7 @@ export async function startKubeTestEnv(
           binaries,
           controllerManager: options.controllerManager,
           users: options.users,
+          apiServerFlags: options.apiServerFlags?.[name],
         }),
       ),
     );
