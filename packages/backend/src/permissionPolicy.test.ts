@@ -20,14 +20,20 @@ import permissionPlugin from '@backstage/plugin-permission-backend';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import provisioningPlugin from '@kubeportal/plugin-provisioning-backend';
 import {
+  LABELS,
+  MANAGED_BY,
   parsePlatformSettings,
   parseRequest,
   renderRequest,
 } from '@kubeportal/plugin-provisioning-common';
 import scaffolderModuleProvisioning from '@kubeportal/plugin-scaffolder-backend-module-provisioning';
 import {
+  clusterConnection,
+  describeWithKube,
   GitHubEmulator,
+  KubeTestEnv,
   portalTestConfig,
+  startKubeTestEnv,
   waitUntil,
 } from '@kubeportal/test-environment';
 import fs from 'node:fs';
@@ -154,358 +160,528 @@ function gitopsSeed(
   };
 }
 
-describe('the portal permission policy, through the real backend', () => {
-  let github: GitHubEmulator;
-  let server: any;
-  let dir: string;
+describeWithKube(
+  'the portal permission policy, through the real backend',
+  () => {
+    let github: GitHubEmulator;
+    let server: any;
+    let dir: string;
+    let kube: KubeTestEnv;
 
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-catalog-'));
-    const catalogFile = path.join(dir, 'catalog-info.yaml');
-    fs.writeFileSync(
-      catalogFile,
-      trustedCatalog.map(e => YAML.stringify(e)).join('---\n'),
-    );
+    beforeAll(async () => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-catalog-'));
+      const catalogFile = path.join(dir, 'catalog-info.yaml');
+      fs.writeFileSync(
+        catalogFile,
+        trustedCatalog.map(e => YAML.stringify(e)).join('---\n'),
+      );
 
-    const clusters = [
-      { name: 'dev', environment: 'dev' as const },
-      { name: 'prod', environment: 'prod' as const },
-    ];
-    github = new GitHubEmulator({ tokens: { 'portal-token': 'portal-bot' } });
-    await github.start();
-    await github.createRepo('acme/gitops', {
-      files: gitopsSeed(clusters),
-      collaborators: ['alice', 'bob-lead', 'platform-lead'],
-    });
-
-    const backend = await startTestBackend({
-      features: [
-        permissionPlugin,
-        portalPermissionPolicyModule,
-        catalogPlugin,
-        catalogModuleTemplateKind,
-        teamRepositoryTemplates,
-        scaffolderPlugin,
-        scaffolderModuleProvisioning,
-        provisioningPlugin,
-        userInfoFromSignIn,
-        authWithPluginActor,
-        // a request without a token is unauthenticated (the test double would make it a default user)
-        mockServices.httpAuth.factory({
-          defaultCredentials: mockCredentials.none(),
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            ...portalTestConfig({
-              github,
-              baseUrl: 'http://portal.test',
-              provisioning: { platformTeam: PLATFORM_TEAM },
-              clusters: clusters.map(c => ({
-                ...c,
-                url: 'https://127.0.0.1:1',
-                auth: { type: 'serviceAccountToken', token: 't' },
-              })),
-            }),
-            permission: { enabled: true },
-            catalog: {
-              rules: [
-                {
-                  allow: ['Component', 'System', 'API', 'Resource', 'Location'],
-                },
-              ],
-              // the portal's own location, which allows templates: the one location templates are trusted from
-              locations: [
-                {
-                  type: 'file',
-                  target: catalogFile,
-                  rules: [{ allow: ['Group', 'User', 'Template', 'Location'] }],
-                },
-              ],
-            },
+      const clusters = [
+        { name: 'dev', environment: 'dev' as const },
+        { name: 'prod', environment: 'prod' as const },
+      ];
+      github = new GitHubEmulator({ tokens: { 'portal-token': 'portal-bot' } });
+      await github.start();
+      // dev is a real API server with the quota controller; prod cannot be reached
+      kube = await startKubeTestEnv({ clusters: ['dev'] });
+      const api = kube.clusters.dev.api;
+      for (const [name, team] of [
+        ['payments-live', 'payments'],
+        ['billing-live', 'billing'],
+      ]) {
+        await api.request('POST', '/api/v1/namespaces', {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: {
+            name,
+            labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.owner]: team },
           },
-        }),
-      ],
-    });
-    server = backend.server;
-    // the catalog has read the location and the team repository
-    const refs = [
-      'template/default/log-hello',
-      'template/default/spoofed-describe',
-      'group/default/billing',
-      'user/default/jdoe',
-    ];
-    const read = async (ref: string) =>
-      (
-        await as(
-          USERS.platform,
-          request(server).get(`/api/catalog/entities/by-name/${ref}`),
-        )
-      ).status === 200;
-    await waitUntil(
-      'the test catalog',
-      async () => (await Promise.all(refs.map(read))).every(Boolean),
-      { timeoutMs: 60_000, intervalMs: 250 },
-    );
-  });
-  afterAll(async () => {
-    await github?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-
-  const preview = (user: string, body: Record<string, unknown>) =>
-    as(user, request(server).post('/api/provisioning/preview')).send({
-      request: body,
-    });
-  const namespaceRequest = (
-    team: string,
-    environment: 'dev' | 'prod' = 'dev',
-  ) => ({
-    kind: 'namespace',
-    cluster: environment,
-    name: `${team}-${environment}-app`,
-    team: `group:default/${team}`,
-    environment,
-    purpose: 'Service development',
-    quota: { tier: 'S' },
-  });
-  const decommission = {
-    kind: 'decommission',
-    cluster: 'dev',
-    namespace: 'billing-dev',
-    purpose: 'Not needed any more',
-  };
-
-  async function runTask(user: string, template: string) {
-    const created = await as(
-      user,
-      request(server).post('/api/scaffolder/v2/tasks'),
-    ).send({ templateRef: `template:default/${template}`, values: {} });
-    if (created.status !== 201) return { status: created.status, created };
-    let task: any;
-    await waitUntil(
-      `task ${created.body.id}`,
-      async () => {
-        task = (
-          await as(
-            user,
-            request(server).get(`/api/scaffolder/v2/tasks/${created.body.id}`),
-          )
-        ).body;
-        return ['completed', 'failed', 'cancelled'].includes(task.status);
-      },
-      { timeoutMs: 30_000, intervalMs: 200 },
-    );
-    const events = await as(
-      user,
-      request(server).get(`/api/scaffolder/v2/tasks/${created.body.id}/events`),
-    );
-    const log = (events.body as any[])
-      .map(e => e.body?.message)
-      .filter(Boolean)
-      .join('\n');
-    return { status: created.status, id: created.body.id as string, task, log };
-  }
-
-  describe('provisioning requests', () => {
-    it('lets a payments user preview a namespace for payments', async () => {
-      const res = await preview(USERS.payments, namespaceRequest('payments'));
-      expect(res.status).toBe(200);
-      expect(res.body.title).toBe(
-        'Namespace payments-dev-app on dev for payments',
+        });
+        await api.request('POST', `/api/v1/namespaces/${name}/resourcequotas`, {
+          apiVersion: 'v1',
+          kind: 'ResourceQuota',
+          metadata: { name: 'quota' },
+          spec: { hard: { pods: '5', 'requests.cpu': '2' } },
+        });
+      }
+      // a pod counts against the quota even without a kubelet to run it (admitted once the controller manager has
+      // made the namespace's default service account)
+      const pod = () =>
+        api.request('POST', '/api/v1/namespaces/payments-live/pods', {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: 'web' },
+          spec: {
+            containers: [
+              {
+                name: 'web',
+                image: 'registry.example/web:1',
+                resources: { requests: { cpu: '500m' }, limits: { cpu: '1' } },
+              },
+            ],
+          },
+        });
+      await waitUntil(
+        'the pod is admitted',
+        () =>
+          pod().then(
+            () => true,
+            () => false,
+          ),
+        { timeoutMs: 60_000, intervalMs: 500 },
       );
-    });
+      await github.createRepo('acme/gitops', {
+        files: gitopsSeed(clusters),
+        collaborators: ['alice', 'bob-lead', 'platform-lead'],
+      });
 
-    it('refuses a payments user a namespace for billing, from the permission policy', async () => {
-      const res = await preview(USERS.payments, namespaceRequest('billing'));
-      expect(res.status).toBe(403);
-      expect(res.body.error.message).toBe(
-        "team: user:default/jdoe is not allowed provisioning.request.namespace.create for 'group:default/billing'",
-      );
-    });
-
-    it('lets a payments user ask for prod for payments, but never for billing', async () => {
-      expect(
-        (await preview(USERS.payments, namespaceRequest('payments', 'prod')))
-          .status,
-      ).toBe(200);
-      const res = await preview(
-        USERS.payments,
-        namespaceRequest('billing', 'prod'),
-      );
-      expect(res.status).toBe(403);
-      expect(res.body.error.message).toContain("for 'group:default/billing'");
-    });
-
-    it("refuses a payments user the decommission of billing's namespace", async () => {
-      const res = await preview(USERS.payments, decommission);
-      expect(res.status).toBe(403);
-      expect(res.body.error.message).toContain("'billing-dev'");
-    });
-
-    it('lets the platform team request for any team, prod and decommission included', async () => {
-      expect(
-        (await preview(USERS.platform, namespaceRequest('billing'))).status,
-      ).toBe(200);
-      expect(
-        (await preview(USERS.platform, namespaceRequest('billing', 'prod')))
-          .status,
-      ).toBe(200);
-      const res = await preview(USERS.platform, decommission);
-      expect(res.status).toBe(200);
-      expect(res.body.title).toContain('billing-dev');
-    });
-  });
-
-  describe('catalog', () => {
-    it('lets signed-in users read the catalog', async () => {
-      const res = await as(
-        USERS.payments,
-        request(server).get(
-          '/api/catalog/entities/by-name/group/default/billing',
-        ),
-      );
-      expect(res.status).toBe(200);
-    });
-
-    it('refuses a payments user to register a location; the platform team may', async () => {
-      const location = {
-        type: 'url',
-        target:
-          'https://github.example/payments/app/blob/main/catalog-info.yaml',
-      };
-      expect(
-        (
-          await as(
-            USERS.payments,
-            request(server).post('/api/catalog/locations'),
-          ).send(location)
-        ).status,
-      ).toBe(403);
-      expect(
+      const backend = await startTestBackend({
+        features: [
+          permissionPlugin,
+          portalPermissionPolicyModule,
+          catalogPlugin,
+          catalogModuleTemplateKind,
+          teamRepositoryTemplates,
+          scaffolderPlugin,
+          scaffolderModuleProvisioning,
+          provisioningPlugin,
+          userInfoFromSignIn,
+          authWithPluginActor,
+          // a request without a token is unauthenticated (the test double would make it a default user)
+          mockServices.httpAuth.factory({
+            defaultCredentials: mockCredentials.none(),
+          }),
+          mockServices.rootConfig.factory({
+            data: {
+              ...portalTestConfig({
+                github,
+                baseUrl: 'http://portal.test',
+                provisioning: { platformTeam: PLATFORM_TEAM },
+                clusters: clusters.map(c =>
+                  c.name === 'dev'
+                    ? { ...c, ...clusterConnection(kube.clusters.dev) }
+                    : {
+                        ...c,
+                        url: 'https://127.0.0.1:1',
+                        auth: { type: 'serviceAccountToken', token: 't' },
+                      },
+                ),
+              }),
+              permission: { enabled: true },
+              catalog: {
+                rules: [
+                  {
+                    allow: [
+                      'Component',
+                      'System',
+                      'API',
+                      'Resource',
+                      'Location',
+                    ],
+                  },
+                ],
+                // the portal's own location, which allows templates: the one location templates are trusted from
+                locations: [
+                  {
+                    type: 'file',
+                    target: catalogFile,
+                    rules: [
+                      { allow: ['Group', 'User', 'Template', 'Location'] },
+                    ],
+                  },
+                ],
+              },
+            },
+          }),
+        ],
+      });
+      server = backend.server;
+      // the catalog has read the location and the team repository
+      const refs = [
+        'template/default/log-hello',
+        'template/default/spoofed-describe',
+        'group/default/billing',
+        'user/default/jdoe',
+      ];
+      const read = async (ref: string) =>
         (
           await as(
             USERS.platform,
-            request(server).post('/api/catalog/locations'),
-          ).send(location)
-        ).status,
-      ).toBe(201);
-    });
-
-    it('refuses a payments user to delete an entity', async () => {
-      const { body: entity } = await as(
-        USERS.platform,
-        request(server).get('/api/catalog/entities/by-name/user/default/bob'),
-      );
-      expect(
-        (
-          await as(
-            USERS.payments,
-            request(server).delete(
-              `/api/catalog/entities/by-uid/${entity.metadata.uid}`,
-            ),
+            request(server).get(`/api/catalog/entities/by-name/${ref}`),
           )
-        ).status,
-      ).toBe(403);
-    });
-  });
-
-  describe('scaffolder', () => {
-    it('runs a platform template with a provisioning action for a payments user', async () => {
-      const run = await runTask(USERS.payments, 'describe-namespace');
-      expect(run.status).toBe(201);
-      expect(run.task.status).toBe('completed');
-    });
-
-    it('refuses a payments user a non-provisioning action; the platform team may run it', async () => {
-      const denied = await runTask(USERS.payments, 'log-hello');
-      expect(denied.task.status).toBe('failed');
-      expect(denied.log).toContain('Unauthorized action: debug:log');
-      const allowed = await runTask(USERS.platform, 'log-hello');
-      expect(allowed.task.status).toBe('completed');
-      expect(allowed.log).toContain('hello');
-    });
-
-    it('hides templates the platform team does not own, and templates from a team repository, from users', async () => {
-      expect((await runTask(USERS.payments, 'payments-describe')).status).toBe(
-        404,
+        ).status === 200;
+      await waitUntil(
+        'the test catalog',
+        async () => (await Promise.all(refs.map(read))).every(Boolean),
+        { timeoutMs: 60_000, intervalMs: 250 },
       );
-      expect((await runTask(USERS.payments, 'spoofed-describe')).status).toBe(
-        404,
-      );
-      const list = await as(
-        USERS.payments,
-        request(server).get('/api/catalog/entities?filter=kind=template'),
-      );
-      expect(list.body.map((e: any) => e.metadata.name).sort()).toEqual([
-        'describe-namespace',
-        'log-hello',
-      ]);
-      expect(
-        (await runTask(USERS.platform, 'spoofed-describe')).task.status,
-      ).toBe('completed');
+    });
+    afterAll(async () => {
+      await github?.stop();
+      await kube?.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    it("shows a user their own tasks and not another's", async () => {
-      const run = await runTask(USERS.payments, 'describe-namespace');
-      expect(
-        (
-          await as(
-            USERS.billing,
-            request(server).get(`/api/scaffolder/v2/tasks/${run.id}`),
-          )
-        ).status,
-      ).toBe(403);
-    });
-
-    it('allows exactly the actions of the provisioning module', async () => {
-      const res = await as(
-        USERS.platform,
-        request(server).get('/api/scaffolder/v2/actions'),
-      );
-      const installed = (res.body as Array<{ id: string }>)
-        .map(a => a.id)
-        .filter(id => id.startsWith('provisioning:'));
-      expect(installed.sort()).toEqual([...PROVISIONING_ACTION_IDS].sort());
-    });
-  });
-
-  describe('unauthenticated callers', () => {
-    it('get 401 from the provisioning API, the catalog and the scaffolder', async () => {
-      expect(
-        (
-          await request(server)
-            .post('/api/provisioning/preview')
-            .send({ request: namespaceRequest('payments') })
-        ).status,
-      ).toBe(401);
-      expect((await request(server).get('/api/catalog/entities')).status).toBe(
-        401,
-      );
-      expect(
-        (
-          await request(server).post('/api/scaffolder/v2/tasks').send({
-            templateRef: 'template:default/describe-namespace',
-            values: {},
-          })
-        ).status,
-      ).toBe(401);
-    });
-
-    it('get 401 from the permission backend, and a policy asked without a user denies', async () => {
-      const res = await request(server)
-        .post('/api/permission/authorize')
-        .send({
-          items: [{ id: '1', permission: catalogLocationCreatePermission }],
-        });
-      expect(res.status).toBe(401);
-      const policy = new PortalPermissionPolicy({
-        platformTeam: PLATFORM_TEAM,
-        templateLocations: [],
-        userInfo: mockServices.userInfo(),
+    const preview = (user: string, body: Record<string, unknown>) =>
+      as(user, request(server).post('/api/provisioning/preview')).send({
+        request: body,
       });
-      expect(
-        await policy.handle({ permission: catalogEntityReadPermission }),
-      ).toEqual({ result: 'DENY' });
+    const namespaceRequest = (
+      team: string,
+      environment: 'dev' | 'prod' = 'dev',
+    ) => ({
+      kind: 'namespace',
+      cluster: environment,
+      name: `${team}-${environment}-app`,
+      team: `group:default/${team}`,
+      environment,
+      purpose: 'Service development',
+      quota: { tier: 'S' },
     });
-  });
-});
+    const decommission = {
+      kind: 'decommission',
+      cluster: 'dev',
+      namespace: 'billing-dev',
+      purpose: 'Not needed any more',
+    };
+
+    async function runTask(user: string, template: string) {
+      const created = await as(
+        user,
+        request(server).post('/api/scaffolder/v2/tasks'),
+      ).send({ templateRef: `template:default/${template}`, values: {} });
+      if (created.status !== 201) return { status: created.status, created };
+      let task: any;
+      await waitUntil(
+        `task ${created.body.id}`,
+        async () => {
+          task = (
+            await as(
+              user,
+              request(server).get(
+                `/api/scaffolder/v2/tasks/${created.body.id}`,
+              ),
+            )
+          ).body;
+          return ['completed', 'failed', 'cancelled'].includes(task.status);
+        },
+        { timeoutMs: 30_000, intervalMs: 200 },
+      );
+      const events = await as(
+        user,
+        request(server).get(
+          `/api/scaffolder/v2/tasks/${created.body.id}/events`,
+        ),
+      );
+      const log = (events.body as any[])
+        .map(e => e.body?.message)
+        .filter(Boolean)
+        .join('\n');
+      return {
+        status: created.status,
+        id: created.body.id as string,
+        task,
+        log,
+      };
+    }
+
+    describe('provisioning requests', () => {
+      it('lets a payments user preview a namespace for payments', async () => {
+        const res = await preview(USERS.payments, namespaceRequest('payments'));
+        expect(res.status).toBe(200);
+        expect(res.body.title).toBe(
+          'Namespace payments-dev-app on dev for payments',
+        );
+      });
+
+      it('refuses a payments user a namespace for billing, from the permission policy', async () => {
+        const res = await preview(USERS.payments, namespaceRequest('billing'));
+        expect(res.status).toBe(403);
+        expect(res.body.error.message).toBe(
+          "team: user:default/jdoe is not allowed provisioning.request.namespace.create for 'group:default/billing'",
+        );
+      });
+
+      it('lets a payments user ask for prod for payments, but never for billing', async () => {
+        expect(
+          (await preview(USERS.payments, namespaceRequest('payments', 'prod')))
+            .status,
+        ).toBe(200);
+        const res = await preview(
+          USERS.payments,
+          namespaceRequest('billing', 'prod'),
+        );
+        expect(res.status).toBe(403);
+        expect(res.body.error.message).toContain("for 'group:default/billing'");
+      });
+
+      it("refuses a payments user the decommission of billing's namespace", async () => {
+        const res = await preview(USERS.payments, decommission);
+        expect(res.status).toBe(403);
+        expect(res.body.error.message).toContain("'billing-dev'");
+      });
+
+      it('lets the platform team request for any team, prod and decommission included', async () => {
+        expect(
+          (await preview(USERS.platform, namespaceRequest('billing'))).status,
+        ).toBe(200);
+        expect(
+          (await preview(USERS.platform, namespaceRequest('billing', 'prod')))
+            .status,
+        ).toBe(200);
+        const res = await preview(USERS.platform, decommission);
+        expect(res.status).toBe(200);
+        expect(res.body.title).toContain('billing-dev');
+      });
+    });
+
+    describe('live namespace state', () => {
+      const state = (user: string | undefined, cluster: string, ns: string) => {
+        const req = request(server).get(
+          `/api/provisioning/clusters/${cluster}/namespaces/${ns}/state`,
+        );
+        return user ? as(user, req) : req;
+      };
+      const hidden = (cluster: string, ns: string) => ({
+        error: expect.objectContaining({
+          name: 'NotFoundError',
+          message: `no namespace '${ns}' on cluster '${cluster}' that you may read`,
+        }),
+      });
+
+      it("lets a team read its own namespace's quota usage, read from the real quota controller", async () => {
+        let body: any;
+        await waitUntil(
+          'the quota controller counted the pod',
+          async () => {
+            const res = await state(USERS.payments, 'dev', 'payments-live');
+            body = res.body;
+            return (
+              res.status === 200 &&
+              body.quotas[0]?.resources.find((r: any) => r.resource === 'pods')
+                ?.used === '1'
+            );
+          },
+          { timeoutMs: 60_000, intervalMs: 500 },
+        );
+        expect(body).toMatchObject({
+          cluster: 'dev',
+          name: 'payments-live',
+          team: 'group:default/payments',
+          phase: 'Active',
+          quotas: [
+            {
+              name: 'quota',
+              resources: [
+                { resource: 'pods', hard: '5', used: '1', ratio: 0.2 },
+                {
+                  resource: 'requests.cpu',
+                  hard: '2',
+                  used: '500m',
+                  ratio: 0.25,
+                },
+              ],
+            },
+          ],
+          pods: { byPhase: { Pending: 1 } },
+        });
+        expect(body.pods.items).toEqual([
+          { name: 'web', phase: 'Pending', ready: false, restarts: 0 },
+        ]);
+        // every source says how old it is, and nobody but the platform team reads a cluster's own errors
+        expect(body.sources.map((s: any) => s.kind)).toContain(
+          'resourcequotas',
+        );
+        for (const source of body.sources) {
+          expect(source.lastError).toBeUndefined();
+          expect(['synced', 'not-installed']).toContain(source.state);
+        }
+      });
+
+      it("answers another team's namespace exactly as one that does not exist", async () => {
+        const other = await state(USERS.payments, 'dev', 'billing-live');
+        const missing = await state(USERS.payments, 'dev', 'no-such-ns');
+        expect([other.status, missing.status]).toEqual([404, 404]);
+        expect(other.body).toMatchObject(hidden('dev', 'billing-live'));
+        expect(missing.body).toMatchObject(hidden('dev', 'no-such-ns'));
+        // unmanaged namespaces and unknown clusters are not there either
+        expect((await state(USERS.payments, 'dev', 'kube-system')).status).toBe(
+          404,
+        );
+        expect(
+          (await state(USERS.payments, 'elsewhere', 'payments-live')).status,
+        ).toBe(404);
+      });
+
+      it('lets the billing team read its own, and the platform team read every namespace', async () => {
+        expect((await state(USERS.billing, 'dev', 'billing-live')).status).toBe(
+          200,
+        );
+        expect(
+          (await state(USERS.billing, 'dev', 'payments-live')).status,
+        ).toBe(404);
+        for (const ns of ['payments-live', 'billing-live'])
+          expect((await state(USERS.platform, 'dev', ns)).status).toBe(200);
+      });
+
+      it('refuses an unauthenticated caller', async () => {
+        expect((await state(undefined, 'dev', 'payments-live')).status).toBe(
+          401,
+        );
+      });
+    });
+
+    describe('catalog', () => {
+      it('lets signed-in users read the catalog', async () => {
+        const res = await as(
+          USERS.payments,
+          request(server).get(
+            '/api/catalog/entities/by-name/group/default/billing',
+          ),
+        );
+        expect(res.status).toBe(200);
+      });
+
+      it('refuses a payments user to register a location; the platform team may', async () => {
+        const location = {
+          type: 'url',
+          target:
+            'https://github.example/payments/app/blob/main/catalog-info.yaml',
+        };
+        expect(
+          (
+            await as(
+              USERS.payments,
+              request(server).post('/api/catalog/locations'),
+            ).send(location)
+          ).status,
+        ).toBe(403);
+        expect(
+          (
+            await as(
+              USERS.platform,
+              request(server).post('/api/catalog/locations'),
+            ).send(location)
+          ).status,
+        ).toBe(201);
+      });
+
+      it('refuses a payments user to delete an entity', async () => {
+        const { body: entity } = await as(
+          USERS.platform,
+          request(server).get('/api/catalog/entities/by-name/user/default/bob'),
+        );
+        expect(
+          (
+            await as(
+              USERS.payments,
+              request(server).delete(
+                `/api/catalog/entities/by-uid/${entity.metadata.uid}`,
+              ),
+            )
+          ).status,
+        ).toBe(403);
+      });
+    });
+
+    describe('scaffolder', () => {
+      it('runs a platform template with a provisioning action for a payments user', async () => {
+        const run = await runTask(USERS.payments, 'describe-namespace');
+        expect(run.status).toBe(201);
+        expect(run.task.status).toBe('completed');
+      });
+
+      it('refuses a payments user a non-provisioning action; the platform team may run it', async () => {
+        const denied = await runTask(USERS.payments, 'log-hello');
+        expect(denied.task.status).toBe('failed');
+        expect(denied.log).toContain('Unauthorized action: debug:log');
+        const allowed = await runTask(USERS.platform, 'log-hello');
+        expect(allowed.task.status).toBe('completed');
+        expect(allowed.log).toContain('hello');
+      });
+
+      it('hides templates the platform team does not own, and templates from a team repository, from users', async () => {
+        expect(
+          (await runTask(USERS.payments, 'payments-describe')).status,
+        ).toBe(404);
+        expect((await runTask(USERS.payments, 'spoofed-describe')).status).toBe(
+          404,
+        );
+        const list = await as(
+          USERS.payments,
+          request(server).get('/api/catalog/entities?filter=kind=template'),
+        );
+        expect(list.body.map((e: any) => e.metadata.name).sort()).toEqual([
+          'describe-namespace',
+          'log-hello',
+        ]);
+        expect(
+          (await runTask(USERS.platform, 'spoofed-describe')).task.status,
+        ).toBe('completed');
+      });
+
+      it("shows a user their own tasks and not another's", async () => {
+        const run = await runTask(USERS.payments, 'describe-namespace');
+        expect(
+          (
+            await as(
+              USERS.billing,
+              request(server).get(`/api/scaffolder/v2/tasks/${run.id}`),
+            )
+          ).status,
+        ).toBe(403);
+      });
+
+      it('allows exactly the actions of the provisioning module', async () => {
+        const res = await as(
+          USERS.platform,
+          request(server).get('/api/scaffolder/v2/actions'),
+        );
+        const installed = (res.body as Array<{ id: string }>)
+          .map(a => a.id)
+          .filter(id => id.startsWith('provisioning:'));
+        expect(installed.sort()).toEqual([...PROVISIONING_ACTION_IDS].sort());
+      });
+    });
+
+    describe('unauthenticated callers', () => {
+      it('get 401 from the provisioning API, the catalog and the scaffolder', async () => {
+        expect(
+          (
+            await request(server)
+              .post('/api/provisioning/preview')
+              .send({ request: namespaceRequest('payments') })
+          ).status,
+        ).toBe(401);
+        expect(
+          (await request(server).get('/api/catalog/entities')).status,
+        ).toBe(401);
+        expect(
+          (
+            await request(server).post('/api/scaffolder/v2/tasks').send({
+              templateRef: 'template:default/describe-namespace',
+              values: {},
+            })
+          ).status,
+        ).toBe(401);
+      });
+
+      it('get 401 from the permission backend, and a policy asked without a user denies', async () => {
+        const res = await request(server)
+          .post('/api/permission/authorize')
+          .send({
+            items: [{ id: '1', permission: catalogLocationCreatePermission }],
+          });
+        expect(res.status).toBe(401);
+        const policy = new PortalPermissionPolicy({
+          platformTeam: PLATFORM_TEAM,
+          templateLocations: [],
+          userInfo: mockServices.userInfo(),
+        });
+        expect(
+          await policy.handle({ permission: catalogEntityReadPermission }),
+        ).toEqual({ result: 'DENY' });
+      });
+    });
+  },
+);

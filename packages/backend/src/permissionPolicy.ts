@@ -52,6 +52,7 @@ import {
 import {
   provisioningDecommissionPermission,
   provisioningDecommissionRequestPermission,
+  provisioningNamespaceReadPermission,
   provisioningNamespaceRequestPermission,
   provisioningProdRequestPermission,
   provisioningQuotaChangeRequestPermission,
@@ -114,7 +115,8 @@ const DENY: PolicyDecision = { result: AuthorizeResult.DENY };
  * - scaffolder: a user runs a template owned by the platform team that came from a trusted location, only with
  *   the provisioning actions, and reads and cancels their own tasks;
  * - provisioning: a user asks for new namespaces (also prod) for their own teams, and for VMs, quota changes
- *   and removals only in namespaces their teams own; administration is the platform team's;
+ *   and removals only in namespaces their teams own, and reads the live state of those namespaces only;
+ *   administration is the platform team's;
  * - anything else is denied.
  */
 export class PortalPermissionPolicy implements PermissionPolicy {
@@ -185,7 +187,8 @@ export class PortalPermissionPolicy implements PermissionPolicy {
       isPermission(permission, provisioningVmRequestPermission) ||
       isPermission(permission, provisioningQuotaChangeRequestPermission) ||
       isPermission(permission, provisioningDecommissionRequestPermission) ||
-      isPermission(permission, provisioningDecommissionPermission)
+      isPermission(permission, provisioningDecommissionPermission) ||
+      isPermission(permission, provisioningNamespaceReadPermission)
     ) {
       return createProvisioningConditionalDecision(
         permission,

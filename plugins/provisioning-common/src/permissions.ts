@@ -75,6 +75,18 @@ export const provisioningDecommissionPermission: ProvisioningNamespacePermission
   });
 
 /**
+ * Reading the live state of a namespace and what runs in it (quota usage, pods, events, VMs) from the portal's
+ * cluster cache. Decided over the namespace and the team that owns it; the app's policy lets a team read its own
+ * namespaces and the platform team read all.
+ */
+export const provisioningNamespaceReadPermission: ProvisioningNamespacePermission =
+  createPermission({
+    name: 'provisioning.namespace.read',
+    attributes: { action: 'read' },
+    resourceType: RESOURCE_TYPE_PROVISIONING_NAMESPACE,
+  });
+
+/**
  * Platform administration: acting for every team and seeing the clusters' own error messages.
 
  */
@@ -88,6 +100,7 @@ export const provisioningPermissions = [
   ...Object.values(provisioningRequestPermissions),
   provisioningProdRequestPermission,
   provisioningDecommissionPermission,
+  provisioningNamespaceReadPermission,
   provisioningAdminPermission,
 ];
 

@@ -59,6 +59,18 @@ export type {
   ClusterStateStatus,
   ClusterStateSummary,
 } from './kubernetes/ClusterStateCache';
+export {
+  healthOf,
+  namespaceState,
+  namespaceTeam,
+} from './kubernetes/namespaceState';
+export type {
+  Condition,
+  Health,
+  NamespaceState,
+  QuotaUsage,
+  VmState as LiveVmState,
+} from './kubernetes/namespaceState';
 export { describeProblems, RequestPlanner } from './requests/RequestPlanner';
 export type {
   RequestAuthorizer,

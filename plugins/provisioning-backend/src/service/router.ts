@@ -6,7 +6,11 @@ import {
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { InputError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  InputError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   dropBlankFields,
@@ -19,6 +23,9 @@ import {
 } from '@kubeportal/plugin-provisioning-common';
 import {
   catalogTeams,
+  ClusterStateKindStatus,
+  namespaceState,
+  NamespaceReadAccess,
   ProvisioningService,
   publicMessage,
   requesterOf,
@@ -57,6 +64,16 @@ const nameBody = z.object({
   name: z.string().min(1),
   namespace: z.string().min(1).optional(),
 });
+
+/** A kind's status as a user may see it: the cluster's own last error only for the platform team. */
+function withoutOwnError(
+  status: ClusterStateKindStatus,
+  isPlatform: boolean,
+): ClusterStateKindStatus {
+  if (isPlatform || !status.lastError) return status;
+  const { lastError: _ownWords, ...rest } = status;
+  return rest;
+}
 
 /** Builds the provisioning REST router: health, clusters, tiers and request preview. */
 export async function createRouter(
@@ -287,6 +304,42 @@ export async function createRouter(
       items: cluster ? items.filter(ns => ns.cluster === cluster) : items,
     });
   });
+
+  // Live state of one namespace, from the watch cache (no Kubernetes call per request): only for users the
+  // permission policy lets read it; to everybody else it does not exist, so its existence does not leak.
+  router.get(
+    '/clusters/:cluster/namespaces/:namespace/state',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const { cluster, namespace } = req.params;
+      const notFound = new NotFoundError(
+        `no namespace '${namespace}' on cluster '${cluster}' that you may read`,
+      );
+      if (!provisioning.state.clusters().includes(cluster)) throw notFound;
+      await provisioning.state.start();
+      const state = namespaceState(provisioning.state, cluster, namespace);
+      if (!state?.team) throw notFound;
+      const access = await NamespaceReadAccess.of(credentials, {
+        permissions,
+        rules: permissionsRegistry.getPermissionRuleset(
+          provisioningNamespaceResourceRef,
+        ),
+      });
+      if (!access.may({ cluster, name: namespace, team: state.team }))
+        throw notFound;
+      const { ownershipEntityRefs } = await userInfo.getUserInfo(credentials);
+      const isPlatform = ownershipEntityRefs.includes(
+        provisioning.config.platformTeam,
+      );
+      res.json({
+        ...state,
+        // the clusters' own error messages (addresses, accounts) are the platform team's
+        sources: state.sources.map(source =>
+          withoutOwnError(source, isPlatform),
+        ),
+      });
+    },
+  );
 
   logger.info(
     `Provisioning API ready with ${provisioning.clusters.clusters.length} clusters`,

@@ -16,6 +16,7 @@ export {
   createProvisioningConditionalDecision,
 } from './conditionExports';
 export { provisioningRuleset, RequestAccess } from './RequestAccess';
+export { NamespaceReadAccess } from './NamespaceReadAccess';
 export type {
   PlannedRequest,
   ProvisioningNamespaceRuleset,

@@ -15,6 +15,7 @@ import { BlobCache } from '../github/BlobCache';
 import { GitOpsPullRequestWriter } from '../github/GitOpsPullRequests';
 import { GitOpsRepository } from '../github/GitOpsRepository';
 import { ClusterClients } from '../kubernetes/ClusterClients';
+import { ClusterStateCache } from '../kubernetes/ClusterStateCache';
 import { RequestPlanner } from '../requests/RequestPlanner';
 
 /**
@@ -27,6 +28,11 @@ import { RequestPlanner } from '../requests/RequestPlanner';
 export interface ProvisioningService {
   config: ProvisioningConfig;
   clusters: ClusterClients;
+  /**
+   * The live state of every cluster, one watch per kind; started by the first plugin that reads it
+   * (`state.start()` is idempotent) and stopped when the backend stops.
+   */
+  state: ClusterStateCache;
   gitops?: {
     octokit: Octokit;
     repository: GitOpsRepository;
@@ -54,7 +60,10 @@ export function createProvisioningService(
     logger: options.logger,
     timeoutMs: options.clusterTimeoutMs,
   });
-  if (!settings.gitops) return { config: settings, clusters };
+  const state = ClusterStateCache.fromConfig(settings, {
+    logger: options.logger,
+  });
+  if (!settings.gitops) return { config: settings, clusters, state };
   const octokit =
     options.octokit ??
     createGitOpsClient(config, settings.gitops, { logger: options.logger });
@@ -75,6 +84,7 @@ export function createProvisioningService(
   return {
     config: settings,
     clusters,
+    state,
     gitops: { octokit, repository, writer, planner },
   };
 }
@@ -94,10 +104,15 @@ export const provisioningServiceRef = createServiceRef<ProvisioningService>({
       deps: {
         config: coreServices.rootConfig,
         logger: coreServices.rootLogger,
+        lifecycle: coreServices.rootLifecycle,
       },
-      factory: ({ config, logger }) =>
-        createProvisioningService(config, {
+      factory: ({ config, logger, lifecycle }) => {
+        const service = createProvisioningService(config, {
           logger: logger.child({ plugin: 'provisioning' }),
-        }),
+        });
+        // the watches end with the backend
+        lifecycle.addShutdownHook(() => service.state.stop());
+        return service;
+      },
     }),
 });

@@ -1,0 +1,317 @@
+import {
+  ANNOTATIONS,
+  FLUX_NAMESPACE,
+  LABELS,
+  namespaceSyncName,
+  parseQuantity,
+  toEntityRef,
+} from '@kubeportal/plugin-provisioning-common';
+import {
+  CachedObject,
+  ClusterStateCache,
+  ClusterStateKind,
+  ClusterStateKindStatus,
+} from './ClusterStateCache';
+
+type Json = Record<string, any>;
+
+/** One resource of a ResourceQuota: what it allows and what is used, as the quota controller reports it. */
+export interface QuotaUsage {
+  /** The ResourceQuota key, e.g. `requests.cpu`. */
+  resource: string;
+  hard: string;
+  used: string;
+  /** used / hard (0 when nothing is allowed and nothing used; over 1 when over); absent when not a quantity. */
+  ratio?: number;
+}
+
+/** A condition as Kubernetes objects report it (`status.conditions[]`). */
+export interface Condition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+}
+
+/** The health of an object from its own conditions, never from its mere existence. */
+export interface Health {
+  /** `ready`: the Ready condition is True; `not-ready`: it is False; `unknown`: no such condition (yet). */
+  state: 'ready' | 'not-ready' | 'unknown';
+  reason?: string;
+  message?: string;
+}
+
+/** A virtual machine of the namespace, from its VirtualMachine and (when running) its VirtualMachineInstance. */
+export interface VmState {
+  name: string;
+  runStrategy?: string;
+  /** KubeVirt's own summary: Running, Stopped, Provisioning, ErrorUnschedulable, ... */
+  printableStatus?: string;
+  health: Health;
+  /** The instance's phase (Pending, Scheduling, Running, Succeeded, Failed), when there is an instance. */
+  phase?: string;
+  node?: string;
+  ips: string[];
+  cpu?: number;
+  memory?: string;
+  disks: Array<{
+    name: string;
+    dataVolume?: string;
+    health?: Health;
+    phase?: string;
+  }>;
+  createdAt?: string;
+}
+
+/** Everything the portal shows of one namespace, read from the cache, with how old each part is. */
+export interface NamespaceState {
+  cluster: string;
+  name: string;
+  /** The owning team's group ref, from the namespace's labels. */
+  team?: string;
+  requestId?: string;
+  environment?: string;
+  phase?: string;
+  createdAt?: string;
+  quotas: Array<{ name: string; resources: QuotaUsage[] }>;
+  limitRanges: Array<{ name: string; limits: Json[] }>;
+  pods: {
+    byPhase: Record<string, number>;
+    items: Array<{
+      name: string;
+      phase?: string;
+      node?: string;
+      ready: boolean;
+      restarts: number;
+      owner?: string;
+    }>;
+  };
+  warnings: Array<{
+    reason?: string;
+    message?: string;
+    object?: string;
+    count?: number;
+    lastSeen?: string;
+  }>;
+  volumes: Array<{
+    name: string;
+    phase?: string;
+    storageClass?: string;
+    size?: string;
+  }>;
+  vms: VmState[];
+  /** The Flux Kustomization that applies the namespace's folder, with its health and last applied revision. */
+  sync?: { name: string; health: Health; lastAppliedRevision?: string };
+  /** The state of every kind the answer was read from: a stale or unreachable one says so. */
+  sources: ClusterStateKindStatus[];
+}
+
+/** An object's health from its `Ready` condition. */
+export function healthOf(object: CachedObject | undefined): Health {
+  const conditions = (object?.status?.conditions ?? []) as Condition[];
+  const ready = conditions.find(c => c.type === 'Ready');
+  if (!ready) return { state: 'unknown' };
+  return {
+    state: ready.status === 'True' ? 'ready' : 'not-ready',
+    ...(ready.reason ? { reason: ready.reason } : {}),
+    ...(ready.message ? { message: ready.message } : {}),
+  };
+}
+
+/** used / hard of one quota resource; undefined when either is not a Kubernetes quantity. */
+function ratioOf(hard: string, used: string): number | undefined {
+  try {
+    const h = parseQuantity(hard);
+    const u = parseQuantity(used);
+    if (h === 0n) return u === 0n ? 0 : Number.POSITIVE_INFINITY;
+    return Number((u * 10_000n) / h) / 10_000;
+  } catch {
+    return undefined;
+  }
+}
+
+const KINDS_READ: ClusterStateKind[] = [
+  'namespaces',
+  'resourcequotas',
+  'limitranges',
+  'pods',
+  'events',
+  'persistentvolumeclaims',
+  'virtualmachines',
+  'virtualmachineinstances',
+  'datavolumes',
+  'kustomizations',
+];
+
+/** The team that owns a cached namespace (its owner-ref annotation, else its owner label), as a group ref. */
+export function namespaceTeam(ns: CachedObject): string | undefined {
+  const ref = ns.metadata.annotations?.[ANNOTATIONS.ownerRef];
+  if (ref) return ref;
+  const owner = ns.metadata.labels?.[LABELS.owner];
+  return owner ? toEntityRef('group', owner) : undefined;
+}
+
+/**
+ * Assembles one namespace's state from the cache: quota usage per resource, limit ranges, pods by phase, recent
+ * warning events, volumes, VMs with their instances and disks, and the Flux Kustomization that applies it. Makes
+ * no Kubernetes call. `undefined` when the cache holds no such (managed) namespace.
+ */
+export function namespaceState(
+  cache: ClusterStateCache,
+  cluster: string,
+  name: string,
+): NamespaceState | undefined {
+  const namespace = cache.get(cluster, 'namespaces', undefined, name).item;
+  if (!namespace) return undefined;
+  const list = (kind: ClusterStateKind) =>
+    cache.list(cluster, kind, name).items;
+
+  const quotas = list('resourcequotas').map(q => {
+    const hard = (q.status?.hard ?? q.spec?.hard ?? {}) as Record<
+      string,
+      string
+    >;
+    const used = (q.status?.used ?? {}) as Record<string, string>;
+    return {
+      name: q.metadata.name,
+      resources: Object.keys(hard)
+        .sort()
+        .map(resource => {
+          const ratio = ratioOf(hard[resource], used[resource] ?? '0');
+          return {
+            resource,
+            hard: hard[resource],
+            used: used[resource] ?? '0',
+            ...(ratio === undefined ? {} : { ratio }),
+          };
+        }),
+    };
+  });
+
+  const pods = list('pods').map(p => {
+    const statuses = (p.status?.containerStatuses ?? []) as Json[];
+    return {
+      name: p.metadata.name,
+      phase: p.status?.phase as string | undefined,
+      node: p.spec?.nodeName as string | undefined,
+      ready: statuses.length > 0 && statuses.every(s => s.ready === true),
+      restarts: statuses.reduce((n, s) => n + (s.restartCount ?? 0), 0),
+      owner: p.metadata.ownerReferences?.[0]
+        ? `${p.metadata.ownerReferences[0].kind}/${p.metadata.ownerReferences[0].name}`
+        : undefined,
+    };
+  });
+  const byPhase: Record<string, number> = {};
+  for (const pod of pods) {
+    const phase = pod.phase ?? 'Unknown';
+    byPhase[phase] = (byPhase[phase] ?? 0) + 1;
+  }
+
+  const dataVolumes = new Map(
+    list('datavolumes').map(dv => [dv.metadata.name, dv] as const),
+  );
+  const instances = new Map(
+    list('virtualmachineinstances').map(i => [i.metadata.name, i] as const),
+  );
+  const vms: VmState[] = list('virtualmachines').map(vm => {
+    const instance = instances.get(vm.metadata.name);
+    const template = ((vm.spec as Json | undefined)?.template?.spec ??
+      {}) as Json;
+    const domain = (template.domain ?? {}) as Json;
+    const volumes = (template.volumes ?? []) as Json[];
+    const interfaces = (instance?.status?.interfaces ?? []) as Json[];
+    return {
+      name: vm.metadata.name,
+      runStrategy: vm.spec?.runStrategy as string | undefined,
+      printableStatus: vm.status?.printableStatus as string | undefined,
+      health: healthOf(vm),
+      ...(instance
+        ? {
+            phase: instance.status?.phase as string | undefined,
+            node: instance.status?.nodeName as string | undefined,
+          }
+        : {}),
+      ips: interfaces.flatMap(
+        i =>
+          (i.ipAddresses as string[] | undefined) ??
+          (i.ipAddress ? [i.ipAddress as string] : []),
+      ),
+      cpu: (domain.cpu?.cores ?? undefined) as number | undefined,
+      memory: (domain.memory?.guest ?? domain.resources?.requests?.memory) as
+        | string
+        | undefined,
+      disks: volumes.map(v => {
+        const dvName = v.dataVolume?.name as string | undefined;
+        const dv = dvName ? dataVolumes.get(dvName) : undefined;
+        return {
+          name: v.name as string,
+          ...(dvName ? { dataVolume: dvName } : {}),
+          ...(dv
+            ? {
+                health: healthOf(dv),
+                phase: dv.status?.phase as string | undefined,
+              }
+            : {}),
+        };
+      }),
+      createdAt: vm.metadata.creationTimestamp,
+    };
+  });
+
+  const sync = cache.get(
+    cluster,
+    'kustomizations',
+    FLUX_NAMESPACE,
+    namespaceSyncName(name),
+  ).item;
+
+  return {
+    cluster,
+    name,
+    team: namespaceTeam(namespace),
+    requestId: namespace.metadata.labels?.[LABELS.requestId],
+    environment: namespace.metadata.labels?.[LABELS.environment],
+    phase: namespace.status?.phase as string | undefined,
+    createdAt: namespace.metadata.creationTimestamp,
+    quotas,
+    limitRanges: list('limitranges').map(l => ({
+      name: l.metadata.name,
+      limits: (l.spec?.limits ?? []) as Json[],
+    })),
+    pods: { byPhase, items: pods },
+    warnings: list('events').map(e => ({
+      reason: e.reason as string | undefined,
+      message: e.message as string | undefined,
+      object: (e.involvedObject as Json | undefined)
+        ? `${(e.involvedObject as Json).kind}/${
+            (e.involvedObject as Json).name
+          }`
+        : undefined,
+      count: e.count as number | undefined,
+      lastSeen: (e.lastTimestamp ?? e.eventTime) as string | undefined,
+    })),
+    volumes: list('persistentvolumeclaims').map(pvc => ({
+      name: pvc.metadata.name,
+      phase: pvc.status?.phase as string | undefined,
+      storageClass: pvc.spec?.storageClassName as string | undefined,
+      size: ((pvc.status as Json | undefined)?.capacity?.storage ??
+        (pvc.spec as Json | undefined)?.resources?.requests?.storage) as
+        | string
+        | undefined,
+    })),
+    vms,
+    ...(sync
+      ? {
+          sync: {
+            name: sync.metadata.name,
+            health: healthOf(sync),
+            lastAppliedRevision: sync.status?.lastAppliedRevision as
+              | string
+              | undefined,
+          },
+        }
+      : {}),
+    sources: KINDS_READ.map(kind => cache.list(cluster, kind).status),
+  };
+}
