@@ -103,11 +103,11 @@ export async function createRouter(
     keyGenerator: async req =>
       (await httpAuth.credentials(req, { allow: ['user'] })).principal
         .userEntityRef,
-    handler: (_req, res, _next, options) => {
+    handler: (_req, res, _next, limiter) => {
       res.status(429).json({
         error: {
           name: 'TooManyRequestsError',
-          message: `at most ${options.limit} checks a minute per user: wait a minute and check again`,
+          message: `at most ${limiter.limit} checks a minute per user: wait a minute and check again`,
         },
       });
     },

@@ -107,12 +107,12 @@ export const provisioningServiceRef = createServiceRef<ProvisioningService>({
         lifecycle: coreServices.rootLifecycle,
       },
       factory: ({ config, logger, lifecycle }) => {
-        const service = createProvisioningService(config, {
+        const provisioning = createProvisioningService(config, {
           logger: logger.child({ plugin: 'provisioning' }),
         });
         // the watches end with the backend
-        lifecycle.addShutdownHook(() => service.state.stop());
-        return service;
+        lifecycle.addShutdownHook(() => provisioning.state.stop());
+        return provisioning;
       },
     }),
 });
