@@ -5,7 +5,8 @@
  * `node --require @backstage/cli/config/nodeTransform.cjs dev/index.ts`. When it is ready it prints one JSON line:
  * the backend's URL and, per user, the Authorization header Backstage's mock auth accepts for them.
  *
- * Clusters: dev (real, rack-a, with a namespace legacy-app made outside the portal) and prod (rack-b, unreachable). Users: jdoe (team payments), alice (lead of payments),
+ * Clusters: dev (real, rack-a, with a namespace legacy-app made outside the portal, and payments-live of team payments
+ * with a quota 90% used by a pod) and prod (rack-b, unreachable). Users: jdoe (team payments), alice (lead of payments),
  * mallory (team billing).
  */
 import {
@@ -16,6 +17,8 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   applyChanges,
+  LABELS,
+  MANAGED_BY,
   parsePlatformSettings,
   parseRequest,
   renderRequest,
@@ -76,16 +79,55 @@ async function main() {
     files: Object.fromEntries(repo),
     collaborators: ['alice', 'bob'],
   });
-  const env = await startKubeTestEnv({
-    clusters: ['dev'],
-    controllerManager: false,
-  });
+  // with the controller manager: quotas report what is used, namespaces get their default service account
+  const env = await startKubeTestEnv({ clusters: ['dev'] });
   // a namespace made outside the portal: its name is taken on the cluster
   await env.clusters.dev.api.request('POST', '/api/v1/namespaces', {
     apiVersion: 'v1',
     kind: 'Namespace',
     metadata: { name: 'legacy-app' },
   });
+  // a namespace of team payments as Flux would have applied it, with a quota and a pod that counts against it
+  const api = env.clusters.dev.api;
+  await api.request('POST', '/api/v1/namespaces', {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name: 'payments-live',
+      labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.owner]: 'payments' },
+    },
+  });
+  await api.request('POST', '/api/v1/namespaces/payments-live/resourcequotas', {
+    apiVersion: 'v1',
+    kind: 'ResourceQuota',
+    metadata: { name: 'quota' },
+    spec: { hard: { pods: '4', 'requests.cpu': '1' } },
+  });
+  const pod = (name: string) =>
+    api.request('POST', '/api/v1/namespaces/payments-live/pods', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name },
+      spec: {
+        containers: [
+          {
+            name: 'web',
+            image: 'registry.example/web:1',
+            resources: { requests: { cpu: '900m' }, limits: { cpu: '1' } },
+          },
+        ],
+      },
+    });
+  // admitted once the controller manager has made the namespace's default service account
+  for (let i = 0; ; i++) {
+    try {
+      await pod('web');
+      break;
+    } catch (error) {
+      if (i > 120) throw error;
+      await new Promise(r => setTimeout(r, 500));
+    }
+  }
 
   const { server } = await startTestBackend({
     features: [

@@ -3,6 +3,7 @@ import { ResponseError } from '@backstage/errors';
 import {
   ClusterSummary,
   NameCheck,
+  NamespaceLiveState,
   NamespaceSummary,
   NameTarget,
   ProvisioningApi,
@@ -54,6 +55,17 @@ export class ProvisioningClient implements ProvisioningApi {
     return (
       await this.request<{ items: NamespaceSummary[] }>(`/namespaces${query}`)
     ).items;
+  }
+
+  async getNamespaceState(
+    cluster: string,
+    namespace: string,
+  ): Promise<NamespaceLiveState> {
+    return this.request<NamespaceLiveState>(
+      `/clusters/${encodeURIComponent(cluster)}/namespaces/${encodeURIComponent(
+        namespace,
+      )}/state`,
+    );
   }
 
   async checkQuota(quota: QuotaChoice): Promise<QuotaCheck> {

@@ -11,5 +11,9 @@ export type {
   NameTarget,
   NameCheck,
   NamespaceSummary,
+  NamespaceLiveState,
+  QuotaUsage,
+  Health,
+  StateSource,
 } from './ProvisioningApi';
 export { ProvisioningClient } from './ProvisioningClient';

@@ -15,6 +15,7 @@ import { ProvisioningPage } from './ProvisioningPage';
 import { QuotaTierPicker } from './QuotaTierPicker';
 import { NameField } from './NameField';
 import { NamespacePicker } from './NamespacePicker';
+import { NamespaceStateCard } from './NamespaceStateCard';
 import {
   namespaceRequestFromForm,
   previewFieldProblem,
@@ -486,6 +487,49 @@ describeWithKube('the frontend against the real provisioning backend', () => {
       expect(
         screen.getByText(
           'Namespace payments-dev: room left: 4 GiB memory, 4 cores CPU limit',
+        ),
+      ).toBeInTheDocument();
+    });
+  });
+
+  describe('NamespaceStateCard', () => {
+    it('shows the quota used by the pods as counted by the real quota controller, with its colour', async () => {
+      // the quota controller updates status.used shortly after start
+      await waitFor(
+        async () => {
+          const state = await api.getNamespaceState('dev', 'payments-live');
+          expect(
+            state.quotas[0].resources.find(r => r.resource === 'requests.cpu')
+              ?.used,
+          ).toBe('900m');
+        },
+        { timeout: 60_000, interval: 500 },
+      );
+      await renderInTestApp(
+        withApi(<NamespaceStateCard cluster="dev" namespace="payments-live" />),
+      );
+      const cpu = await screen.findByTestId('quota-requests.cpu');
+      expect(cpu).toHaveTextContent('requests.cpu900m of 1 (90%)');
+      // 90%: amber
+      expect(within(cpu).getByRole('progressbar').className).toMatch(
+        /colorWarning/,
+      );
+      expect(screen.getByTestId('quota-pods')).toHaveTextContent(
+        'pods1 of 4 (25%)',
+      );
+      expect(screen.getByText('Pending: 1')).toBeInTheDocument();
+      // no Flux here: said so, never a green tick
+      expect(screen.getByText('Flux: not seen')).toBeInTheDocument();
+      expect(screen.getByText(/^Data from \d+ s ago$/)).toBeInTheDocument();
+    });
+
+    it('says so when the namespace is not on the cluster (yet), without an error', async () => {
+      await renderInTestApp(
+        withApi(<NamespaceStateCard cluster="dev" namespace="payments-next" />),
+      );
+      expect(
+        await screen.findByText(
+          /Namespace payments-next is not on cluster dev yet \(or you may not read it\)/,
         ),
       ).toBeInTheDocument();
     });

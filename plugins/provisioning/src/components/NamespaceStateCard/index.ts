@@ -1,0 +1,8 @@
+export {
+  NamespaceStateCard,
+  NamespaceStateView,
+  HealthChip,
+  freshness,
+  gaugeColour,
+  age,
+} from './NamespaceStateCard';
