@@ -25,11 +25,20 @@ import {
   parsePlatformSettings,
   parseRequest,
   renderRequest,
+  vmObjects,
+  VmRequest,
 } from '@kubeportal/plugin-provisioning-common';
+import {
+  CLUSTER_STATE_KINDS,
+  createProvisioningService,
+  ProvisioningService,
+  provisioningServiceRef,
+} from '@kubeportal/plugin-provisioning-node';
 import scaffolderModuleProvisioning from '@kubeportal/plugin-scaffolder-backend-module-provisioning';
 import {
   clusterConnection,
   describeWithKube,
+  emulateVmRunning,
   GitHubEmulator,
   KubeTestEnv,
   portalTestConfig,
@@ -95,6 +104,24 @@ const authWithPluginActor = createServiceFactory({
             }
           : auth.getPluginRequestToken(options);
     return Object.assign(auth, { getPluginRequestToken });
+  },
+});
+
+/** The backend's provisioning service, built as its default factory builds it, kept for the test to look into. */
+let provisioning: ProvisioningService;
+const inspectableProvisioning = createServiceFactory({
+  service: provisioningServiceRef,
+  deps: {
+    config: coreServices.rootConfig,
+    logger: coreServices.rootLogger,
+    lifecycle: coreServices.rootLifecycle,
+  },
+  factory: ({ config, logger, lifecycle }) => {
+    provisioning = createProvisioningService(config, {
+      logger: logger.child({ plugin: 'provisioning' }),
+    });
+    lifecycle.addShutdownHook(() => provisioning.state.stop());
+    return provisioning;
   },
 });
 
@@ -230,6 +257,90 @@ describeWithKube(
           ),
         { timeoutMs: 60_000, intervalMs: 500 },
       );
+      // Nodes exist here only as API objects: no kubelet runs to register them, report their capacity or run pods.
+      // They are created with the capacity a kubelet would report, for the clusters' capacity.
+      for (const [name, cpu, memory] of [
+        ['node-a', '4', '16Gi'],
+        ['node-b', '8', '32Gi'],
+      ]) {
+        const resources = { cpu, memory, pods: '110' };
+        await api.request('POST', '/api/v1/nodes', {
+          apiVersion: 'v1',
+          kind: 'Node',
+          metadata: { name },
+        });
+        await api.apply(
+          {
+            apiVersion: 'v1',
+            kind: 'Node',
+            metadata: { name },
+            status: { capacity: resources, allocatable: resources },
+          } as any,
+          { subresource: 'status' },
+        );
+      }
+      // a VM of payments as the portal renders it, created through the API (KubeVirt's CRDs are installed, KubeVirt
+      // and CDI do not run): its instance and Running status written as virt-controller would, its root disk's
+      // DataVolume as CDI would
+      const [vm] = vmObjects(
+        parseRequest({
+          kind: 'vm',
+          cluster: 'dev',
+          namespace: 'payments-live',
+          name: 'payments-vm',
+          requester: USERS.payments,
+          purpose: 'Live state',
+          cpu: 2,
+          memory: '4Gi',
+          rootDisk: {
+            size: '10Gi',
+            source: { type: 'http', url: 'https://images.example/a.qcow2' },
+          },
+        }) as VmRequest,
+        { [LABELS.managedBy]: MANAGED_BY, [LABELS.owner]: 'payments' },
+        {},
+      );
+      await api.request(
+        'POST',
+        '/apis/kubevirt.io/v1/namespaces/payments-live/virtualmachines',
+        vm,
+      );
+      await api.request(
+        'POST',
+        '/apis/cdi.kubevirt.io/v1beta1/namespaces/payments-live/datavolumes',
+        {
+          apiVersion: 'cdi.kubevirt.io/v1beta1',
+          kind: 'DataVolume',
+          metadata: { name: 'payments-vm-rootdisk' },
+          spec: {
+            source: { http: { url: 'https://images.example/a.qcow2' } },
+            storage: { resources: { requests: { storage: '10Gi' } } },
+          },
+        },
+      );
+      await api.apply(
+        {
+          apiVersion: 'cdi.kubevirt.io/v1beta1',
+          kind: 'DataVolume',
+          metadata: {
+            name: 'payments-vm-rootdisk',
+            namespace: 'payments-live',
+          },
+          status: {
+            phase: 'Succeeded',
+            progress: '100.0%',
+            claimName: 'payments-vm-rootdisk',
+            conditions: [{ type: 'Ready', status: 'True', reason: 'Ready' }],
+          },
+        } as any,
+        { subresource: 'status' },
+      );
+      await emulateVmRunning(
+        api,
+        'payments-live',
+        'payments-vm',
+        '10.244.0.17',
+      );
       await github.createRepo('acme/gitops', {
         files: gitopsSeed(clusters),
         collaborators: ['alice', 'bob-lead', 'platform-lead'],
@@ -245,6 +356,7 @@ describeWithKube(
           scaffolderPlugin,
           scaffolderModuleProvisioning,
           provisioningPlugin,
+          inspectableProvisioning,
           userInfoFromSignIn,
           authWithPluginActor,
           // a request without a token is unauthenticated (the test double would make it a default user)
@@ -528,6 +640,504 @@ describeWithKube(
         expect((await state(undefined, 'dev', 'payments-live')).status).toBe(
           401,
         );
+      });
+
+      const get = (user: string | undefined, route: string) => {
+        const req = request(server).get(`/api/provisioning${route}`);
+        return user ? as(user, req) : req;
+      };
+      /** Backstage's answer to a request without a token, with the path inside the plugin. */
+      const missingCredentials = (url: string) => ({
+        error: { name: 'AuthenticationError', message: 'Missing credentials' },
+        request: { method: 'GET', url },
+        response: { statusCode: 401 },
+      });
+      /** Every field as it is, but the ages: they move with every bookmark. */
+      const withoutAges = (body: unknown): unknown =>
+        JSON.parse(
+          JSON.stringify(body, (key, value) =>
+            key === 'lastSyncedAt' || key === 'lastHeardAt' ? undefined : value,
+          ),
+        );
+      const age = {
+        lastSyncedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        lastHeardAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      };
+      /** The quota controller has counted the pod of payments-live. */
+      const quotaCounted = () =>
+        waitUntil(
+          'the quota controller counted the pod',
+          async () =>
+            (
+              await state(USERS.platform, 'dev', 'payments-live')
+            ).body.quotas?.[0]?.resources.find(
+              (r: any) => r.resource === 'pods',
+            )?.used === '1',
+          { timeoutMs: 60_000, intervalMs: 500 },
+        );
+
+      describe('GET /clusters', () => {
+        // the nodes (4 + 8 cores, 16 + 32Gi, 110 pods each) against the quotas of payments-live and billing-live
+        // (2 cores and 5 pods each, no memory) and the launcher pod of payments-vm (2 vCPU, 4Gi): 200m CPU, 5m for
+        // the console log sidecar; 4Gi + KubeVirt's overhead (297,795,585 bytes for 2 vCPU and 4Gi) + 35M
+        const devCapacity = {
+          resources: [
+            {
+              resource: 'cpu',
+              allocatable: '12',
+              quotas: '4',
+              unboundedNamespaces: 0,
+              vms: '205m',
+              quotasRatio: 0.3333,
+              vmsRatio: 0.017,
+            },
+            {
+              resource: 'memory',
+              allocatable: '48Gi',
+              quotas: '0',
+              unboundedNamespaces: 2,
+              vms: '4627762881',
+              quotasRatio: 0,
+              vmsRatio: 0.0897,
+            },
+            {
+              resource: 'pods',
+              allocatable: '220',
+              quotas: '10',
+              unboundedNamespaces: 0,
+              vms: '1',
+              quotasRatio: 0.0454,
+              vmsRatio: 0.0045,
+            },
+          ],
+          nodes: 2,
+          unschedulableNodes: 0,
+          namespaces: 2,
+          vms: 1,
+          unsizedVms: 0,
+          incomplete: [],
+        };
+        // prod never answered: nothing is known of it, which is not the same as nothing being there
+        const prodCapacity = {
+          resources: ['cpu', 'memory', 'pods'].map(resource => ({
+            resource,
+            quotas: '0',
+            unboundedNamespaces: 0,
+            vms: '0',
+          })),
+          nodes: 0,
+          unschedulableNodes: 0,
+          namespaces: 0,
+          vms: 0,
+          unsizedVms: 0,
+          incomplete: [
+            'nodes',
+            'namespaces',
+            'resourcequotas',
+            'virtualmachines',
+            'virtualmachineinstances',
+          ],
+        };
+        const clusters = (prodMessage: string) => ({
+          items: [
+            {
+              name: 'dev',
+              title: 'dev',
+              environment: 'dev',
+              storageClasses: [],
+              networks: [],
+              health: 'ok',
+              state: 'synced',
+              ...age,
+              capacity: devCapacity,
+            },
+            {
+              name: 'prod',
+              title: 'prod',
+              environment: 'prod',
+              storageClasses: [],
+              networks: [],
+              health: 'unreachable',
+              state: 'unreachable',
+              errorType: 'UNREACHABLE',
+              message: prodMessage,
+              capacity: prodCapacity,
+            },
+          ],
+        });
+
+        it('gives every team the health and capacity of every cluster, from the cache, in words anyone may read', async () => {
+          await quotaCounted();
+          const payments = await get(USERS.payments, '/clusters');
+          expect(payments.status).toBe(200);
+          expect(payments.body).toEqual(
+            clusters("cluster 'prod' cannot be reached right now"),
+          );
+          // capacity is a sum over every team: no team reads more, or less, than another
+          const billing = await get(USERS.billing, '/clusters');
+          expect(billing.status).toBe(200);
+          expect(withoutAges(billing.body)).toEqual(withoutAges(payments.body));
+        });
+
+        it("shows the platform team the clusters' own errors", async () => {
+          const res = await get(USERS.platform, '/clusters');
+          expect(res.status).toBe(200);
+          expect(res.body).toEqual(clusters('fetch failed: bad port'));
+        });
+
+        it('refuses an unauthenticated caller', async () => {
+          const res = await get(undefined, '/clusters');
+          expect(res.status).toBe(401);
+          expect(res.body).toEqual(missingCredentials('/clusters'));
+        });
+      });
+
+      describe('GET /clusters/:cluster/namespaces/:namespace/vms/:vm/state', () => {
+        const vmState = (
+          user: string | undefined,
+          cluster: string,
+          ns: string,
+          vm: string,
+        ) => get(user, `/clusters/${cluster}/namespaces/${ns}/vms/${vm}/state`);
+        const noVm = (cluster: string, ns: string, vm: string) => ({
+          error: {
+            name: 'NotFoundError',
+            message: `no VM '${vm}' in namespace '${ns}' on cluster '${cluster}' that you may read`,
+          },
+          request: {
+            method: 'GET',
+            // as Backstage's error handler puts it: the path inside the plugin
+            url: `/clusters/${cluster}/namespaces/${ns}/vms/${vm}/state`,
+          },
+          response: { statusCode: 404 },
+        });
+        const paymentsVm = {
+          cluster: 'dev',
+          namespace: 'payments-live',
+          team: 'group:default/payments',
+          name: 'payments-vm',
+          runStrategy: 'Always',
+          printableStatus: 'Running',
+          health: { state: 'ready' },
+          phase: 'Running',
+          node: 'emulated-node',
+          ips: ['10.244.0.17'],
+          cpu: 2,
+          memory: '4Gi',
+          disks: [
+            {
+              name: 'rootdisk',
+              dataVolume: 'payments-vm-rootdisk',
+              health: { state: 'ready', reason: 'Ready' },
+              phase: 'Succeeded',
+            },
+          ],
+          createdAt: expect.any(String),
+          dataVolumes: [
+            {
+              name: 'payments-vm-rootdisk',
+              phase: 'Succeeded',
+              progress: '100.0%',
+              health: { state: 'ready', reason: 'Ready' },
+              source: 'http',
+              size: '10Gi',
+              claimName: 'payments-vm-rootdisk',
+              createdAt: expect.any(String),
+            },
+          ],
+          sources: [
+            'namespaces',
+            'virtualmachines',
+            'virtualmachineinstances',
+            'datavolumes',
+          ].map(kind => ({
+            cluster: 'dev',
+            kind,
+            state: 'synced',
+            objects: expect.any(Number),
+            ...age,
+          })),
+        };
+
+        it('lets the owning team read its VM with its instance, disks and DataVolumes', async () => {
+          const res = await vmState(
+            USERS.payments,
+            'dev',
+            'payments-live',
+            'payments-vm',
+          );
+          expect(res.status).toBe(200);
+          expect(res.body).toEqual(paymentsVm);
+        });
+
+        it("answers another team's VM exactly as one that does not exist", async () => {
+          const other = await vmState(
+            USERS.billing,
+            'dev',
+            'payments-live',
+            'payments-vm',
+          );
+          const missing = await vmState(
+            USERS.billing,
+            'dev',
+            'payments-live',
+            'no-such-vm',
+          );
+          expect([other.status, missing.status]).toEqual([404, 404]);
+          expect(other.body).toEqual(
+            noVm('dev', 'payments-live', 'payments-vm'),
+          );
+          expect(missing.body).toEqual(
+            noVm('dev', 'payments-live', 'no-such-vm'),
+          );
+        });
+
+        it('lets the platform team read every VM', async () => {
+          const res = await vmState(
+            USERS.platform,
+            'dev',
+            'payments-live',
+            'payments-vm',
+          );
+          expect(res.status).toBe(200);
+          expect(res.body).toEqual(paymentsVm);
+        });
+
+        it('refuses an unauthenticated caller', async () => {
+          const res = await vmState(
+            undefined,
+            'dev',
+            'payments-live',
+            'payments-vm',
+          );
+          expect(res.status).toBe(401);
+          expect(res.body).toEqual(
+            missingCredentials(
+              '/clusters/dev/namespaces/payments-live/vms/payments-vm/state',
+            ),
+          );
+        });
+
+        it('answers an unknown VM, namespace or cluster as not found, the same for the owner', async () => {
+          for (const [cluster, ns, vm] of [
+            ['dev', 'payments-live', 'no-such-vm'],
+            ['dev', 'no-such-ns', 'payments-vm'],
+            ['dev', 'kube-system', 'payments-vm'],
+            ['elsewhere', 'payments-live', 'payments-vm'],
+          ]) {
+            const res = await vmState(USERS.payments, cluster, ns, vm);
+            expect(res.status).toBe(404);
+            expect(res.body).toEqual(noVm(cluster, ns, vm));
+          }
+        });
+      });
+
+      describe('GET /teams/:team/summary', () => {
+        const summary = (user: string | undefined, team: string) =>
+          get(user, `/teams/${encodeURIComponent(team)}/summary`);
+        const prod = (message: string) => ({
+          cluster: 'prod',
+          health: 'unreachable',
+          state: 'unreachable',
+          errorType: 'UNREACHABLE',
+          message,
+          namespaces: [],
+          vms: { total: 0, byStatus: {} },
+        });
+        const publicProd = prod("cluster 'prod' cannot be reached right now");
+        const teamOn = (
+          team: string,
+          namespaces: unknown[],
+          vms: { total: number; byStatus: Record<string, number> },
+          prodCluster: unknown = publicProd,
+        ) => ({
+          team,
+          clusters: [
+            {
+              cluster: 'dev',
+              health: 'ok',
+              state: 'synced',
+              ...age,
+              namespaces,
+              vms,
+            },
+            prodCluster,
+          ],
+        });
+        // one pod of 500m counted against 5 pods and 2 cores: CPU is the closer to its limit
+        const paymentsLive = {
+          name: 'payments-live',
+          phase: 'Active',
+          quota: {
+            quota: 'quota',
+            resource: 'requests.cpu',
+            hard: '2',
+            used: '500m',
+            ratio: 0.25,
+          },
+          vms: { total: 1, byStatus: { Running: 1 } },
+        };
+        const billingLive = {
+          name: 'billing-live',
+          phase: 'Active',
+          quota: {
+            quota: 'quota',
+            resource: 'pods',
+            hard: '5',
+            used: '0',
+            ratio: 0,
+          },
+          vms: { total: 0, byStatus: {} },
+        };
+
+        it('gives a team its namespaces with quota and VMs, by short name or by ref', async () => {
+          await quotaCounted();
+          for (const team of ['payments', 'group:default/payments']) {
+            const res = await summary(USERS.payments, team);
+            expect(res.status).toBe(200);
+            expect(res.body).toEqual(
+              teamOn('group:default/payments', [paymentsLive], {
+                total: 1,
+                byStatus: { Running: 1 },
+              }),
+            );
+          }
+        });
+
+        it("answers another team's summary as a team with no namespaces, like a team that does not exist", async () => {
+          const other = await summary(USERS.billing, 'payments');
+          const unknown = await summary(USERS.billing, 'no-such-team');
+          expect([other.status, unknown.status]).toEqual([200, 200]);
+          const empty = { total: 0, byStatus: {} };
+          expect(other.body).toEqual(
+            teamOn('group:default/payments', [], empty),
+          );
+          expect(unknown.body).toEqual(
+            teamOn('group:default/no-such-team', [], empty),
+          );
+          // the billing team still reads its own
+          expect((await summary(USERS.billing, 'billing')).body).toEqual(
+            teamOn('group:default/billing', [billingLive], empty),
+          );
+        });
+
+        it("lets the platform team read every team's summary, with the clusters' own errors", async () => {
+          await quotaCounted();
+          const platformProd = prod('fetch failed: bad port');
+          expect((await summary(USERS.platform, 'payments')).body).toEqual(
+            teamOn(
+              'group:default/payments',
+              [paymentsLive],
+              { total: 1, byStatus: { Running: 1 } },
+              platformProd,
+            ),
+          );
+          expect((await summary(USERS.platform, 'billing')).body).toEqual(
+            teamOn(
+              'group:default/billing',
+              [billingLive],
+              { total: 0, byStatus: {} },
+              platformProd,
+            ),
+          );
+        });
+
+        it('refuses an unauthenticated caller', async () => {
+          const res = await summary(undefined, 'payments');
+          expect(res.status).toBe(401);
+          expect(res.body).toEqual(
+            missingCredentials('/teams/payments/summary'),
+          );
+        });
+
+        it('refuses a ref that is not a team, naming the rule', async () => {
+          for (const [team, message] of [
+            [
+              'user:default/jdoe',
+              "team: must be a group entity ref like 'group:default/name'",
+            ],
+            [
+              'Payments_Team',
+              "team: team name 'Payments_Team' must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit",
+            ],
+          ]) {
+            const res = await summary(USERS.payments, team);
+            expect(res.status).toBe(400);
+            expect(res.body.error).toMatchObject({
+              name: 'InputError',
+              message,
+            });
+          }
+        });
+      });
+
+      it('makes no Kubernetes call per read: the calls do not grow with the number of reads', async () => {
+        await quotaCounted();
+        const kinds = new Set<string>(CLUSTER_STATE_KINDS);
+        /** The API server's own count of LIST and GET requests on the kinds the cache holds, from its metrics. */
+        const apiServerReads = async () => {
+          const text: string = await kube.clusters.dev.api.get('/metrics');
+          let total = 0;
+          for (const line of text.split('\n')) {
+            if (!line.startsWith('apiserver_request_total{')) continue;
+            const labels = Object.fromEntries(
+              [...line.matchAll(/(\w+)="([^"]*)"/g)].map(m => [m[1], m[2]]),
+            );
+            if (
+              (labels.verb === 'LIST' || labels.verb === 'GET') &&
+              kinds.has(labels.resource)
+            )
+              total += Number(line.slice(line.lastIndexOf(' ') + 1));
+          }
+          return total;
+        };
+        const cacheCalls = () => {
+          const { lists, watches, expired } = provisioning.state.calls('dev');
+          return { lists, watches, expired };
+        };
+        const paths = [
+          '/clusters',
+          '/clusters/dev/namespaces/payments-live/state',
+          '/clusters/dev/namespaces/payments-live/vms/payments-vm/state',
+          '/teams/payments/summary',
+        ];
+        const readAll = async (times: number) => {
+          for (let round = 0; round < times; round += 10)
+            await Promise.all(
+              Array.from({ length: 10 }, (_, i) =>
+                get(
+                  i % 2 ? USERS.platform : USERS.payments,
+                  paths[(round + i) % paths.length],
+                ).expect(200),
+              ),
+            );
+        };
+        // the probe GET /clusters used to make per read (one namespace GET per cluster): the metric sees it
+        const probeBefore = await apiServerReads();
+        for (let i = 0; i < 20; i++) await provisioning.clusters.health();
+        const probed = (await apiServerReads()) - probeBefore;
+        expect(probed).toBeGreaterThanOrEqual(20);
+
+        const before = { cache: cacheCalls(), api: await apiServerReads() };
+        await readAll(200);
+        const after200 = { cache: cacheCalls(), api: await apiServerReads() };
+        await readAll(800);
+        const after1000 = { cache: cacheCalls(), api: await apiServerReads() };
+        // eslint-disable-next-line no-console
+        console.log(
+          `Kubernetes calls on dev: ${probed} API server reads for 20 probes as GET /clusters made them; ` +
+            `cache ${JSON.stringify(before.cache)} before, ${JSON.stringify(
+              after200.cache,
+            )} after 200 reads, ` +
+            `${JSON.stringify(
+              after1000.cache,
+            )} after 1,000; API server LIST+GET on the cached kinds: ` +
+            `${before.api}, ${after200.api}, ${after1000.api}`,
+        );
+        expect(after200.cache).toEqual(before.cache);
+        expect(after1000.cache).toEqual(before.cache);
+        expect(after200.api - before.api).toBe(0);
+        expect(after1000.api - before.api).toBe(0);
       });
     });
 

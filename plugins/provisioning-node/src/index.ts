@@ -63,6 +63,8 @@ export {
   healthOf,
   namespaceState,
   namespaceTeam,
+  quotaUsages,
+  vmState,
 } from './kubernetes/namespaceState';
 export type {
   Condition,
@@ -71,6 +73,35 @@ export type {
   QuotaUsage,
   VmState as LiveVmState,
 } from './kubernetes/namespaceState';
+export {
+  dataVolumeState,
+  virtualMachineState,
+} from './kubernetes/virtualMachineState';
+export type {
+  DataVolumeState,
+  VirtualMachineState,
+} from './kubernetes/virtualMachineState';
+export {
+  cachedClusterCapacity,
+  clusterCapacity,
+  vmMeantToRun,
+  vmSize,
+} from './kubernetes/clusterCapacity';
+export type {
+  CapacityInput,
+  CapacityResource,
+  CapacityUse,
+  ClusterCapacity,
+} from './kubernetes/clusterCapacity';
+export { clusterHealth } from './kubernetes/clusterHealth';
+export type { ClusterHealth } from './kubernetes/clusterHealth';
+export { teamSummary } from './kubernetes/teamSummary';
+export type {
+  TeamClusterSummary,
+  TeamNamespaceSummary,
+  TeamSummary,
+  VmCounts,
+} from './kubernetes/teamSummary';
 export { describeProblems, RequestPlanner } from './requests/RequestPlanner';
 export type {
   RequestAuthorizer,

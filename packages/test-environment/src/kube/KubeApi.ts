@@ -136,6 +136,8 @@ export class KubeApi {
 
 const PLURALS: Record<string, string> = {
   Namespace: 'namespaces',
+  // API objects only: no kubelet runs in the test environment (see `apply` with `subresource: 'status'` for capacity)
+  Node: 'nodes',
   ResourceQuota: 'resourcequotas',
   LimitRange: 'limitranges',
   Pod: 'pods',
@@ -167,6 +169,7 @@ export function resourcePath(
     : `/api/${apiVersion}`;
   const clusterScoped = [
     'Namespace',
+    'Node',
     'ClusterRoleBinding',
     'ClusterRole',
     'CustomResourceDefinition',

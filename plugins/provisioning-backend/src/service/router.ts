@@ -1,5 +1,7 @@
 import {
   AuthService,
+  BackstageCredentials,
+  BackstageUserPrincipal,
   HttpAuthService,
   LoggerService,
   PermissionsRegistryService,
@@ -14,6 +16,7 @@ import {
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   dropBlankFields,
+  entityRef,
   formatMoney,
   quotaChoiceSchema,
   quotaCost,
@@ -22,13 +25,16 @@ import {
   zodProblems,
 } from '@kubeportal/plugin-provisioning-common';
 import {
+  cachedClusterCapacity,
   catalogTeams,
+  clusterHealth,
   ClusterStateKindStatus,
   namespaceState,
   NamespaceReadAccess,
   ProvisioningService,
-  publicMessage,
   requesterOf,
+  teamSummary,
+  virtualMachineState,
 } from '@kubeportal/plugin-provisioning-node';
 import express from 'express';
 import { rateLimit } from 'express-rate-limit';
@@ -65,6 +71,12 @@ const nameBody = z.object({
   namespace: z.string().min(1).optional(),
 });
 
+/**
+ * How long the first reads after start wait for every cluster's first answer (synced, or failed in a reported way).
+ * Later reads never wait: they serve what the cache holds, with its state and age.
+ */
+const FIRST_ANSWER_WAIT_MS = 5000;
+
 /** A kind's status as a user may see it: the cluster's own last error only for the platform team. */
 function withoutOwnError(
   status: ClusterStateKindStatus,
@@ -75,7 +87,7 @@ function withoutOwnError(
   return rest;
 }
 
-/** Builds the provisioning REST router: health, clusters, tiers and request preview. */
+/** Builds the provisioning REST router: health, clusters, tiers, request checks and preview, and live state. */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
@@ -125,31 +137,57 @@ export async function createRouter(
     res.json({ status: 'ok' });
   });
 
-  // Clusters with their health; one that is down or denies access is reported as such, the others are served.
-  // Each cluster answers within its own timeout. Only the platform team sees the clusters' own error messages.
-  router.get('/clusters', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const { ownershipEntityRefs } = await userInfo.getUserInfo(credentials);
-    const isPlatform = ownershipEntityRefs.includes(
+  /** Starts the watches on first use, and waits (a bounded time) for the first answers of every cluster. */
+  let firstAnswers: Promise<void> | undefined;
+  const cacheReady = async () => {
+    firstAnswers ??= provisioning.state
+      .start()
+      .then(() => provisioning.state.settled());
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      firstAnswers,
+      new Promise<void>(resolve => {
+        timer = setTimeout(resolve, FIRST_ANSWER_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+  };
+  const isPlatformMember = async (
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ) =>
+    (await userInfo.getUserInfo(credentials)).ownershipEntityRefs.includes(
       provisioning.config.platformTeam,
     );
-    const health = await provisioning.clusters.health();
-    const items = health.map(({ cluster, error }) => ({
+  const namespaceReadAccess = (
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ) =>
+    NamespaceReadAccess.of(credentials, {
+      permissions,
+      rules: permissionsRegistry.getPermissionRuleset(
+        provisioningNamespaceResourceRef,
+      ),
+    });
+
+  // Clusters with their health and capacity, from the watch cache (no Kubernetes call per request): one that is
+  // down or denies access is reported as such, the others are served. Only the platform team sees the clusters'
+  // own error messages. Capacity is an aggregate over every team's namespaces and VMs; it names none of them.
+  router.get('/clusters', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const ownWords = await isPlatformMember(credentials);
+    await cacheReady();
+    const items = provisioning.config.clusters.map(cluster => ({
       name: cluster.name,
       title: cluster.title ?? cluster.name,
       environment: cluster.environment,
       site: cluster.site,
       storageClasses: cluster.storageClasses,
       networks: cluster.networks,
-      health: error ? 'unreachable' : 'ok',
-      ...(error
-        ? {
-            errorType: error.errorType,
-            message: isPlatform
-              ? error.message
-              : publicMessage(cluster.name, error),
-          }
-        : {}),
+      ...clusterHealth(provisioning.state.status(cluster.name), { ownWords }),
+      capacity: cachedClusterCapacity(
+        provisioning.state,
+        cluster.name,
+        settings.vmOverhead,
+      ),
     }));
     res.json({ items });
   });
@@ -316,21 +354,13 @@ export async function createRouter(
         `no namespace '${namespace}' on cluster '${cluster}' that you may read`,
       );
       if (!provisioning.state.clusters().includes(cluster)) throw notFound;
-      await provisioning.state.start();
+      await cacheReady();
       const state = namespaceState(provisioning.state, cluster, namespace);
       if (!state?.team) throw notFound;
-      const access = await NamespaceReadAccess.of(credentials, {
-        permissions,
-        rules: permissionsRegistry.getPermissionRuleset(
-          provisioningNamespaceResourceRef,
-        ),
-      });
+      const access = await namespaceReadAccess(credentials);
       if (!access.may({ cluster, name: namespace, team: state.team }))
         throw notFound;
-      const { ownershipEntityRefs } = await userInfo.getUserInfo(credentials);
-      const isPlatform = ownershipEntityRefs.includes(
-        provisioning.config.platformTeam,
-      );
+      const isPlatform = await isPlatformMember(credentials);
       res.json({
         ...state,
         // the clusters' own error messages (addresses, accounts) are the platform team's
@@ -340,6 +370,58 @@ export async function createRouter(
       });
     },
   );
+
+  // Live state of one VM, with its DataVolumes and its namespace's team, under the namespace's rule: a VM in a
+  // namespace the caller may not read, in a namespace that does not exist, or that does not exist, is one answer.
+  router.get(
+    '/clusters/:cluster/namespaces/:namespace/vms/:vm/state',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const { cluster, namespace, vm } = req.params;
+      const notFound = new NotFoundError(
+        `no VM '${vm}' in namespace '${namespace}' on cluster '${cluster}' that you may read`,
+      );
+      if (!provisioning.state.clusters().includes(cluster)) throw notFound;
+      await cacheReady();
+      const state = virtualMachineState(
+        provisioning.state,
+        cluster,
+        namespace,
+        vm,
+      );
+      if (!state?.team) throw notFound;
+      const access = await namespaceReadAccess(credentials);
+      if (!access.may({ cluster, name: namespace, team: state.team }))
+        throw notFound;
+      const isPlatform = await isPlatformMember(credentials);
+      res.json({
+        ...state,
+        sources: state.sources.map(source =>
+          withoutOwnError(source, isPlatform),
+        ),
+      });
+    },
+  );
+
+  // A team's namespaces and VMs on every cluster, from the watch cache: only the namespaces the caller may read.
+  // A team whose namespaces the caller may read none of, and a team that does not exist, both answer as a team
+  // with no namespaces, so neither the team's namespaces nor their number leak.
+  router.get('/teams/:team/summary', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const team = entityRef('group').safeParse(req.params.team);
+    if (!team.success)
+      throw new InputError(
+        `team: ${team.error.issues.map(i => i.message).join('; ')}`,
+      );
+    await cacheReady();
+    const access = await namespaceReadAccess(credentials);
+    res.json(
+      teamSummary(provisioning.state, team.data, {
+        may: namespace => access.may(namespace),
+        ownWords: await isPlatformMember(credentials),
+      }),
+    );
+  });
 
   logger.info(
     `Provisioning API ready with ${provisioning.clusters.clusters.length} clusters`,

@@ -144,6 +144,81 @@ const KINDS_READ: ClusterStateKind[] = [
   'kustomizations',
 ];
 
+/**
+ * Every resource of one cached ResourceQuota, sorted by key: what it allows (`status.hard`, else `spec.hard` before
+ * the quota controller has counted) and what is used (`0` until counted), with their ratio.
+ */
+export function quotaUsages(quota: CachedObject): QuotaUsage[] {
+  const hard = (quota.status?.hard ?? quota.spec?.hard ?? {}) as Record<
+    string,
+    string
+  >;
+  const used = (quota.status?.used ?? {}) as Record<string, string>;
+  return Object.keys(hard)
+    .sort()
+    .map(resource => {
+      const ratio = ratioOf(hard[resource], used[resource] ?? '0');
+      return {
+        resource,
+        hard: hard[resource],
+        used: used[resource] ?? '0',
+        ...(ratio === undefined ? {} : { ratio }),
+      };
+    });
+}
+
+/**
+ * One VM as the portal shows it, from its cached VirtualMachine, its VirtualMachineInstance when there is one, and
+ * the DataVolumes of its namespace by name (for the health and phase of its disks).
+ */
+export function vmState(
+  vm: CachedObject,
+  instance: CachedObject | undefined,
+  dataVolumes: ReadonlyMap<string, CachedObject>,
+): VmState {
+  const template = ((vm.spec as Json | undefined)?.template?.spec ??
+    {}) as Json;
+  const domain = (template.domain ?? {}) as Json;
+  const volumes = (template.volumes ?? []) as Json[];
+  const interfaces = (instance?.status?.interfaces ?? []) as Json[];
+  return {
+    name: vm.metadata.name,
+    runStrategy: vm.spec?.runStrategy as string | undefined,
+    printableStatus: vm.status?.printableStatus as string | undefined,
+    health: healthOf(vm),
+    ...(instance
+      ? {
+          phase: instance.status?.phase as string | undefined,
+          node: instance.status?.nodeName as string | undefined,
+        }
+      : {}),
+    ips: interfaces.flatMap(
+      i =>
+        (i.ipAddresses as string[] | undefined) ??
+        (i.ipAddress ? [i.ipAddress as string] : []),
+    ),
+    cpu: (domain.cpu?.cores ?? undefined) as number | undefined,
+    memory: (domain.memory?.guest ?? domain.resources?.requests?.memory) as
+      | string
+      | undefined,
+    disks: volumes.map(v => {
+      const dvName = v.dataVolume?.name as string | undefined;
+      const dv = dvName ? dataVolumes.get(dvName) : undefined;
+      return {
+        name: v.name as string,
+        ...(dvName ? { dataVolume: dvName } : {}),
+        ...(dv
+          ? {
+              health: healthOf(dv),
+              phase: dv.status?.phase as string | undefined,
+            }
+          : {}),
+      };
+    }),
+    createdAt: vm.metadata.creationTimestamp,
+  };
+}
+
 /** The team that owns a cached namespace (its owner-ref annotation, else its owner label), as a group ref. */
 export function namespaceTeam(ns: CachedObject): string | undefined {
   const ref = ns.metadata.annotations?.[ANNOTATIONS.ownerRef];
@@ -167,27 +242,10 @@ export function namespaceState(
   const list = (kind: ClusterStateKind) =>
     cache.list(cluster, kind, name).items;
 
-  const quotas = list('resourcequotas').map(q => {
-    const hard = (q.status?.hard ?? q.spec?.hard ?? {}) as Record<
-      string,
-      string
-    >;
-    const used = (q.status?.used ?? {}) as Record<string, string>;
-    return {
-      name: q.metadata.name,
-      resources: Object.keys(hard)
-        .sort()
-        .map(resource => {
-          const ratio = ratioOf(hard[resource], used[resource] ?? '0');
-          return {
-            resource,
-            hard: hard[resource],
-            used: used[resource] ?? '0',
-            ...(ratio === undefined ? {} : { ratio }),
-          };
-        }),
-    };
-  });
+  const quotas = list('resourcequotas').map(q => ({
+    name: q.metadata.name,
+    resources: quotaUsages(q),
+  }));
 
   const pods = list('pods').map(p => {
     const statuses = (p.status?.containerStatuses ?? []) as Json[];
@@ -214,50 +272,9 @@ export function namespaceState(
   const instances = new Map(
     list('virtualmachineinstances').map(i => [i.metadata.name, i] as const),
   );
-  const vms: VmState[] = list('virtualmachines').map(vm => {
-    const instance = instances.get(vm.metadata.name);
-    const template = ((vm.spec as Json | undefined)?.template?.spec ??
-      {}) as Json;
-    const domain = (template.domain ?? {}) as Json;
-    const volumes = (template.volumes ?? []) as Json[];
-    const interfaces = (instance?.status?.interfaces ?? []) as Json[];
-    return {
-      name: vm.metadata.name,
-      runStrategy: vm.spec?.runStrategy as string | undefined,
-      printableStatus: vm.status?.printableStatus as string | undefined,
-      health: healthOf(vm),
-      ...(instance
-        ? {
-            phase: instance.status?.phase as string | undefined,
-            node: instance.status?.nodeName as string | undefined,
-          }
-        : {}),
-      ips: interfaces.flatMap(
-        i =>
-          (i.ipAddresses as string[] | undefined) ??
-          (i.ipAddress ? [i.ipAddress as string] : []),
-      ),
-      cpu: (domain.cpu?.cores ?? undefined) as number | undefined,
-      memory: (domain.memory?.guest ?? domain.resources?.requests?.memory) as
-        | string
-        | undefined,
-      disks: volumes.map(v => {
-        const dvName = v.dataVolume?.name as string | undefined;
-        const dv = dvName ? dataVolumes.get(dvName) : undefined;
-        return {
-          name: v.name as string,
-          ...(dvName ? { dataVolume: dvName } : {}),
-          ...(dv
-            ? {
-                health: healthOf(dv),
-                phase: dv.status?.phase as string | undefined,
-              }
-            : {}),
-        };
-      }),
-      createdAt: vm.metadata.creationTimestamp,
-    };
-  });
+  const vms: VmState[] = list('virtualmachines').map(vm =>
+    vmState(vm, instances.get(vm.metadata.name), dataVolumes),
+  );
 
   const sync = cache.get(
     cluster,
