@@ -72,6 +72,11 @@ export interface Config {
       clusters?: ScheduleConfig;
       /** Refresh of the request entities from pull requests (default every 30 s). */
       requests?: ScheduleConfig;
+      /**
+       * Full refresh of the namespace and VM entities from the live-state cache (default every 600 s); changes
+       * seen by the cache's watches reach the catalog at once, between refreshes.
+       */
+      namespaces?: ScheduleConfig;
     };
     /** Quota tiers by name (S, M, L, XL by default); each with the explicit quota values. */
     tiers?: { [name: string]: QuotaValuesConfig };

@@ -8,6 +8,13 @@ export {
   ClusterEntityProvider,
   CLUSTER_ENTITY_TYPE,
 } from './providers/ClusterEntityProvider';
+export { NamespaceEntityProvider } from './providers/NamespaceEntityProvider';
+export type { NamespaceEntityProviderOptions } from './providers/NamespaceEntityProvider';
+export {
+  KUBERNETES_ANNOTATIONS,
+  NAMESPACE_ENTITY_TYPE,
+  VM_ENTITY_TYPE,
+} from './providers/namespaceEntity';
 export { RequestEntityProvider } from './providers/RequestEntityProvider';
 export {
   REQUEST_ENTITY_TYPE,

@@ -5,6 +5,7 @@ import {
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { provisioningServiceRef } from '@kubeportal/plugin-provisioning-node';
 import { ClusterEntityProvider } from './providers/ClusterEntityProvider';
+import { NamespaceEntityProvider } from './providers/NamespaceEntityProvider';
 import { RequestEntityProvider } from './providers/RequestEntityProvider';
 
 /**
@@ -23,12 +24,20 @@ export const catalogModuleProvisioning = createBackendModule({
         provisioning: provisioningServiceRef,
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
       },
-      async init({ catalog, provisioning, logger, scheduler }) {
+      async init({ catalog, provisioning, logger, scheduler, lifecycle }) {
         catalog.addEntityProvider(
           ClusterEntityProvider.fromConfig(provisioning.config, {
             logger,
             scheduler,
+          }),
+        );
+        catalog.addEntityProvider(
+          NamespaceEntityProvider.fromConfig(provisioning, {
+            logger,
+            scheduler,
+            lifecycle,
           }),
         );
         const requests = RequestEntityProvider.fromConfig(provisioning, {

@@ -36,7 +36,7 @@ export const ANNOTATIONS = {
   purpose: `${PORTAL_DOMAIN}/purpose`,
 } as const;
 
-/** Keys of the portal's catalog entities (clusters, requests, groups), as labels or annotations. */
+/** Keys of the portal's catalog entities (clusters, namespaces, VMs, requests, groups), as labels or annotations. */
 export const CATALOG_KEYS = {
   /** On a catalog Group: GitHub logins of the project leads who approve the team's pull requests (comma-separated). */
   projectLeads: `${PORTAL_DOMAIN}/project-leads`,
@@ -56,6 +56,12 @@ export const CATALOG_KEYS = {
   mergeCommit: `${PORTAL_DOMAIN}/merge-commit`,
   /** On a request entity: who approved its pull request. */
   approvedBy: `${PORTAL_DOMAIN}/approved-by`,
+  /** On a namespace or VM entity: the name of the cluster it lives on (as in `provisioning.clusters`). */
+  cluster: `${PORTAL_DOMAIN}/cluster`,
+  /** On a namespace or VM entity: the Kubernetes namespace's name. */
+  namespace: `${PORTAL_DOMAIN}/namespace`,
+  /** On a VM entity: the KubeVirt VirtualMachine's name. */
+  vm: `${PORTAL_DOMAIN}/vm`,
 } as const;
 
 /** Value of the `app.kubernetes.io/managed-by` label on everything the portal renders. */

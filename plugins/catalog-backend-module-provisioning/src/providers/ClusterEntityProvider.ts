@@ -17,6 +17,7 @@ import {
   ClusterConnection,
   ProvisioningConfig,
 } from '@kubeportal/plugin-provisioning-node';
+import { clusterEntityName } from './entityNames';
 
 /** Entity `spec.type` of the clusters this provider emits. */
 export const CLUSTER_ENTITY_TYPE = 'kubernetes-cluster';
@@ -103,7 +104,7 @@ export class ClusterEntityProvider implements EntityProvider {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Resource',
       metadata: {
-        name: cluster.name,
+        name: clusterEntityName(cluster.name),
         title: cluster.title ?? cluster.name,
         description: `Kubernetes cluster ${cluster.name} (${
           cluster.environment

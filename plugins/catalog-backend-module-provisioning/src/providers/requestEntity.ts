@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   ANNOTATION_LOCATION,
   ANNOTATION_ORIGIN_LOCATION,
@@ -20,6 +19,7 @@ import {
   toEntityRef,
 } from '@kubeportal/plugin-provisioning-common';
 import type { RequestPullRequest } from '@kubeportal/plugin-provisioning-node';
+import { clusterEntityRef, entityName } from './entityNames';
 
 // defined in the common package, which the portal's pages read them from too; exported here as the module's API
 export { REQUEST_ENTITY_TYPE, REQUEST_STATUS_TEXT };
@@ -212,7 +212,7 @@ export function toRequestEntity(
     spec: {
       type: REQUEST_ENTITY_TYPE,
       owner: team ? toEntityRef('group', team) : platformTeam,
-      ...(cluster ? { dependsOn: [`resource:default/${cluster}`] } : {}),
+      ...(cluster ? { dependsOn: [clusterEntityRef(cluster)] } : {}),
       action,
       ...(requestKind ? { requestKind } : {}),
       ...(cluster ? { cluster } : {}),
@@ -223,11 +223,4 @@ export function toRequestEntity(
       updatedAt: pull.updatedAt,
     },
   };
-}
-
-/** A valid entity name (at most 63 characters of `[A-Za-z0-9._-]`, alphanumeric at both ends), stable for an id. */
-function entityName(value: string): string {
-  if (value.length <= 63) return value;
-  const hash = createHash('sha256').update(value).digest('hex').slice(0, 8);
-  return `${value.slice(0, 54).replace(/[^A-Za-z0-9]+$/, '')}-${hash}`;
 }

@@ -58,7 +58,12 @@ export interface ProvisioningConfig {
   /** How to reach each cluster. */
   clusters: ClusterConnection[];
   /** Schedules of the portal's background tasks. */
-  schedules: { clusters: TaskSchedule; requests: TaskSchedule };
+  schedules: {
+    clusters: TaskSchedule;
+    requests: TaskSchedule;
+    /** Full refresh of the namespace and VM entities from the live-state cache (changes arrive as deltas). */
+    namespaces: TaskSchedule;
+  };
   /** How many form checks (names, previews, namespace lists) one user may ask for per minute (default 60). */
   formChecksPerMinute: number;
   /** The portal's own address (`app.baseUrl`), for links in pull requests. */
@@ -119,6 +124,7 @@ const sectionSchema = z
       .object({
         clusters: scheduleSchema(300, 60),
         requests: scheduleSchema(30, 60),
+        namespaces: scheduleSchema(600, 60),
       })
       .strict()
       .default({}),
