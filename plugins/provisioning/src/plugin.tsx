@@ -5,6 +5,7 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import CloudQueueIcon from '@mui/icons-material/CloudQueue';
 import { provisioningApiRef, ProvisioningClient } from './api';
 import { requestRouteRef, rootRouteRef } from './routes';
@@ -50,6 +51,21 @@ const requestPage = PageBlueprint.make({
   },
 });
 
+/** The live state of a namespace on its catalog page (entities the portal publishes for managed namespaces). */
+const namespaceStateCard = EntityCardBlueprint.make({
+  name: 'namespace-state',
+  params: {
+    filter: entity =>
+      entity.kind === 'Resource' &&
+      entity.spec?.type === 'kubernetes-namespace',
+    type: 'content',
+    loader: () =>
+      import('./components/NamespaceStateCard').then(m => (
+        <m.EntityNamespaceStateCard />
+      )),
+  },
+});
+
 /**
  * The provisioning frontend plugin.
  *
@@ -64,6 +80,7 @@ export const provisioningPlugin = createFrontendPlugin({
     provisioningApi,
     provisioningPage,
     requestPage,
+    namespaceStateCard,
     clusterPickerField,
     quotaTierPickerField,
     requestPreviewField,

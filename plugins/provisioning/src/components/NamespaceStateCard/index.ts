@@ -6,3 +6,7 @@ export {
   gaugeColour,
   age,
 } from './NamespaceStateCard';
+export {
+  EntityNamespaceStateCard,
+  namespaceOfEntity,
+} from './EntityNamespaceStateCard';
