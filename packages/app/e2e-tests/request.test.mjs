@@ -511,7 +511,7 @@ test(
           '--image=registry.example/app:1',
           '--restart=Never',
         ]);
-      // no reload: the card reads again by itself
+      // no reload, and sooner than the card's one-minute fallback read: the backend pushes a signal
       await page.waitForFunction(
         () =>
           /^pods2 of \d+/.test(
@@ -519,7 +519,7 @@ test(
               '',
           ),
         undefined,
-        { timeout: 90_000 },
+        { timeout: 45_000 },
       );
       assert.match(await pods.textContent(), /^pods2 of \d+ \(\d+%\)$/);
       assert.ok(await page.getByText('Pending: 2').isVisible());

@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { provisioningPermissions } from '@kubeportal/plugin-provisioning-common';
 import { provisioningServiceRef } from '@kubeportal/plugin-provisioning-node';
 import {
@@ -11,6 +12,7 @@ import {
   provisioningPermissionRules,
 } from '@kubeportal/plugin-provisioning-node';
 import { createRouter } from './service/router';
+import { publishNamespaceChanges } from './service/namespaceSignals';
 
 /**
  * The provisioning backend plugin, mounted at `/api/provisioning`.
@@ -31,6 +33,8 @@ export const provisioningPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        signals: signalsServiceRef,
+        lifecycle: coreServices.lifecycle,
       },
       async init({
         provisioning,
@@ -42,6 +46,8 @@ export const provisioningPlugin = createBackendPlugin({
         catalog,
         permissions,
         permissionsRegistry,
+        signals,
+        lifecycle,
       }) {
         // the portal's permissions, and its rules over team and namespace ownership, for policies to decide with
         permissionsRegistry.addResourceType({
@@ -68,6 +74,15 @@ export const provisioningPlugin = createBackendPlugin({
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        // open pages update when their namespace changes on the cluster: a signal to its team, then a read
+        const stop = publishNamespaceChanges({
+          state: provisioning.state,
+          signals,
+          platformTeam: provisioning.config.platformTeam,
+          logger,
+        });
+        lifecycle.addShutdownHook(stop);
+        await provisioning.state.start();
       },
     });
   },

@@ -37,3 +37,4 @@ export * from './permissions';
 export * from './markdown';
 export * from './pullRequest';
 export * from './requestEntity';
+export * from './signals';

@@ -1,5 +1,7 @@
 import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
+import { useSignal } from '@backstage/plugin-signals-react';
+import { namespaceSignalChannel } from '@kubeportal/plugin-provisioning-common';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
@@ -15,8 +17,13 @@ import {
   StateSource,
 } from '../../api';
 
-/** How often the card reads the state again (the backend answers from its cache, not from the cluster). */
-export const REFRESH_MS = 10_000;
+/**
+ * How often the card reads the state again without a signal (a dropped signal connection): the backend answers
+ * from its cache, and pushes a signal when the namespace changes.
+ */
+export const REFRESH_MS = 60_000;
+/** How often the age of the data is written again. */
+const TICK_MS = 10_000;
 /** Data older than this is called stale. */
 export const STALE_MS = 120_000;
 
@@ -223,7 +230,8 @@ export const NamespaceStateView = ({
 /**
  * Live state of one namespace, read from the portal's watch cache: a gauge per quota resource (green, amber from
  * 80%, red from 95%), limit ranges, pods by phase, VMs with their health, recent warnings, the Flux Kustomization
- * that applies it, and how old the data is. Reads again every 10 s without a reload of the page.
+ * that applies it, and how old the data is. Reads again when the backend signals a change of the namespace (and
+ * every minute should a signal be lost), without a reload of the page.
  */
 export const NamespaceStateCard = (props: {
   cluster: string;
@@ -236,12 +244,20 @@ export const NamespaceStateCard = (props: {
     [api, props.cluster, props.namespace],
   );
   const [now, setNow] = useState(Date.now());
+  // a change of the namespace on the cluster is pushed: read again at once
+  const { lastSignal } = useSignal(
+    namespaceSignalChannel(props.cluster, props.namespace),
+  );
   useEffect(() => {
-    const timer = setInterval(() => {
-      setNow(Date.now());
-      retry();
-    }, REFRESH_MS);
-    return () => clearInterval(timer);
+    if (lastSignal) retry();
+  }, [lastSignal, retry]);
+  useEffect(() => {
+    const tick = setInterval(() => setNow(Date.now()), TICK_MS);
+    const fallback = setInterval(retry, REFRESH_MS);
+    return () => {
+      clearInterval(tick);
+      clearInterval(fallback);
+    };
   }, [retry]);
   const notFound =
     (error as { response?: { status?: number } } | undefined)?.response
