@@ -2,8 +2,10 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { SignalPayload, SignalsService } from '@backstage/plugin-signals-node';
 import {
   ANNOTATIONS,
+  FLUX_NAMESPACE,
   LABELS,
   MANAGED_BY,
+  namespaceSyncName,
 } from '@kubeportal/plugin-provisioning-common';
 import {
   CachedObject,
@@ -29,6 +31,7 @@ function cacheFeed(namespaces: CachedObject[]) {
     get: (_cluster: string, _kind: string, _ns: unknown, name: string) => ({
       item: namespaces.find(n => n.metadata.name === name),
     }),
+    list: () => ({ items: namespaces }),
   } as unknown as ClusterStateCache;
   return {
     cache,
@@ -94,15 +97,32 @@ describe('publishNamespaceChanges', () => {
         },
       },
     ]);
-    // the next change is signalled again
+    // the next change is signalled again; so is one of the Flux Kustomization that applies the namespace
     feed.emit({ object: pod('payments-dev', 'd') });
     await jest.advanceTimersByTimeAsync(1_000);
     expect(sent).toHaveLength(2);
+    feed.emit({
+      kind: 'kustomizations',
+      object: {
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        metadata: {
+          name: namespaceSyncName('payments-dev'),
+          namespace: FLUX_NAMESPACE,
+        },
+      },
+    });
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(sent.map(p => p.channel)).toEqual([
+      'provisioning:namespace:dev:payments-dev',
+      'provisioning:namespace:dev:payments-dev',
+      'provisioning:namespace:dev:payments-dev',
+    ]);
     // after stop: unsubscribed, a pending signal is dropped
     feed.emit({ object: pod('payments-dev', 'e') });
     stop();
     await jest.advanceTimersByTimeAsync(1_000);
-    expect(sent).toHaveLength(2);
+    expect(sent).toHaveLength(3);
     expect(feed.subscribed()).toBe(false);
   });
 });

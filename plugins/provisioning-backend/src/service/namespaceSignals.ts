@@ -2,10 +2,15 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { SignalsService } from '@backstage/plugin-signals-node';
 import {
   ClusterStateCache,
+  ClusterStateChange,
   ClusterStateKind,
   namespaceTeam,
 } from '@kubeportal/plugin-provisioning-node';
-import { namespaceSignalChannel } from '@kubeportal/plugin-provisioning-common';
+import {
+  FLUX_NAMESPACE,
+  namespaceSignalChannel,
+  namespaceSyncName,
+} from '@kubeportal/plugin-provisioning-common';
 
 /** The kinds a namespace's state is read from: a change to any of them changes what its page shows. */
 const NAMESPACE_KINDS = new Set<ClusterStateKind>([
@@ -18,7 +23,28 @@ const NAMESPACE_KINDS = new Set<ClusterStateKind>([
   'virtualmachines',
   'virtualmachineinstances',
   'datavolumes',
+  'kustomizations',
 ]);
+
+/**
+ * The namespace a change concerns: the namespace itself, an object in it, or the Flux Kustomization that applies it
+ * (named by `namespaceSyncName` in Flux's namespace).
+ */
+function namespaceOfChange(
+  change: ClusterStateChange,
+  state: ClusterStateCache,
+): string | undefined {
+  const { metadata } = change.object;
+  if (change.kind === 'namespaces') return metadata.name;
+  if (change.kind === 'kustomizations') {
+    if (metadata.namespace !== FLUX_NAMESPACE) return undefined;
+    return state
+      .list(change.cluster, 'namespaces')
+      .items.find(ns => namespaceSyncName(ns.metadata.name) === metadata.name)
+      ?.metadata.name;
+  }
+  return metadata.namespace;
+}
 
 /**
  * Tells open pages that a namespace changed: one signal per namespace at most every `intervalMs` (default 1 s),
@@ -35,10 +61,7 @@ export function publishNamespaceChanges(options: {
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
   const unsubscribe = options.state.subscribe(change => {
     if (!NAMESPACE_KINDS.has(change.kind)) return;
-    const namespace =
-      change.kind === 'namespaces'
-        ? change.object.metadata.name
-        : change.object.metadata.namespace;
+    const namespace = namespaceOfChange(change, options.state);
     if (!namespace) return;
     const key = `${change.cluster}/${namespace}`;
     if (pending.has(key)) return;

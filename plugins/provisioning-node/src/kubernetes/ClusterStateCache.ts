@@ -363,6 +363,17 @@ const workloadStatus = (o: Json) =>
     conditions: conditions(asObject(o.status)?.conditions),
   });
 
+/** Whether an API group is an extension's (a CRD's): anything but the core group and the `*.k8s.io` built-ins. */
+function isExtensionApi(apiVersion: string): boolean {
+  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  return (
+    group !== '' &&
+    group !== 'apps' &&
+    group !== 'batch' &&
+    !group.endsWith('.k8s.io')
+  );
+}
+
 function trimVirtualMachine(o: Json): Json {
   const spec = asObject(o.spec) ?? {};
   const template = asObject(asObject(spec.template)?.spec) ?? {};
@@ -1171,7 +1182,9 @@ class KindWatcher {
     const { settings, logger } = this.shared;
     this.recordError(error);
     const where = `${this.spec.title} on cluster ${this.cluster.name}`;
-    if (error.statusCode === 404) {
+    // only an extension's API (a CRD) can be missing: a 404 on a built-in kind (a proxy in front of a cluster that is
+    // gone) is a cluster that cannot be reached, and what was seen is kept
+    if (error.statusCode === 404 && isExtensionApi(this.spec.apiVersion)) {
       // the API is not there (a CRD not installed, or removed): drop what was held, look again rarely
       this.listWatch = undefined;
       if (listWatch) {

@@ -3,7 +3,14 @@ import {
   TestApiProvider,
 } from '@backstage/frontend-test-utils';
 import { describeWithKube } from '@kubeportal/test-environment';
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { signalApiRef } from '@backstage/plugin-signals-react';
+import {
+  act,
+  fireEvent,
+  screen,
+  waitFor,
+  within,
+} from '@testing-library/react';
 import {
   ProvisioningApi,
   ProvisioningClient,
@@ -521,6 +528,44 @@ describeWithKube('the frontend against the real provisioning backend', () => {
       // no Flux here: said so, never a green tick
       expect(screen.getByText('Flux: not seen')).toBeInTheDocument();
       expect(screen.getByText(/^Data from \d+ s ago$/)).toBeInTheDocument();
+    });
+
+    it('reads again once per signal of its namespace, not in a loop', async () => {
+      // the browser's signal connection is the edge replaced here: the test hands the card its messages
+      const listeners = new Map<string, (message: any) => void>();
+      const signals = {
+        subscribe: (channel: string, onMessage: (m: any) => void) => {
+          listeners.set(channel, onMessage);
+          return { unsubscribe: () => listeners.delete(channel) };
+        },
+      };
+      const reads: string[] = [];
+      const counting: ProvisioningApi = Object.create(api);
+      counting.getNamespaceState = (cluster, namespace) => {
+        reads.push(`${cluster}/${namespace}`);
+        return api.getNamespaceState(cluster, namespace);
+      };
+      await renderInTestApp(
+        <TestApiProvider
+          apis={[
+            [provisioningApiRef, counting],
+            [signalApiRef, signals],
+          ]}
+        >
+          <NamespaceStateCard cluster="dev" namespace="payments-live" />
+        </TestApiProvider>,
+      );
+      await screen.findByTestId('quota-pods');
+      expect(reads).toEqual(['dev/payments-live']);
+      const signal = listeners.get('provisioning:namespace:dev:payments-live');
+      expect(signal).toBeDefined();
+      act(() =>
+        signal!({ cluster: 'dev', namespace: 'payments-live', changedAt: 'x' }),
+      );
+      await waitFor(() => expect(reads).toHaveLength(2));
+      // no further reads follow on their own
+      await new Promise(r => setTimeout(r, 1_500));
+      expect(reads).toHaveLength(2);
     });
 
     it('says so when the namespace is not on the cluster (yet), without an error', async () => {

@@ -7,7 +7,7 @@ import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import LinearProgress from '@mui/material/LinearProgress';
 import Typography from '@mui/material/Typography';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
   Health,
@@ -248,17 +248,20 @@ export const NamespaceStateCard = (props: {
   const { lastSignal } = useSignal(
     namespaceSignalChannel(props.cluster, props.namespace),
   );
+  // each signal once: `retry` changes identity on every load, so it is called through a ref
+  const retryRef = useRef(retry);
+  retryRef.current = retry;
   useEffect(() => {
-    if (lastSignal) retry();
-  }, [lastSignal, retry]);
+    if (lastSignal) retryRef.current();
+  }, [lastSignal]);
   useEffect(() => {
     const tick = setInterval(() => setNow(Date.now()), TICK_MS);
-    const fallback = setInterval(retry, REFRESH_MS);
+    const fallback = setInterval(() => retryRef.current(), REFRESH_MS);
     return () => {
       clearInterval(tick);
       clearInterval(fallback);
     };
-  }, [retry]);
+  }, []);
   const notFound =
     (error as { response?: { status?: number } } | undefined)?.response
       ?.status === 404;
