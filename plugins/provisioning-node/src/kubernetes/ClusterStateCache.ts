@@ -1408,6 +1408,11 @@ export class ClusterStateCache {
     return { ...(item ? { item } : {}), status: watcher.status() };
   }
 
+  /** One kind's status on a cluster, without reading its objects. */
+  kindStatus(cluster: string, kind: ClusterStateKind): ClusterStateKindStatus {
+    return this.watcher(cluster, kind).status();
+  }
+
   /** A cluster's summary state and every kind's status. */
   status(cluster: string): ClusterStateStatus {
     const kinds = [...this.byKind(cluster).values()].map(w => w.status());

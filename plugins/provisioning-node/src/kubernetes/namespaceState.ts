@@ -329,6 +329,6 @@ export function namespaceState(
           },
         }
       : {}),
-    sources: KINDS_READ.map(kind => cache.list(cluster, kind).status),
+    sources: KINDS_READ.map(kind => cache.kindStatus(cluster, kind)),
   };
 }

@@ -100,7 +100,7 @@ function dataVolumesOf(vm: CachedObject, all: CachedObject[]): CachedObject[] {
  * or no such VM in it.
  */
 export function virtualMachineState(
-  cache: Pick<ClusterStateCache, 'get' | 'list'>,
+  cache: Pick<ClusterStateCache, 'get' | 'list' | 'kindStatus'>,
   cluster: string,
   namespace: string,
   name: string,
@@ -130,6 +130,6 @@ export function virtualMachineState(
       new Map(dataVolumes.map(dv => [dv.metadata.name, dv] as const)),
     ),
     dataVolumes: dataVolumes.map(dataVolumeState),
-    sources: KINDS_READ.map(kind => cache.list(cluster, kind).status),
+    sources: KINDS_READ.map(kind => cache.kindStatus(cluster, kind)),
   };
 }

@@ -135,7 +135,10 @@ export function fixedClusterState(
       status?: Omit<ClusterStateStatus, 'cluster' | 'kinds'>;
     }
   >,
-): Pick<ClusterStateCache, 'clusters' | 'list' | 'get' | 'status'> {
+): Pick<
+  ClusterStateCache,
+  'clusters' | 'list' | 'get' | 'status' | 'kindStatus'
+> {
   const kindOf = (cluster: string, kind: ClusterStateKind) =>
     kindStatus(cluster, kind, clusters[cluster].kinds?.[kind]);
   const items = (cluster: string, kind: ClusterStateKind, namespace?: string) =>
@@ -152,6 +155,7 @@ export function fixedClusterState(
       );
   return {
     clusters: () => Object.keys(clusters),
+    kindStatus: (cluster, kind) => kindOf(cluster, kind),
     list: (cluster, kind, namespace) => ({
       items: items(cluster, kind, namespace),
       status: kindOf(cluster, kind),
