@@ -1378,5 +1378,6 @@ describe('GitHubEmulator', () => {
       'PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge 405',
       'PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals 200',
     ]);
-  });
+    // every scenario of the suite, then GitHub's whole description compiled by ajv: seconds, more under load
+  }, 60_000);
 });
