@@ -38,3 +38,4 @@ export * from './markdown';
 export * from './pullRequest';
 export * from './requestEntity';
 export * from './signals';
+export * from './liveState';

@@ -232,6 +232,15 @@ export class RequestPlanner {
     return recent ? this.recently('head', read) : read();
   }
 
+  /** Which teams a user acts for: their own, and every team for members of the platform team. */
+  private actsFor(requester: Requester): (teamRef: string) => boolean {
+    const isPlatform = requester.ownershipEntityRefs.includes(
+      this.options.config.platformTeam,
+    );
+    return teamRef =>
+      isPlatform || requester.ownershipEntityRefs.includes(teamRef);
+  }
+
   /** The platform settings the plans are checked against. */
   get settings() {
     return this.options.config.settings;
@@ -316,11 +325,7 @@ export class RequestPlanner {
         }), not as '${String(given.requester)}'`,
       );
     }
-    const isPlatform = requester.ownershipEntityRefs.includes(
-      config.platformTeam,
-    );
-    const mayActFor = (teamRef: string) =>
-      isPlatform || requester.ownershipEntityRefs.includes(teamRef);
+    const mayActFor = this.actsFor(requester);
     // the team of a new namespace is asked for; check it before reading anything
     let team: TeamFacts | undefined;
     if (given.kind === 'namespace' && typeof given.team === 'string') {
@@ -716,16 +721,10 @@ export class RequestPlanner {
       path => folders.some(folder => path.startsWith(folder)),
       await this.head(true),
     );
-    const isPlatform = requester.ownershipEntityRefs.includes(
-      config.platformTeam,
-    );
+    const mayActFor = this.actsFor(requester);
     return scanNamespaces(snapshot.files, clusters)
-      .namespaces.filter(
-        ns =>
-          isPlatform ||
-          requester.ownershipEntityRefs.includes(
-            ns.teamRef ?? toEntityRef('group', ns.team),
-          ),
+      .namespaces.filter(ns =>
+        mayActFor(ns.teamRef ?? toEntityRef('group', ns.team)),
       )
       .map(ns => ({
         cluster: ns.cluster,

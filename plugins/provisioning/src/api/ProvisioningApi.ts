@@ -1,3 +1,9 @@
+import type {
+  Health,
+  LiveNamespaceState,
+  QuotaUsage,
+  StateSource,
+} from '@kubeportal/plugin-provisioning-common';
 import { createApiRef } from '@backstage/frontend-plugin-api';
 
 /** Health of the provisioning backend. */
@@ -125,80 +131,9 @@ export interface QuotaCheck {
   monthlyCost?: string;
 }
 
-/** One quota resource of a namespace: what is allowed and what is used now. */
-export interface QuotaUsage {
-  resource: string;
-  hard: string;
-  used: string;
-  ratio?: number;
-}
-
-/** An object's health from its own `Ready` condition. */
-export interface Health {
-  state: 'ready' | 'not-ready' | 'unknown';
-  reason?: string;
-  message?: string;
-}
-
-/** The state of one kind the answer was read from, with how old it is. */
-export interface StateSource {
-  kind: string;
-  state: string;
-  objects: number;
-  lastSyncedAt?: string;
-  lastHeardAt?: string;
-  message?: string;
-}
-
-/** A namespace's live state, read by the backend from its watch cache. */
-export interface NamespaceLiveState {
-  cluster: string;
-  name: string;
-  team?: string;
-  requestId?: string;
-  environment?: string;
-  phase?: string;
-  createdAt?: string;
-  quotas: Array<{ name: string; resources: QuotaUsage[] }>;
-  limitRanges: Array<{ name: string; limits: Array<Record<string, any>> }>;
-  pods: {
-    byPhase: Record<string, number>;
-    items: Array<{
-      name: string;
-      phase?: string;
-      node?: string;
-      ready: boolean;
-      restarts: number;
-      owner?: string;
-    }>;
-  };
-  warnings: Array<{
-    reason?: string;
-    message?: string;
-    object?: string;
-    count?: number;
-    lastSeen?: string;
-  }>;
-  volumes: Array<{
-    name: string;
-    phase?: string;
-    storageClass?: string;
-    size?: string;
-  }>;
-  vms: Array<{
-    name: string;
-    runStrategy?: string;
-    printableStatus?: string;
-    health: Health;
-    phase?: string;
-    node?: string;
-    ips: string[];
-    cpu?: number;
-    memory?: string;
-  }>;
-  sync?: { name: string; health: Health; lastAppliedRevision?: string };
-  sources: StateSource[];
-}
+/** A namespace's live state, read by the backend from its watch cache (the shape is shared with the backend). */
+export type NamespaceLiveState = LiveNamespaceState;
+export type { Health, QuotaUsage, StateSource };
 
 /** @public */
 export const provisioningApiRef = createApiRef<ProvisioningApi>({
