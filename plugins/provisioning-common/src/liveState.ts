@@ -111,3 +111,147 @@ export interface LiveNamespaceState<S extends StateSource = StateSource> {
   /** The state of every kind the answer was read from: a stale or unreachable one says so. */
   sources: S[];
 }
+
+/** A CDI DataVolume of a VM: the import or clone behind one of its disks, with its own health. */
+export interface LiveDataVolume {
+  name: string;
+  /** CDI's phase: Pending, ImportScheduled, ImportInProgress, Succeeded, Failed, ... */
+  phase?: string;
+  /** Import or clone progress as CDI reports it, e.g. `45.50%`. */
+  progress?: string;
+  health: Health;
+  /** The kind of source only (`registry`, `http`, `pvc`, `blank`): a source URL can carry credentials. */
+  source?: string;
+  size?: string;
+  storageClass?: string;
+  /** The PersistentVolumeClaim that holds the disk, once CDI has made it. */
+  claimName?: string;
+  createdAt?: string;
+}
+
+/**
+ * One VM as its card shows it, with its DataVolumes and its namespace's team: the answer of
+ * `GET /clusters/<cluster>/namespaces/<namespace>/vms/<vm>/state`.
+ */
+export interface LiveVirtualMachineState<S extends StateSource = StateSource>
+  extends LiveVmState {
+  cluster: string;
+  namespace: string;
+  /** The owning team's group ref, from the namespace's labels (the VM's team is its namespace's). */
+  team?: string;
+  requestId?: string;
+  dataVolumes: LiveDataVolume[];
+  /** The state of every kind the answer was read from: a stale or unreachable one says so. */
+  sources: S[];
+}
+
+/**
+ * Whether a cluster answers, as the backend's cache last saw it, in the words a given user may read. `ok` when the
+ * portal reads it (every kind, or some of them: `state` is then `degraded` and `message` says what fails);
+ * `unreachable` when nothing answers, the portal is refused, or nothing has answered yet.
+ */
+export interface LiveClusterHealth {
+  health: 'ok' | 'unreachable';
+  /** The cache's summary of the cluster: starting, synced, degraded, reconnecting, unreachable, forbidden. */
+  state:
+    | 'starting'
+    | 'synced'
+    | 'degraded'
+    | 'reconnecting'
+    | 'unreachable'
+    | 'forbidden';
+  /** What failed, as a type to act on (`TIMEOUT`, `FORBIDDEN`, ...); only while something fails. */
+  errorType?: string;
+  /**
+   * What is wrong: for the platform team the cluster's own words (addresses, accounts), for everybody else words
+   * any user may see; absent while all is well.
+   */
+  message?: string;
+  /** How old the data is: the oldest completed list, and the last word from the server (ISO 8601). */
+  lastSyncedAt?: string;
+  lastHeardAt?: string;
+}
+
+/** The resources a cluster's capacity is counted in. */
+export type CapacityResource = 'cpu' | 'memory' | 'pods';
+
+/**
+ * One resource of a cluster: what its nodes can hold against what the quotas of managed namespaces allow and what
+ * the VMs that are meant to run ask for. Amounts are Kubernetes quantities (`8`, `1500m`, `16Gi`; pods as a count).
+ */
+export interface CapacityUse {
+  resource: CapacityResource;
+  /** Sum of `status.allocatable` over the schedulable nodes; absent while the nodes have not been read. */
+  allocatable?: string;
+  /**
+   * Sum over the managed namespaces of what their quotas allow (`requests.cpu`, `requests.memory`, `pods`); a
+   * namespace with several quotas counts the smallest, as the API server enforces all of them.
+   */
+  quotas: string;
+  /** Managed namespaces with no quota on this resource: what they may ask for is not bounded, and not counted. */
+  unboundedNamespaces: number;
+  /** What the virt-launcher pods of the VMs meant to run request (one pod each). */
+  vms: string;
+  /** quotas / allocatable (over 1: the quotas promise more than the nodes hold); absent without allocatable. */
+  quotasRatio?: number;
+  /** vms / allocatable; absent without allocatable. */
+  vmsRatio?: number;
+}
+
+/**
+ * A cluster's capacity from its cached Node, Namespace, ResourceQuota, VirtualMachine and VirtualMachineInstance
+ * objects. The quota and VM figures are shown side by side, never added: a VM's launcher pod runs inside its
+ * namespace's quota, so the sum would count it twice.
+ */
+export interface ClusterCapacity<K extends string = string> {
+  resources: CapacityUse[];
+  /** Nodes counted (schedulable), and cordoned nodes left out. */
+  nodes: number;
+  unschedulableNodes: number;
+  /** Managed namespaces whose quotas were summed. */
+  namespaces: number;
+  /** VMs meant to run whose launcher pods were counted. */
+  vms: number;
+  /** VMs meant to run whose size could not be read (no `cpu.cores` or memory): not counted. */
+  unsizedVms: number;
+  /**
+   * Kinds whose objects have never been listed (starting, forbidden, unreachable since start): the figures they
+   * feed are not known, not zero. A kind whose API is not installed counts as empty, not as missing.
+   */
+  incomplete: K[];
+}
+
+/** VMs counted by KubeVirt's `printableStatus` (`Unknown` when it has none yet). */
+export interface VmCounts {
+  total: number;
+  byStatus: Record<string, number>;
+}
+
+/** One namespace of a team at a glance. */
+export interface TeamNamespaceSummary {
+  name: string;
+  phase?: string;
+  environment?: string;
+  requestId?: string;
+  /**
+   * The quota resource closest to its limit (the highest used/hard over all of the namespace's quotas), with the
+   * quota it belongs to; absent when the namespace has no quota the controller has counted.
+   */
+  quota?: QuotaUsage & { ratio: number; quota: string };
+  vms: VmCounts;
+}
+
+/** A team on one cluster: the cluster's health as the cache sees it, and the team's namespaces there. */
+export interface TeamClusterSummary extends LiveClusterHealth {
+  cluster: string;
+  namespaces: TeamNamespaceSummary[];
+  /** The VMs of those namespaces. */
+  vms: VmCounts;
+}
+
+/** A team's namespaces and VMs on every cluster: the answer of `GET /teams/<team>/summary`. */
+export interface TeamSummary {
+  /** The team's group ref, e.g. `group:default/payments`. */
+  team: string;
+  clusters: TeamClusterSummary[];
+}

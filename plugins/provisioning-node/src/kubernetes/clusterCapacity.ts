@@ -1,4 +1,7 @@
 import {
+  CapacityResource as CommonCapacityResource,
+  CapacityUse as CommonCapacityUse,
+  ClusterCapacity as CommonClusterCapacity,
   formatQuantity,
   NANOS_PER_UNIT,
   parseQuantity,
@@ -13,58 +16,12 @@ import {
 
 type Json = Record<string, any>;
 
-/** The resources a cluster's capacity is counted in. @public */
-export type CapacityResource = 'cpu' | 'memory' | 'pods';
-
-/**
- * One resource of a cluster: what its nodes can hold against what the quotas of managed namespaces allow and what
- * the VMs that are meant to run ask for. Amounts are Kubernetes quantities (`8`, `1500m`, `16Gi`; pods as a count).
- *
- * @public
- */
-export interface CapacityUse {
-  resource: CapacityResource;
-  /** Sum of `status.allocatable` over the schedulable nodes; absent while the nodes have not been read. */
-  allocatable?: string;
-  /**
-   * Sum over the managed namespaces of what their quotas allow (`requests.cpu`, `requests.memory`, `pods`); a
-   * namespace with several quotas counts the smallest, as the API server enforces all of them.
-   */
-  quotas: string;
-  /** Managed namespaces with no quota on this resource: what they may ask for is not bounded, and not counted. */
-  unboundedNamespaces: number;
-  /** What the virt-launcher pods of the VMs meant to run request (one pod each). */
-  vms: string;
-  /** quotas / allocatable (over 1: the quotas promise more than the nodes hold); absent without allocatable. */
-  quotasRatio?: number;
-  /** vms / allocatable; absent without allocatable. */
-  vmsRatio?: number;
-}
-
-/**
- * A cluster's capacity from its cached Node, Namespace, ResourceQuota, VirtualMachine and VirtualMachineInstance
- * objects. The quota and VM figures are shown side by side, never added: a VM's launcher pod runs inside its
- * namespace's quota, so the sum would count it twice.
- *
- * @public
- */
-export interface ClusterCapacity {
-  resources: CapacityUse[];
-  /** Nodes counted (schedulable), and cordoned nodes left out. */
-  nodes: number;
-  unschedulableNodes: number;
-  /** Managed namespaces whose quotas were summed. */
-  namespaces: number;
-  /** VMs meant to run whose launcher pods were counted. */
-  vms: number;
-  /** VMs meant to run whose size could not be read (no `cpu.cores` or memory): not counted. */
-  unsizedVms: number;
-  /**
-   * Kinds whose objects have never been listed (starting, forbidden, unreachable since start): the figures they
-   * feed are not known, not zero. A kind whose API is not installed counts as empty, not as missing.
-   */
-  incomplete: ClusterStateKind[];
-}
+/** @public */
+export type CapacityResource = CommonCapacityResource;
+/** @public */
+export type CapacityUse = CommonCapacityUse;
+/** @public */
+export type ClusterCapacity = CommonClusterCapacity<ClusterStateKind>;
 
 /** The cached objects a capacity is computed from. @public */
 export interface CapacityInput {

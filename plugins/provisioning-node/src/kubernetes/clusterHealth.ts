@@ -1,3 +1,4 @@
+import { LiveClusterHealth } from '@kubeportal/plugin-provisioning-common';
 import { ClusterError } from './ClusterClients';
 import {
   ClusterStateKindState,
@@ -6,26 +7,14 @@ import {
 } from './ClusterStateCache';
 
 /**
- * Whether a cluster answers, as the cache last saw it, in the words a given user may read. `ok` when the portal
- * reads it (every kind listed and watched, or some of them: `state` is then `degraded` and `message` says what
- * fails); `unreachable` when nothing answers, the portal is refused, or nothing has answered yet.
+ * Whether a cluster answers, as the cache last saw it, in the words a given user may read (the shape is shared
+ * with the frontend).
  *
  * @public
  */
-export interface ClusterHealth {
-  health: 'ok' | 'unreachable';
-  /** The cache's summary state of the cluster. */
+export interface ClusterHealth extends LiveClusterHealth {
   state: ClusterStateSummary;
-  /** What failed, as a type to act on; only while something fails. */
   errorType?: ClusterError['errorType'];
-  /**
-   * What is wrong: for the platform team the cluster's own words (addresses, accounts), for everybody else words
-   * any user may see; absent while all is well.
-   */
-  message?: string;
-  /** How old the data is: the oldest completed list, and the last word from the server (ISO 8601). */
-  lastSyncedAt?: string;
-  lastHeardAt?: string;
 }
 
 /** The states that say most about a failing cluster, most serious first. */

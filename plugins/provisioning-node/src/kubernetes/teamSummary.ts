@@ -1,40 +1,20 @@
-import { LABELS } from '@kubeportal/plugin-provisioning-common';
+import {
+  LABELS,
+  TeamClusterSummary as CommonTeamClusterSummary,
+  TeamNamespaceSummary,
+  TeamSummary as CommonTeamSummary,
+  VmCounts,
+} from '@kubeportal/plugin-provisioning-common';
 import { ClusterHealth, clusterHealth } from './clusterHealth';
 import { ClusterStateCache } from './ClusterStateCache';
-import { namespaceTeam, QuotaUsage, quotaUsages } from './namespaceState';
+import { namespaceTeam, quotaUsages } from './namespaceState';
 
-/** VMs counted by KubeVirt's `printableStatus` (`Unknown` when it has none yet). @public */
-export interface VmCounts {
-  total: number;
-  byStatus: Record<string, number>;
-}
-
-/** One namespace of a team at a glance. @public */
-export interface TeamNamespaceSummary {
-  name: string;
-  phase?: string;
-  environment?: string;
-  requestId?: string;
-  /**
-   * The quota resource closest to its limit (the highest used/hard over all of the namespace's quotas), with the
-   * quota it belongs to; absent when the namespace has no quota the controller has counted.
-   */
-  quota?: QuotaUsage & { ratio: number; quota: string };
-  vms: VmCounts;
-}
-
-/** A team on one cluster: the cluster's health as the cache sees it, and the team's namespaces there. @public */
-export interface TeamClusterSummary extends ClusterHealth {
-  cluster: string;
-  namespaces: TeamNamespaceSummary[];
-  /** The VMs of those namespaces. */
-  vms: VmCounts;
-}
-
-/** A team's namespaces and VMs on every cluster. @public */
-export interface TeamSummary {
-  /** The team's group ref, e.g. `group:default/payments`. */
-  team: string;
+/** @public */
+export type { VmCounts, TeamNamespaceSummary };
+/** @public */
+export type TeamClusterSummary = CommonTeamClusterSummary & ClusterHealth;
+/** @public */
+export interface TeamSummary extends CommonTeamSummary {
   clusters: TeamClusterSummary[];
 }
 

@@ -1,48 +1,23 @@
-import { LABELS } from '@kubeportal/plugin-provisioning-common';
+import {
+  LABELS,
+  LiveDataVolume,
+  LiveVirtualMachineState,
+} from '@kubeportal/plugin-provisioning-common';
 import {
   CachedObject,
   ClusterStateCache,
   ClusterStateKind,
   ClusterStateKindStatus,
 } from './ClusterStateCache';
-import {
-  Health,
-  healthOf,
-  namespaceTeam,
-  VmState,
-  vmState,
-} from './namespaceState';
+import { healthOf, namespaceTeam, vmState } from './namespaceState';
 
 type Json = Record<string, any>;
 
-/** A CDI DataVolume of a VM: the import or clone behind one of its disks, with its own health. @public */
-export interface DataVolumeState {
-  name: string;
-  /** CDI's phase: Pending, ImportScheduled, ImportInProgress, Succeeded, Failed, ... */
-  phase?: string;
-  /** Import or clone progress as CDI reports it, e.g. `45.50%`. */
-  progress?: string;
-  health: Health;
-  /** The kind of source only (`registry`, `http`, `pvc`, `blank`): a source URL can carry credentials. */
-  source?: string;
-  size?: string;
-  storageClass?: string;
-  /** The PersistentVolumeClaim that holds the disk, once CDI has made it. */
-  claimName?: string;
-  createdAt?: string;
-}
-
+/** @public */
+export type DataVolumeState = LiveDataVolume;
 /** One VM as its card shows it: `VmState`, its DataVolumes, and the namespace's team. @public */
-export interface VirtualMachineState extends VmState {
-  cluster: string;
-  namespace: string;
-  /** The owning team's group ref, from the namespace's labels (the VM's team is its namespace's). */
-  team?: string;
-  requestId?: string;
-  dataVolumes: DataVolumeState[];
-  /** The state of every kind the answer was read from: a stale or unreachable one says so. */
-  sources: ClusterStateKindStatus[];
-}
+export type VirtualMachineState =
+  LiveVirtualMachineState<ClusterStateKindStatus>;
 
 const KINDS_READ: ClusterStateKind[] = [
   'namespaces',

@@ -1,8 +1,12 @@
 import type {
+  ClusterCapacity,
   Health,
+  LiveClusterHealth,
   LiveNamespaceState,
+  LiveVirtualMachineState,
   QuotaUsage,
   StateSource,
+  TeamSummary,
 } from '@kubeportal/plugin-provisioning-common';
 import { createApiRef } from '@backstage/frontend-plugin-api';
 
@@ -11,16 +15,15 @@ export interface ProvisioningHealth {
   status: 'ok';
 }
 
-/** A configured cluster, with whether the portal can reach it now. */
-export interface ClusterSummary {
+/** A configured cluster, with whether the portal reads it now (from the backend's cache) and its capacity. */
+export interface ClusterSummary extends LiveClusterHealth {
   name: string;
   title: string;
   environment: 'dev' | 'staging' | 'prod';
   site?: string;
   storageClasses: string[];
   networks: string[];
-  health: 'ok' | 'unreachable';
-  message?: string;
+  capacity: ClusterCapacity;
 }
 
 /** A quota tier from configuration, with its monthly cost. */
@@ -117,6 +120,13 @@ export interface ProvisioningApi {
     cluster: string,
     namespace: string,
   ): Promise<NamespaceLiveState>;
+  getVmState(
+    cluster: string,
+    namespace: string,
+    vm: string,
+  ): Promise<VmLiveState>;
+  /** A team's namespaces and VMs on every cluster; `team` is the group's entity ref. */
+  getTeamSummary(team: string): Promise<TeamSummary>;
   checkQuota(quota: QuotaChoice): Promise<QuotaCheck>;
 }
 
@@ -133,7 +143,9 @@ export interface QuotaCheck {
 
 /** A namespace's live state, read by the backend from its watch cache (the shape is shared with the backend). */
 export type NamespaceLiveState = LiveNamespaceState;
-export type { Health, QuotaUsage, StateSource };
+/** A VM's live state with its DataVolumes (the shape is shared with the backend). */
+export type VmLiveState = LiveVirtualMachineState;
+export type { ClusterCapacity, Health, QuotaUsage, StateSource, TeamSummary };
 
 /** @public */
 export const provisioningApiRef = createApiRef<ProvisioningApi>({

@@ -11,7 +11,9 @@ import {
   QuotaCheck,
   QuotaChoice,
   RequestPreview,
+  TeamSummary,
   TierSummary,
+  VmLiveState,
 } from './ProvisioningApi';
 
 /** Talks to the provisioning backend through the app's discovery and fetch APIs. */
@@ -65,6 +67,24 @@ export class ProvisioningClient implements ProvisioningApi {
       `/clusters/${encodeURIComponent(cluster)}/namespaces/${encodeURIComponent(
         namespace,
       )}/state`,
+    );
+  }
+
+  async getVmState(
+    cluster: string,
+    namespace: string,
+    vm: string,
+  ): Promise<VmLiveState> {
+    return this.request<VmLiveState>(
+      `/clusters/${encodeURIComponent(cluster)}/namespaces/${encodeURIComponent(
+        namespace,
+      )}/vms/${encodeURIComponent(vm)}/state`,
+    );
+  }
+
+  async getTeamSummary(team: string): Promise<TeamSummary> {
+    return this.request<TeamSummary>(
+      `/teams/${encodeURIComponent(team)}/summary`,
     );
   }
 
