@@ -24,6 +24,12 @@ export const LABELS = {
   teamDefault: `${PORTAL_DOMAIN}/team-default`,
   /** Always `kubeportal`. */
   managedBy: 'app.kubernetes.io/managed-by',
+  /**
+   * Backstage's own label, on every object of a namespace's folder: `<cluster>.<namespace>` (`liveObjectId`), the
+   * name of the namespace's catalog entity, so Backstage's Kubernetes tab finds the objects by the entity's
+   * `backstage.io/kubernetes-id` annotation. Workloads that teams deploy themselves show there once they carry it.
+   */
+  kubernetesId: 'backstage.io/kubernetes-id',
 } as const;
 
 /** Annotation keys (free-form values). */

@@ -3,6 +3,7 @@ import {
   dns1123LabelProblem,
   dns1123SubdomainProblem,
   labelValueProblem,
+  liveObjectId,
   namespaceNameProblem,
   requestBranch,
   requestId,
@@ -89,6 +90,27 @@ describe('names (properties)', () => {
           a !== b
         );
       }),
+    );
+  });
+
+  it('gives live namespaces and VMs ids that are valid label values, the same for the same object and distinct for two', () => {
+    fc.assert(
+      fc.property(label, label, label, label, (cluster, ns, vm, other) => {
+        const ids = [
+          liveObjectId(cluster, ns),
+          liveObjectId(cluster, ns, vm),
+          liveObjectId(cluster, ns, `${vm}-${other}`),
+        ];
+        return (
+          ids.every(id => labelValueProblem(id) === undefined) &&
+          new Set(ids).size === 3 &&
+          liveObjectId(cluster, ns, vm) === ids[1]
+        );
+      }),
+    );
+    expect(liveObjectId('dev', 'payments-dev')).toBe('dev.payments-dev');
+    expect(liveObjectId('dev', 'payments-dev', 'legacy-db')).toBe(
+      'dev.payments-dev.legacy-db',
     );
   });
 

@@ -97,6 +97,22 @@ export function toLabelValue(value: string): string {
   return clean;
 }
 
+/**
+ * The id of a live namespace or VM: `<cluster>.<namespace>` or `<cluster>.<namespace>.<vm>`, shortened with a hash
+ * beyond 63 characters. It is both the name of the object's catalog entity and the value of the
+ * `backstage.io/kubernetes-id` label on its objects, so it is a valid entity name and label value. Neither a cluster
+ * nor a namespace name has a dot, so no two objects share one.
+ */
+export function liveObjectId(
+  cluster: string,
+  namespace: string,
+  vm?: string,
+): string {
+  const id = [cluster, namespace, ...(vm === undefined ? [] : [vm])].join('.');
+  if (id.length <= 63) return id;
+  return `${id.slice(0, 54).replace(/[^A-Za-z0-9]+$/, '')}-${shortHash(id)}`;
+}
+
 /** The kinds of object a request creates or changes. */
 export type RequestTarget = 'namespace' | 'vm';
 

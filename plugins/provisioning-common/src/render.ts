@@ -47,7 +47,7 @@ import { toYamlDocuments } from './manifests/serialize';
 import { namespacePlatformObjects } from './manifests/tenancy';
 import { FileChange, KubeObject, RepoSnapshot } from './manifests/types';
 import { vmObjects } from './manifests/vm';
-import { requestId, toLabelValue } from './names';
+import { liveObjectId, requestId, toLabelValue } from './names';
 import {
   limitRangeProblems,
   quotaProblems,
@@ -466,6 +466,7 @@ function renderNamespace(
     [LABELS.costCentre]: toLabelValue(request.costCentre),
     [LABELS.environment]: request.environment,
     [LABELS.managedBy]: MANAGED_BY,
+    [LABELS.kubernetesId]: liveObjectId(request.cluster, request.name),
     ...(request.expires ? { [LABELS.expires]: request.expires } : {}),
   };
   const kustomization: KustomizationFile = {

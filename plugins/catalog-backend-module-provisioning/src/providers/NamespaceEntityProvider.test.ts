@@ -153,8 +153,8 @@ describe('namespace and VM entities (no control plane)', () => {
     const nsEntity = toNamespaceEntity(cluster, ns, context);
     const vmEntity = toVmEntity(cluster, vm, ns, context);
     expect([nsEntity.metadata.name, vmEntity.metadata.name]).toEqual([
-      'dev-rack-a-with-a-long-cluster-name.payments-xxxxxxxxx-84bc2b02',
-      'dev-rack-a-with-a-long-cluster-name.payments-xxxxxxxxx-236b50ed',
+      'dev-rack-a-with-a-long-cluster-name.payments-xxxxxxxxx-b4d098a9',
+      'dev-rack-a-with-a-long-cluster-name.payments-xxxxxxxxx-6897558f',
     ]);
     expect(toNamespaceEntity(cluster, ns, context)).toEqual(nsEntity);
     expect(vmEntity.spec.dependsOn).toEqual([
@@ -457,7 +457,8 @@ describeWithKube('NamespaceEntityProvider against real control planes', () => {
               'provisioning:clusters/dev',
             'backstage.io/source-location':
               'url:https://github.example/acme/gitops/tree/main/clusters/dev/namespaces/payments-api/',
-            'backstage.io/kubernetes-id': 'dev.payments-api.legacy-crm',
+            'backstage.io/kubernetes-label-selector':
+              'provisioning.kubeportal.io/request-id=dev.vm.payments-api.legacy-crm',
             'backstage.io/kubernetes-namespace': 'payments-api',
             'backstage.io/kubernetes-cluster': 'dev',
             'provisioning.kubeportal.io/cluster': 'dev',

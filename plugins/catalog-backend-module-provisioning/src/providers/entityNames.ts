@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { stringifyEntityRef } from '@backstage/catalog-model';
+import { liveObjectId } from '@kubeportal/plugin-provisioning-common';
 
 /**
  * Names of the catalog entities this module emits, each defined once: the cluster, namespace and VM entities refer
@@ -24,13 +25,10 @@ export const clusterEntityName = (cluster: string) => cluster;
 export const clusterEntityRef = (cluster: string) =>
   resourceRef(clusterEntityName(cluster));
 
-/**
- * Name of a namespace's entity: `<cluster>.<namespace>` (shortened with a hash beyond 63 characters). Neither name
- * has a dot, so no two namespaces share one.
- */
+/** Name of a namespace's entity: its `liveObjectId`, `<cluster>.<namespace>`, also its objects' kubernetes-id label. */
 export const namespaceEntityName = (cluster: string, namespace: string) =>
-  entityName(`${cluster}.${namespace}`);
+  liveObjectId(cluster, namespace);
 
-/** Name of a VM's entity: `<cluster>.<namespace>.<vm>` (shortened with a hash beyond 63 characters). */
+/** Name of a VM's entity: its `liveObjectId`, `<cluster>.<namespace>.<vm>`. */
 export const vmEntityName = (cluster: string, namespace: string, vm: string) =>
-  entityName(`${cluster}.${namespace}.${vm}`);
+  liveObjectId(cluster, namespace, vm);

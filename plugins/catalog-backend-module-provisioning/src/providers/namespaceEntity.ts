@@ -41,11 +41,14 @@ export const VM_ENTITY_TYPE = 'virtual-machine';
 
 /**
  * Backstage's Kubernetes plugin finds an entity's objects by these: objects labelled `backstage.io/kubernetes-id`
- * with the annotation's value, in the annotated namespace, on the annotated cluster (the `singleTenant` service
- * locator; the others search every cluster).
+ * with the annotation's value (or matching the label selector), in the annotated namespace, on the annotated
+ * cluster (the `singleTenant` service locator; the others search every cluster). A namespace's objects carry the
+ * id label (the renderer puts it on the namespace's folder); a VM's are found by its request id, which its
+ * instance and launcher pod inherit.
  */
 export const KUBERNETES_ANNOTATIONS = {
-  id: 'backstage.io/kubernetes-id',
+  id: LABELS.kubernetesId,
+  labelSelector: 'backstage.io/kubernetes-label-selector',
   namespace: 'backstage.io/kubernetes-namespace',
   cluster: 'backstage.io/kubernetes-cluster',
 } as const;
@@ -142,6 +145,8 @@ function metadataOf(
     cluster: string;
     namespace: string;
     vm?: string;
+    /** How Backstage's Kubernetes plugin selects the objects; without it, by the entity's name as kubernetes-id. */
+    labelSelector?: string;
     tag: string;
     links: EntityLink[];
     sourceFolder?: string;
@@ -160,7 +165,9 @@ function metadataOf(
       ...(options.sourceFolder
         ? { [ANNOTATION_SOURCE_LOCATION]: `url:${options.sourceFolder}/` }
         : {}),
-      [KUBERNETES_ANNOTATIONS.id]: options.name,
+      ...(options.labelSelector
+        ? { [KUBERNETES_ANNOTATIONS.labelSelector]: options.labelSelector }
+        : { [KUBERNETES_ANNOTATIONS.id]: options.name }),
       [KUBERNETES_ANNOTATIONS.namespace]: options.namespace,
       [KUBERNETES_ANNOTATIONS.cluster]: options.cluster,
       [CATALOG_KEYS.cluster]: options.cluster,
@@ -264,6 +271,9 @@ export function toVmEntity(
       cluster,
       namespace: ns,
       vm: name,
+      labelSelector: requestIdOf(vm)
+        ? `${LABELS.requestId}=${requestIdOf(vm)}`
+        : `kubevirt.io/domain=${name}`,
       tag: 'kubevirt',
       sourceFolder: gitops
         ? gitopsWebUrl(gitops, 'tree', namespaceDir(cluster, ns))

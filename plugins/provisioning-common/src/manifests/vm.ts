@@ -1,6 +1,7 @@
 import YAML from 'yaml';
 import { canonicalQuantity, parseQuantity } from '../quantity';
 import { VmRequest } from '../requests/schemas';
+import { LABELS } from '../labels';
 import { KubeObject } from './types';
 import { VM_CPU_REQUEST_PER_VCPU } from './virtLauncher';
 
@@ -102,9 +103,14 @@ export function vmObjects(
   const userData = cloudConfig(vm);
   const cloudInitVolume = cloudInitVolumeOf(vm, userData);
   const networkName = vm.network.type === 'pod' ? 'default' : 'net0';
+  // The request id goes on to the instance and its launcher pod, so one selector finds every object of the VM (its
+  // catalog entity's `backstage.io/kubernetes-label-selector`).
   const podLabels = {
     'kubevirt.io/domain': vm.name,
     'kubevirt.io/vm': vm.name,
+    ...(labels[LABELS.requestId]
+      ? { [LABELS.requestId]: labels[LABELS.requestId] }
+      : {}),
   };
   const memory = canonicalQuantity(vm.memory, 'bytes');
 
