@@ -585,12 +585,19 @@ describeWithKube(
             {
               name: 'quota',
               resources: [
-                { resource: 'pods', hard: '5', used: '1', ratio: 0.2 },
+                {
+                  resource: 'pods',
+                  hard: '5',
+                  used: '1',
+                  ratio: 0.2,
+                  exceeded: false,
+                },
                 {
                   resource: 'requests.cpu',
                   hard: '2',
                   used: '500m',
                   ratio: 0.25,
+                  exceeded: false,
                 },
               ],
             },
@@ -974,6 +981,7 @@ describeWithKube(
             hard: '2',
             used: '500m',
             ratio: 0.25,
+            exceeded: false,
           },
           vms: { total: 1, byStatus: { Running: 1 } },
         };
@@ -986,6 +994,7 @@ describeWithKube(
             hard: '5',
             used: '0',
             ratio: 0,
+            exceeded: false,
           },
           vms: { total: 0, byStatus: {} },
         };

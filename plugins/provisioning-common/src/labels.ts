@@ -72,3 +72,8 @@ export const CATALOG_KEYS = {
 
 /** Value of the `app.kubernetes.io/managed-by` label on everything the portal renders. */
 export const MANAGED_BY = 'kubeportal';
+
+/** Catalog `spec.type` of the entities of live namespaces (kind `Resource`). */
+export const NAMESPACE_ENTITY_TYPE = 'kubernetes-namespace';
+/** Catalog `spec.type` of the entities of live KubeVirt VMs (kind `Resource`). */
+export const VM_ENTITY_TYPE = 'virtual-machine';

@@ -9,8 +9,13 @@ export interface QuotaUsage {
   resource: string;
   hard: string;
   used: string;
-  /** used / hard (0 when nothing is allowed and nothing used; over 1 when over); absent when not a quantity. */
+  /**
+   * used / hard (0 when nothing is allowed and nothing used; over 1 when over); absent when not a quantity, and
+   * when something is used of nothing allowed (`exceeded` says so).
+   */
   ratio?: number;
+  /** More is used than allowed (the quota was lowered below what runs); absent when not a quantity. */
+  exceeded?: boolean;
 }
 
 /** A condition as Kubernetes objects report it (`status.conditions[]`). */
@@ -185,13 +190,14 @@ export interface CapacityUse {
   allocatable?: string;
   /**
    * Sum over the managed namespaces of what their quotas allow (`requests.cpu`, `requests.memory`, `pods`); a
-   * namespace with several quotas counts the smallest, as the API server enforces all of them.
+   * namespace with several quotas counts the smallest, as the API server enforces all of them. Absent while the
+   * namespaces or quotas have never been listed (not known, which is not 0).
    */
-  quotas: string;
+  quotas?: string;
   /** Managed namespaces with no quota on this resource: what they may ask for is not bounded, and not counted. */
   unboundedNamespaces: number;
-  /** What the virt-launcher pods of the VMs meant to run request (one pod each). */
-  vms: string;
+  /** What the virt-launcher pods of the VMs meant to run request (one pod each); absent while VMs are not known. */
+  vms?: string;
   /** quotas / allocatable (over 1: the quotas promise more than the nodes hold); absent without allocatable. */
   quotasRatio?: number;
   /** vms / allocatable; absent without allocatable. */
@@ -235,9 +241,10 @@ export interface TeamNamespaceSummary {
   requestId?: string;
   /**
    * The quota resource closest to its limit (the highest used/hard over all of the namespace's quotas), with the
-   * quota it belongs to; absent when the namespace has no quota the controller has counted.
+   * quota it belongs to (something used of nothing allowed counts as closest); absent when the namespace has no
+   * quota in quantities.
    */
-  quota?: QuotaUsage & { ratio: number; quota: string };
+  quota?: QuotaUsage & { quota: string };
   vms: VmCounts;
 }
 

@@ -16,6 +16,8 @@ import {
   MANAGED_BY,
   namespaceDir,
   vmPath,
+  NAMESPACE_ENTITY_TYPE,
+  VM_ENTITY_TYPE,
 } from '@kubeportal/plugin-provisioning-common';
 import {
   CachedObject,
@@ -34,10 +36,7 @@ import {
  * built from the objects the live-state cache holds. Pure: no I/O.
  */
 
-/** Entity `spec.type` of namespaces. */
-export const NAMESPACE_ENTITY_TYPE = 'kubernetes-namespace';
-/** Entity `spec.type` of virtual machines. */
-export const VM_ENTITY_TYPE = 'virtual-machine';
+export { NAMESPACE_ENTITY_TYPE, VM_ENTITY_TYPE };
 
 /**
  * Backstage's Kubernetes plugin finds an entity's objects by these: objects labelled `backstage.io/kubernetes-id`

@@ -140,6 +140,24 @@ describe('clusterCapacity', () => {
       unboundedNamespaces: 1,
       vms: '0',
     });
+    // VMs never listed: what they ask for is not known, so it is left out rather than said to be 0
+    const noVms = clusterCapacity(
+      {
+        nodes: [],
+        namespaces,
+        resourceQuotas,
+        virtualMachines: [],
+        virtualMachineInstances: [],
+        incomplete: ['virtualmachines'],
+      },
+      overhead,
+    );
+    expect(noVms.resources[0]).toEqual({
+      resource: 'cpu',
+      allocatable: '0',
+      quotas: '3',
+      unboundedNamespaces: 1,
+    });
   });
 
   it('counts a cluster without nodes as having no room, and an empty one as using none', () => {

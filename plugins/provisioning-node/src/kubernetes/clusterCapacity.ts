@@ -208,23 +208,30 @@ export function clusterCapacity(
   }
 
   const incomplete = input.incomplete ?? [];
-  const nodesKnown = !incomplete.includes('nodes');
+  const known = (...kinds: ClusterStateKind[]) =>
+    kinds.every(kind => !incomplete.includes(kind));
+  // a figure fed by a kind never listed is not known: left out, never 0
+  const nodesKnown = known('nodes');
+  const quotasKnown = known('namespaces', 'resourcequotas');
+  const vmsKnown = known('virtualmachines', 'virtualmachineinstances');
   return {
     resources: RESOURCES.map(resource => {
-      const quotasRatio = nodesKnown
-        ? ratio(quotas[resource], allocatable[resource])
-        : undefined;
-      const vmsRatio = nodesKnown
-        ? ratio(vms[resource], allocatable[resource])
-        : undefined;
+      const quotasRatio =
+        nodesKnown && quotasKnown
+          ? ratio(quotas[resource], allocatable[resource])
+          : undefined;
+      const vmsRatio =
+        nodesKnown && vmsKnown
+          ? ratio(vms[resource], allocatable[resource])
+          : undefined;
       return {
         resource,
         ...(nodesKnown
           ? { allocatable: spell(allocatable[resource], resource) }
           : {}),
-        quotas: spell(quotas[resource], resource),
+        ...(quotasKnown ? { quotas: spell(quotas[resource], resource) } : {}),
         unboundedNamespaces: unbounded[resource],
-        vms: spell(vms[resource], resource),
+        ...(vmsKnown ? { vms: spell(vms[resource], resource) } : {}),
         ...(quotasRatio === undefined ? {} : { quotasRatio }),
         ...(vmsRatio === undefined ? {} : { vmsRatio }),
       };

@@ -40,12 +40,17 @@ export function healthOf(object: CachedObject | undefined): Health {
 }
 
 /** used / hard of one quota resource; undefined when either is not a Kubernetes quantity. */
-function ratioOf(hard: string, used: string): number | undefined {
+/** used / hard and whether used is over hard; no ratio of nothing allowed (JSON has no infinity). */
+function ratioOf(
+  hard: string,
+  used: string,
+): { ratio?: number; exceeded: boolean } | undefined {
   try {
     const h = parseQuantity(hard);
     const u = parseQuantity(used);
-    if (h === 0n) return u === 0n ? 0 : Number.POSITIVE_INFINITY;
-    return Number((u * 10_000n) / h) / 10_000;
+    if (h === 0n)
+      return u === 0n ? { ratio: 0, exceeded: false } : { exceeded: true };
+    return { ratio: Number((u * 10_000n) / h) / 10_000, exceeded: u > h };
   } catch {
     return undefined;
   }
@@ -77,12 +82,11 @@ export function quotaUsages(quota: CachedObject): QuotaUsage[] {
   return Object.keys(hard)
     .sort()
     .map(resource => {
-      const ratio = ratioOf(hard[resource], used[resource] ?? '0');
       return {
         resource,
         hard: hard[resource],
         used: used[resource] ?? '0',
-        ...(ratio === undefined ? {} : { ratio }),
+        ...ratioOf(hard[resource], used[resource] ?? '0'),
       };
     });
 }

@@ -29,6 +29,13 @@ const state = fixedClusterState({
         ),
         // not counted by the quota controller yet: nothing is used
         quota('payments-db', 'quota', { pods: '10' }),
+        // storage frozen at 0 under what is used: closer to its limit than any ratio
+        quota(
+          'payments-db',
+          'frozen',
+          { 'requests.storage': '0' },
+          { used: { 'requests.storage': '5Gi' } },
+        ),
       ],
       virtualmachines: [
         virtualMachine('payments-web', 'a', { printableStatus: 'Running' }),
@@ -81,11 +88,11 @@ describe('teamSummary', () => {
           phase: 'Active',
           environment: 'dev',
           quota: {
-            quota: 'quota',
-            resource: 'pods',
-            hard: '10',
-            used: '0',
-            ratio: 0,
+            quota: 'frozen',
+            resource: 'requests.storage',
+            hard: '0',
+            used: '5Gi',
+            exceeded: true,
           },
           vms: { total: 2, byStatus: { Stopped: 1, Unknown: 1 } },
         },
@@ -99,6 +106,7 @@ describe('teamSummary', () => {
             hard: '2',
             used: '1500m',
             ratio: 0.75,
+            exceeded: false,
           },
           vms: { total: 2, byStatus: { Running: 2 } },
         },

@@ -1,5 +1,6 @@
 import {
   LABELS,
+  QuotaUsage,
   TeamClusterSummary as CommonTeamClusterSummary,
   TeamNamespaceSummary,
   TeamSummary as CommonTeamSummary,
@@ -17,6 +18,10 @@ export type TeamClusterSummary = CommonTeamClusterSummary & ClusterHealth;
 export interface TeamSummary extends CommonTeamSummary {
   clusters: TeamClusterSummary[];
 }
+
+/** How close a quota resource is to its limit: its ratio, and beyond any ratio when used of nothing allowed. */
+const closeness = (usage: QuotaUsage) =>
+  usage.ratio ?? (usage.exceeded ? Number.POSITIVE_INFINITY : 0);
 
 function countVms(statuses: Array<string | undefined>): VmCounts {
   const byStatus: Record<string, number> = {};
@@ -62,14 +67,10 @@ export function teamSummary(
           for (const q of cache.list(cluster, 'resourcequotas', name).items)
             for (const usage of quotaUsages(q))
               if (
-                usage.ratio !== undefined &&
-                (quota === undefined || usage.ratio > quota.ratio)
+                usage.exceeded !== undefined &&
+                (quota === undefined || closeness(usage) > closeness(quota))
               )
-                quota = {
-                  ...usage,
-                  ratio: usage.ratio,
-                  quota: q.metadata.name,
-                };
+                quota = { ...usage, quota: q.metadata.name };
           return {
             name,
             phase: ns.status?.phase as string | undefined,
