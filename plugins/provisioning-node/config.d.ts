@@ -66,6 +66,19 @@ export interface Config {
      * Each check reads GitHub; the limit keeps one user from spending the portal's GitHub rate limit.
      */
     formChecksPerMinute?: number;
+    /** What the portal reads back from the clusters, and who sees it. */
+    liveState?: {
+      /**
+       * Hold and publish (as catalog entities) every namespace, not only those the portal created
+       * (`app.kubernetes.io/managed-by: kubeportal`). Default false.
+       */
+      includeUnmanaged?: boolean;
+      /**
+       * Environments (dev, staging, prod) whose namespaces' and VMs' live state and catalog entities every
+       * signed-in user may read; elsewhere only the owning team and the platform team. Default none.
+       */
+      readableByAll?: Array<'dev' | 'staging' | 'prod'>;
+    };
     /** Schedules of the background tasks. */
     schedules?: {
       /** Refresh of the cluster entities (default every 300 s). */

@@ -20,8 +20,10 @@ import permissionPlugin from '@backstage/plugin-permission-backend';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import provisioningPlugin from '@kubeportal/plugin-provisioning-backend';
 import {
+  CATALOG_KEYS,
   LABELS,
   MANAGED_BY,
+  NAMESPACE_ENTITY_TYPE,
   parsePlatformSettings,
   parseRequest,
   renderRequest,
@@ -129,6 +131,25 @@ const inspectableProvisioning = createServiceFactory({
 const as = (user: string, req: request.Test) =>
   req.set('Authorization', mockCredentials.user.header(user));
 
+/** Namespace entities of two teams, as the catalog module publishes them from the clusters. */
+const liveEntities = ['payments', 'billing'].map(team => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: {
+    name: `dev.${team}-live`,
+    annotations: {
+      'backstage.io/managed-by-location': 'provisioning:clusters/dev',
+      'backstage.io/managed-by-origin-location': 'provisioning:clusters/dev',
+      [CATALOG_KEYS.cluster]: 'dev',
+      [CATALOG_KEYS.namespace]: `${team}-live`,
+    },
+  },
+  spec: {
+    type: NAMESPACE_ENTITY_TYPE,
+    owner: `group:default/${team}`,
+  },
+}));
+
 /** A template from a team's repository, owned (it says) by the platform team. */
 const teamRepositoryTemplates = createBackendModule({
   pluginId: 'catalog',
@@ -144,6 +165,10 @@ const teamRepositoryTemplates = createBackendModule({
               type: 'full',
               entities: [
                 { entity: spoofedTemplate, locationKey: 'team-repository' },
+                ...liveEntities.map(entity => ({
+                  entity,
+                  locationKey: 'team-repository',
+                })),
               ],
             }),
         });
@@ -728,9 +753,7 @@ describeWithKube(
         const prodCapacity = {
           resources: ['cpu', 'memory', 'pods'].map(resource => ({
             resource,
-            quotas: '0',
             unboundedNamespaces: 0,
-            vms: '0',
           })),
           nodes: 0,
           unschedulableNodes: 0,
@@ -1159,6 +1182,36 @@ describeWithKube(
           ),
         );
         expect(res.status).toBe(200);
+      });
+
+      it("shows a team's namespace entities to the team and the platform team only, like their live state", async () => {
+        const status = async (user: string, team: string) =>
+          (
+            await as(
+              user,
+              request(server).get(
+                `/api/catalog/entities/by-name/resource/default/dev.${team}-live`,
+              ),
+            )
+          ).status;
+        await waitUntil(
+          'the namespace entities are in the catalog',
+          async () => (await status(USERS.platform, 'billing')) === 200,
+          { timeoutMs: 30_000, intervalMs: 250 },
+        );
+        expect(await status(USERS.payments, 'payments')).toBe(200);
+        expect(await status(USERS.payments, 'billing')).toBe(404);
+        expect(await status(USERS.billing, 'billing')).toBe(200);
+        expect(await status(USERS.platform, 'payments')).toBe(200);
+        const listed = await as(
+          USERS.payments,
+          request(server)
+            .get('/api/catalog/entities/by-query')
+            .query({ filter: `spec.type=${NAMESPACE_ENTITY_TYPE}` }),
+        );
+        expect(listed.body.items.map((e: any) => e.metadata.name)).toEqual([
+          'dev.payments-live',
+        ]);
       });
 
       it('refuses a payments user to register a location; the platform team may', async () => {

@@ -50,6 +50,8 @@ import {
   provisioningConditions,
 } from '@kubeportal/plugin-provisioning-backend';
 import {
+  CATALOG_KEYS,
+  NAMESPACE_ENTITY_TYPE,
   provisioningDecommissionPermission,
   provisioningDecommissionRequestPermission,
   provisioningNamespaceReadPermission,
@@ -57,6 +59,7 @@ import {
   provisioningProdRequestPermission,
   provisioningQuotaChangeRequestPermission,
   provisioningVmRequestPermission,
+  VM_ENTITY_TYPE,
 } from '@kubeportal/plugin-provisioning-common';
 import { provisioningServiceRef } from '@kubeportal/plugin-provisioning-node';
 import path from 'node:path';
@@ -83,6 +86,11 @@ export interface PortalPolicyOptions {
    */
   templateLocations: string[];
   userInfo: UserInfoService;
+  /**
+   * Live state open to every signed-in user (`provisioning.liveState.readableByAll`): the environments, and the
+   * clusters of those environments (the catalog's namespace and VM entities name their cluster).
+   */
+  readableByAll?: { environments: string[]; clusters: string[] };
 }
 
 /**
@@ -115,7 +123,8 @@ const DENY: PolicyDecision = { result: AuthorizeResult.DENY };
  * - scaffolder: a user runs a template owned by the platform team that came from a trusted location, only with
  *   the provisioning actions, and reads and cancels their own tasks;
  * - provisioning: a user asks for new namespaces (also prod) for their own teams, and for VMs, quota changes
- *   and removals only in namespaces their teams own, and reads the live state of those namespaces only;
+ *   and removals only in namespaces their teams own, and reads the live state (and the catalog entities) of
+ *   those namespaces and their VMs only, plus those of the environments configured as readable by all;
  *   administration is the platform team's;
  * - anything else is denied.
  */
@@ -143,7 +152,7 @@ export class PortalPermissionPolicy implements PermissionPolicy {
     if (isPermission(permission, catalogEntityReadPermission)) {
       return createCatalogConditionalDecision(
         permission,
-        this.readableEntities(),
+        this.readableEntities(claims),
       );
     }
     if (isPermission(permission, catalogLocationReadPermission)) return ALLOW;
@@ -183,12 +192,26 @@ export class PortalPermissionPolicy implements PermissionPolicy {
         provisioningConditions.isTeamMember({ claims }),
       );
     }
+    if (isPermission(permission, provisioningNamespaceReadPermission)) {
+      const environments = this.options.readableByAll?.environments ?? [];
+      const owner = provisioningConditions.isNamespaceOwner({ claims });
+      return createProvisioningConditionalDecision(
+        permission,
+        environments.length > 0
+          ? {
+              anyOf: [
+                owner,
+                provisioningConditions.isInEnvironment({ environments }),
+              ],
+            }
+          : owner,
+      );
+    }
     if (
       isPermission(permission, provisioningVmRequestPermission) ||
       isPermission(permission, provisioningQuotaChangeRequestPermission) ||
       isPermission(permission, provisioningDecommissionRequestPermission) ||
-      isPermission(permission, provisioningDecommissionPermission) ||
-      isPermission(permission, provisioningNamespaceReadPermission)
+      isPermission(permission, provisioningDecommissionPermission)
     ) {
       return createProvisioningConditionalDecision(
         permission,
@@ -199,10 +222,14 @@ export class PortalPermissionPolicy implements PermissionPolicy {
     return DENY;
   }
 
-  /** Every entity but a template, and a template only when the platform team owns it and it came from a trusted location. */
-  private readableEntities(): PermissionCriteria<
-    PermissionCondition<'catalog-entity'>
-  > {
+  /**
+   * Every entity but a template, and a template only when the platform team owns it and it came from a trusted
+   * location. The entities of live namespaces and VMs only for the teams that own them, or on the clusters of
+   * environments readable by all: the catalog shows what the live-state API would answer, and nothing more.
+   */
+  private readableEntities(
+    claims: string[],
+  ): PermissionCriteria<PermissionCondition<'catalog-entity'>> {
     const notTemplate = {
       not: catalogConditions.isEntityKind({ kinds: ['Template'] }),
     };
@@ -212,20 +239,49 @@ export class PortalPermissionPolicy implements PermissionPolicy {
         value,
       }),
     );
-    if (!first) return notTemplate;
-    return {
+    const templates: PermissionCriteria<PermissionCondition<'catalog-entity'>> =
+      first
+        ? {
+            anyOf: [
+              notTemplate,
+              {
+                allOf: [
+                  catalogConditions.isEntityOwner({
+                    claims: [this.options.platformTeam],
+                  }),
+                  { anyOf: [first, ...more] },
+                ],
+              },
+            ],
+          }
+        : notTemplate;
+    const liveEntity: PermissionCriteria<
+      PermissionCondition<'catalog-entity'>
+    > = {
       anyOf: [
-        notTemplate,
-        {
-          allOf: [
-            catalogConditions.isEntityOwner({
-              claims: [this.options.platformTeam],
-            }),
-            { anyOf: [first, ...more] },
-          ],
-        },
+        catalogConditions.hasSpec({
+          key: 'type',
+          value: NAMESPACE_ENTITY_TYPE,
+        }),
+        catalogConditions.hasSpec({ key: 'type', value: VM_ENTITY_TYPE }),
       ],
     };
+    const openClusters: PermissionCriteria<
+      PermissionCondition<'catalog-entity'>
+    >[] = (this.options.readableByAll?.clusters ?? []).map(value =>
+      catalogConditions.hasAnnotation({
+        annotation: CATALOG_KEYS.cluster,
+        value,
+      }),
+    );
+    const live: PermissionCriteria<PermissionCondition<'catalog-entity'>> = {
+      anyOf: [
+        { not: liveEntity },
+        catalogConditions.isEntityOwner({ claims }),
+        ...openClusters,
+      ],
+    };
+    return { allOf: [templates, live] };
   }
 
   private userInfo(
@@ -261,6 +317,16 @@ export const portalPermissionPolicyModule = createBackendModule({
             platformTeam: provisioning.config.platformTeam,
             templateLocations: trustedTemplateLocations(config),
             userInfo,
+            readableByAll: {
+              environments: provisioning.config.liveState.readableByAll,
+              clusters: provisioning.config.clusters
+                .filter(c =>
+                  provisioning.config.liveState.readableByAll.includes(
+                    c.environment,
+                  ),
+                )
+                .map(c => c.name),
+            },
           }),
         );
       },

@@ -7,6 +7,7 @@ export { provisioningPlugin as default } from './plugin';
 export {
   createProvisioningConditionalDecision,
   getProvisioningNamespaceResources,
+  isInEnvironment,
   isNamespaceOwner,
   isTeamMember,
   provisioningConditions,

@@ -143,7 +143,9 @@ export class NamespaceEntityProvider implements EntityProvider {
       taskRunner: options.scheduler.createScheduledTaskRunner(
         provisioning.config.schedules.namespaces,
       ),
-      includeUnmanaged: options.includeUnmanaged ?? false,
+      includeUnmanaged:
+        options.includeUnmanaged ??
+        provisioning.config.liveState.includeUnmanaged,
       deltaDelayMs: options.deltaDelayMs ?? 500,
     });
     options.lifecycle.addShutdownHook(() => provider.stop());

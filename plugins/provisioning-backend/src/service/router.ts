@@ -159,6 +159,9 @@ export async function createRouter(
     (await userInfo.getUserInfo(credentials)).ownershipEntityRefs.includes(
       provisioning.config.platformTeam,
     );
+  const environments = new Map(
+    provisioning.config.clusters.map(c => [c.name, c.environment]),
+  );
   const namespaceReadAccess = (
     credentials: BackstageCredentials<BackstageUserPrincipal>,
   ) =>
@@ -167,6 +170,7 @@ export async function createRouter(
       rules: permissionsRegistry.getPermissionRuleset(
         provisioningNamespaceResourceRef,
       ),
+      environmentOf: cluster => environments.get(cluster),
     });
 
   /** Whether the caller may read a namespace the cache holds, decided on its owner alone. */

@@ -86,3 +86,39 @@ describe('readClusterConnections', () => {
     expect(readClusterConnections(new ConfigReader({}))).toEqual([]);
   });
 });
+
+describe('provisioning.liveState', () => {
+  it('holds only the portal’s namespaces and opens them to no one else, by default', () => {
+    expect(readProvisioningConfig(new ConfigReader({})).liveState).toEqual({
+      includeUnmanaged: false,
+      readableByAll: [],
+    });
+  });
+
+  it('reads the environments readable by all once each', () => {
+    expect(
+      readProvisioningConfig(
+        new ConfigReader({
+          provisioning: {
+            liveState: {
+              includeUnmanaged: true,
+              readableByAll: ['dev', 'staging', 'dev'],
+            },
+          },
+        }),
+      ).liveState,
+    ).toEqual({ includeUnmanaged: true, readableByAll: ['dev', 'staging'] });
+  });
+
+  it('names the field and the rule of an unknown environment', () => {
+    expect(() =>
+      readProvisioningConfig(
+        new ConfigReader({
+          provisioning: { liveState: { readableByAll: ['qa'] } },
+        }),
+      ),
+    ).toThrow(
+      /provisioning\.liveState\.readableByAll\[0\]: .*'dev' \| 'staging' \| 'prod'/,
+    );
+  });
+});

@@ -6,6 +6,8 @@ import {
   ScmIntegrations,
 } from '@backstage/integration';
 import {
+  Environment,
+  ENVIRONMENTS,
   FieldProblem,
   formatProblems,
   PlatformSettings,
@@ -66,6 +68,19 @@ export interface ProvisioningConfig {
   };
   /** How many form checks (names, previews, namespace lists) one user may ask for per minute (default 60). */
   formChecksPerMinute: number;
+  /** What the portal reads back from the clusters, and who sees it. */
+  liveState: {
+    /**
+     * Hold and publish every namespace, not only those the portal created (`app.kubernetes.io/managed-by:
+     * kubeportal`). Default false.
+     */
+    includeUnmanaged: boolean;
+    /**
+     * Environments whose namespaces' and VMs' live state (and catalog entities) every signed-in user may read;
+     * elsewhere only the owning team and the platform team. Default none.
+     */
+    readableByAll: Environment[];
+  };
   /** The portal's own address (`app.baseUrl`), for links in pull requests. */
   portalUrl?: string;
 }
@@ -133,6 +148,13 @@ const sectionSchema = z
       .int('must be a whole number')
       .min(1, 'must be at least 1')
       .default(60),
+    liveState: z
+      .object({
+        includeUnmanaged: z.boolean().default(false),
+        readableByAll: z.array(z.enum(ENVIRONMENTS)).default([]),
+      })
+      .strict()
+      .default({}),
     tiers: z.unknown(),
     prices: z.unknown(),
     policy: z.unknown(),
@@ -218,6 +240,10 @@ export function readProvisioningConfig(config: Config): ProvisioningConfig {
     clusters: section.clusters,
     schedules: section.schedules,
     formChecksPerMinute: section.formChecksPerMinute,
+    liveState: {
+      includeUnmanaged: section.liveState.includeUnmanaged,
+      readableByAll: [...new Set(section.liveState.readableByAll)],
+    },
     portalUrl: config.getOptionalString('app.baseUrl'),
   };
 }

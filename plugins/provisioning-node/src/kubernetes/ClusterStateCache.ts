@@ -1278,7 +1278,10 @@ export class ClusterStateCache {
     config: ProvisioningConfig,
     options: ClusterStateCacheOptions = {},
   ): ClusterStateCache {
-    return new ClusterStateCache(config.clusters, options);
+    return new ClusterStateCache(config.clusters, {
+      includeUnmanaged: config.liveState.includeUnmanaged,
+      ...options,
+    });
   }
 
   constructor(

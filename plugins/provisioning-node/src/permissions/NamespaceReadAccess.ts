@@ -24,6 +24,7 @@ export class NamespaceReadAccess {
   private constructor(
     private readonly decision: PolicyDecision,
     rules: ProvisioningNamespaceRuleset,
+    private readonly environmentOf: (cluster: string) => string | undefined,
   ) {
     this.authorizer = createConditionAuthorizer(rules);
   }
@@ -34,20 +35,30 @@ export class NamespaceReadAccess {
     options: {
       permissions: PermissionsService;
       rules: ProvisioningNamespaceRuleset;
+      /** The configured environment of a cluster (rules may decide on it). */
+      environmentOf(cluster: string): string | undefined;
     },
   ): Promise<NamespaceReadAccess> {
     const [decision] = await options.permissions.authorizeConditional(
       [{ permission: provisioningNamespaceReadPermission }],
       { credentials },
     );
-    return new NamespaceReadAccess(decision, options.rules);
+    return new NamespaceReadAccess(
+      decision,
+      options.rules,
+      options.environmentOf,
+    );
   }
 
   /** Whether the user may read this namespace of this team. */
   may(namespace: { cluster: string; name: string; team: string }): boolean {
     return this.authorizer(this.decision, {
       team: namespace.team,
-      namespace: { cluster: namespace.cluster, name: namespace.name },
+      namespace: {
+        cluster: namespace.cluster,
+        name: namespace.name,
+        environment: this.environmentOf(namespace.cluster),
+      },
     });
   }
 }

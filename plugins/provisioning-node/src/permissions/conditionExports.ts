@@ -9,7 +9,7 @@ const { conditions, createConditionalDecision } = createConditionExports({
 
 /**
  * Conditions over the portal's resource type, for policies: `provisioningConditions.isTeamMember({ claims })`,
- * `provisioningConditions.isNamespaceOwner({ claims })`.
+ * `provisioningConditions.isNamespaceOwner({ claims })`, `provisioningConditions.isInEnvironment({ environments })`.
  */
 export const provisioningConditions = conditions;
 

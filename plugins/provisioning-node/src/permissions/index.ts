@@ -7,6 +7,7 @@ export type {
   ProvisioningNamespaceQuery,
 } from './resource';
 export {
+  isInEnvironment,
   isNamespaceOwner,
   isTeamMember,
   provisioningPermissionRules,

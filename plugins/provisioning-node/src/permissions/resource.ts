@@ -8,16 +8,19 @@ import { RESOURCE_TYPE_PROVISIONING_NAMESPACE } from '@kubeportal/plugin-provisi
 export interface ProvisioningNamespaceResource {
   /** The team, as a group entity ref: `group:default/payments`. */
   team: string;
-  /** Set when the request touches an existing namespace; `team` is then its owner in the GitOps repository. */
-  namespace?: { cluster: string; name: string };
+  /**
+   * Set when the request touches an existing namespace; `team` is then its owner in the GitOps repository (or, for
+   * live state, on the cluster). `environment` is the cluster's configured one, when the caller knows it.
+   */
+  namespace?: { cluster: string; name: string; environment?: string };
 }
 
 /**
  * Filter form of the rules, for a list of resources: `team` matches the team, `namespace.team` only existing
- * namespaces of the team.
+ * namespaces of the team, `namespace.environment` only existing namespaces on clusters of the environments.
  */
 export interface ProvisioningNamespaceQuery {
-  key: 'team' | 'namespace.team';
+  key: 'team' | 'namespace.team' | 'namespace.environment';
   values: string[];
 }
 

@@ -1,6 +1,6 @@
 import { createPermissionRule } from '@backstage/plugin-permission-node';
 import { provisioningNamespaceResourceRef } from '../resource';
-import { ClaimsParams, claimsParamsSchema } from './claimsParams';
+import { ClaimsParams, claimsParamsSchema } from './paramsSchemas';
 
 /**
  * Namespace ownership: the resource is an existing namespace, and the team that owns it in the GitOps repository

@@ -1,6 +1,6 @@
 import { createPermissionRule } from '@backstage/plugin-permission-node';
 import { provisioningNamespaceResourceRef } from '../resource';
-import { ClaimsParams, claimsParamsSchema } from './claimsParams';
+import { ClaimsParams, claimsParamsSchema } from './paramsSchemas';
 
 /**
  * Team ownership: the request is for, or the namespace belongs to, one of the given teams. A policy passes the
