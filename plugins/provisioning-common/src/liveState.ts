@@ -57,6 +57,18 @@ export interface LiveVmState {
   createdAt?: string;
 }
 
+/** A Deployment or StatefulSet of the namespace: replicas wanted and ready, health from its controller's report. */
+export interface LiveWorkload {
+  kind: 'Deployment' | 'StatefulSet';
+  name: string;
+  /** `spec.replicas` (1 when not set, as the API server defaults it). */
+  desired: number;
+  ready: number;
+  /** Replicas on the current template, when the controller reports it. */
+  upToDate?: number;
+  health: Health;
+}
+
 /** The state of one kind on one cluster that an answer was read from, with how old it is. */
 export interface StateSource {
   kind: string;
@@ -97,6 +109,8 @@ export interface LiveNamespaceState<S extends StateSource = StateSource> {
       owner?: string;
     }>;
   };
+  /** Deployments and StatefulSets, what teams run in the namespace. */
+  workloads: LiveWorkload[];
   warnings: Array<{
     reason?: string;
     message?: string;

@@ -4,6 +4,7 @@ import {
   Health,
   LiveNamespaceState,
   LiveVmState,
+  LiveWorkload,
   QuotaUsage,
   FLUX_NAMESPACE,
   LABELS,
@@ -39,7 +40,60 @@ export function healthOf(object: CachedObject | undefined): Health {
   };
 }
 
-/** used / hard of one quota resource; undefined when either is not a Kubernetes quantity. */
+/**
+ * A Deployment or StatefulSet as the card shows it: replicas wanted and ready, and its health from what its
+ * controller reports. A Deployment is ready when its `Available` condition is True and every wanted replica is
+ * ready, not ready when `Available` or `Progressing` is False; a StatefulSet (no such conditions) when its
+ * controller has seen the current spec and every wanted replica is ready. Before the controller has reported,
+ * unknown.
+ */
+export function workloadState(
+  kind: 'Deployment' | 'StatefulSet',
+  object: CachedObject,
+): LiveWorkload {
+  const status = (object.status ?? {}) as Json;
+  const desired = (object.spec?.replicas as number | undefined) ?? 1;
+  const ready = (status.readyReplicas as number | undefined) ?? 0;
+  const conditions = (status.conditions ?? []) as Condition[];
+  const observed =
+    status.observedGeneration !== undefined &&
+    (object.metadata.generation === undefined ||
+      status.observedGeneration >= object.metadata.generation);
+  let health: Health = { state: 'unknown' };
+  const failing = conditions.find(
+    c =>
+      (c.type === 'Available' || c.type === 'Progressing') &&
+      c.status === 'False',
+  );
+  if (failing)
+    health = {
+      state: 'not-ready',
+      ...(failing.reason ? { reason: failing.reason } : {}),
+      ...(failing.message ? { message: failing.message } : {}),
+    };
+  else if (observed)
+    health =
+      ready >= desired &&
+      (kind === 'StatefulSet' ||
+        conditions.some(c => c.type === 'Available' && c.status === 'True'))
+        ? { state: 'ready' }
+        : {
+            state: 'not-ready',
+            reason: 'ReplicasNotReady',
+            message: `${ready} of ${desired} replicas ready`,
+          };
+  return {
+    kind,
+    name: object.metadata.name,
+    desired,
+    ready,
+    ...(status.updatedReplicas !== undefined
+      ? { upToDate: status.updatedReplicas as number }
+      : {}),
+    health,
+  };
+}
+
 /** used / hard and whether used is over hard; no ratio of nothing allowed (JSON has no infinity). */
 function ratioOf(
   hard: string,
@@ -61,6 +115,8 @@ const KINDS_READ: ClusterStateKind[] = [
   'resourcequotas',
   'limitranges',
   'pods',
+  'deployments',
+  'statefulsets',
   'events',
   'persistentvolumeclaims',
   'virtualmachines',
@@ -190,6 +246,11 @@ export function namespaceState(
     byPhase[phase] = (byPhase[phase] ?? 0) + 1;
   }
 
+  const workloads = [
+    ...list('deployments').map(d => workloadState('Deployment', d)),
+    ...list('statefulsets').map(d => workloadState('StatefulSet', d)),
+  ];
+
   const dataVolumes = new Map(
     list('datavolumes').map(dv => [dv.metadata.name, dv] as const),
   );
@@ -221,6 +282,7 @@ export function namespaceState(
       limits: (l.spec?.limits ?? []) as Json[],
     })),
     pods: { byPhase, items: pods },
+    workloads,
     warnings: list('events').map(e => ({
       reason: e.reason as string | undefined,
       message: e.message as string | undefined,
