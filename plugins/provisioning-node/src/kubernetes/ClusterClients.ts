@@ -258,18 +258,4 @@ export class ClusterClients {
       };
     return result.value;
   }
-
-  /** Whether each cluster answers (the API server's version endpoint through the namespace API), per cluster. */
-  async health(): Promise<
-    Array<{ cluster: ClusterConnection; error?: ClusterError }>
-  > {
-    return Promise.all(
-      this.clusters.map(async cluster => {
-        const found = await this.lookupNamespace(cluster.name, 'kube-system');
-        return found.state === 'unreachable'
-          ? { cluster, error: found.error }
-          : { cluster };
-      }),
-    );
-  }
 }
