@@ -5,10 +5,17 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
-import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import {
+  NAMESPACE_ENTITY_TYPE,
+  VM_ENTITY_TYPE,
+} from '@kubeportal/plugin-provisioning-common';
 import CloudQueueIcon from '@mui/icons-material/CloudQueue';
 import { provisioningApiRef, ProvisioningClient } from './api';
-import { requestRouteRef, rootRouteRef } from './routes';
+import { clustersRouteRef, requestRouteRef, rootRouteRef } from './routes';
 import {
   adGroupPickerField,
   clusterPickerField,
@@ -56,12 +63,50 @@ const namespaceStateCard = EntityCardBlueprint.make({
   name: 'namespace-state',
   params: {
     filter: entity =>
-      entity.kind === 'Resource' &&
-      entity.spec?.type === 'kubernetes-namespace',
+      entity.kind === 'Resource' && entity.spec?.type === NAMESPACE_ENTITY_TYPE,
     type: 'content',
     loader: () =>
       import('./components/NamespaceStateCard').then(m => (
         <m.EntityNamespaceStateCard />
+      )),
+  },
+});
+
+/** The live state of a VM on its catalog page (entities the portal publishes for VMs of managed namespaces). */
+const vmStateCard = EntityCardBlueprint.make({
+  name: 'vm-state',
+  params: {
+    filter: entity =>
+      entity.kind === 'Resource' && entity.spec?.type === VM_ENTITY_TYPE,
+    type: 'content',
+    loader: () =>
+      import('./components/VmStateCard').then(m => <m.EntityVmStateCard />),
+  },
+});
+
+/** Every cluster with its health and capacity, and each team's namespaces and VMs there. */
+const clustersPage = PageBlueprint.make({
+  name: 'clusters',
+  params: {
+    path: '/provisioning/clusters',
+    routeRef: clustersRouteRef,
+    loader: () =>
+      import('./components/ClusterOverviewPage').then(m => (
+        <m.ClusterOverviewPage />
+      )),
+  },
+});
+
+/** A team's namespaces and VMs on every cluster, as a tab of the team's (Group) page. */
+const teamStateContent = EntityContentBlueprint.make({
+  name: 'team-state',
+  params: {
+    path: '/live-state',
+    title: 'Namespaces & VMs',
+    filter: entity => entity.kind === 'Group',
+    loader: () =>
+      import('./components/TeamStateContent').then(m => (
+        <m.EntityTeamStateContent />
       )),
   },
 });
@@ -75,12 +120,19 @@ export const provisioningPlugin = createFrontendPlugin({
   pluginId: 'provisioning',
   title: 'Provisioning',
   icon: <CloudQueueIcon fontSize="inherit" />,
-  routes: { root: rootRouteRef, request: requestRouteRef },
+  routes: {
+    root: rootRouteRef,
+    request: requestRouteRef,
+    clusters: clustersRouteRef,
+  },
   extensions: [
     provisioningApi,
     provisioningPage,
     requestPage,
     namespaceStateCard,
+    vmStateCard,
+    clustersPage,
+    teamStateContent,
     clusterPickerField,
     quotaTierPickerField,
     requestPreviewField,

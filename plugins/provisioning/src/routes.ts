@@ -8,3 +8,6 @@ export const rootRouteRef = createRouteRef();
  * request's pull request lands.
  */
 export const requestRouteRef = createRouteRef({ params: ['requestId'] });
+
+/** Route of the cluster overview, `/provisioning/clusters`: health, capacity and each team's share of every cluster. */
+export const clustersRouteRef = createRouteRef();

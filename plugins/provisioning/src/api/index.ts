@@ -15,5 +15,8 @@ export type {
   QuotaUsage,
   Health,
   StateSource,
+  ClusterCapacity,
+  TeamSummary,
+  VmLiveState,
 } from './ProvisioningApi';
 export { ProvisioningClient } from './ProvisioningClient';

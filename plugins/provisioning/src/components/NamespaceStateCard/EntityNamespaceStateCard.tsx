@@ -1,7 +1,19 @@
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { CATALOG_KEYS } from '@kubeportal/plugin-provisioning-common';
 import Alert from '@mui/material/Alert';
-import { NamespaceStateCard } from './NamespaceStateCard';
+import { NamespaceLink, NamespaceStateCard } from './NamespaceStateCard';
+
+/** The types of entity links the card shows: the namespace's GitOps folder, and its request's page. */
+const CARD_LINK_TYPES = ['gitops', 'provisioning-request'];
+
+/** The links of a namespace entity that the card shows (`metadata.links` of the types above). */
+export function namespaceLinksOfEntity(entity: {
+  metadata: { links?: NamespaceLink[] };
+}): NamespaceLink[] {
+  return (entity.metadata.links ?? []).filter(
+    link => link.type !== undefined && CARD_LINK_TYPES.includes(link.type),
+  );
+}
 
 /** The cluster and namespace a catalog entity of the portal stands for, from its annotations. */
 export function namespaceOfEntity(entity: {
@@ -28,6 +40,7 @@ export const EntityNamespaceStateCard = () => {
       cluster={target.cluster}
       namespace={target.namespace}
       title="Live state"
+      links={namespaceLinksOfEntity(entity)}
     />
   );
 };

@@ -1,14 +1,17 @@
-import { InfoCard, Progress } from '@backstage/core-components';
-import { useApi } from '@backstage/frontend-plugin-api';
-import { useSignal } from '@backstage/plugin-signals-react';
+import { InfoCard, Link, Progress } from '@backstage/core-components';
+import {
+  useApi,
+  useApiHolder,
+  useRouteRef,
+} from '@backstage/frontend-plugin-api';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { namespaceSignalChannel } from '@kubeportal/plugin-provisioning-common';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
-import LinearProgress from '@mui/material/LinearProgress';
+import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useEffect, useRef, useState } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import useAsync from 'react-use/esm/useAsync';
 import {
   Health,
   NamespaceLiveState,
@@ -16,6 +19,15 @@ import {
   QuotaUsage,
   StateSource,
 } from '../../api';
+import { useLiveRead, useNow } from '../../hooks';
+import { requestRouteRef } from '../../routes';
+import { backendErrorText, isNotFound } from '../backendError';
+import {
+  byUpdateNewestFirst,
+  requestIdFilter,
+  toRequestSummary,
+} from '../RequestPage/requestEntities';
+import { QuotaBar, quotaColour, quotaText } from './QuotaBar';
 
 /**
  * How often the card reads the state again without a signal (a dropped signal connection): the backend answers
@@ -23,25 +35,34 @@ import {
  */
 export const REFRESH_MS = 60_000;
 /** How often the age of the data is written again. */
-const TICK_MS = 10_000;
+export const TICK_MS = 10_000;
 /** Data older than this is called stale. */
 export const STALE_MS = 120_000;
 
-/** The colour of a quota gauge: over 95% is an error, over 80% a warning. */
-export function gaugeColour(ratio: number): 'success' | 'warning' | 'error' {
-  if (ratio >= 0.95) return 'error';
-  if (ratio >= 0.8) return 'warning';
-  return 'success';
-}
-
-/** "12 s ago", "3 min ago": how old a timestamp is, in words. */
-export function age(iso: string | undefined, now: number): string {
-  if (!iso) return 'never';
-  const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+/**
+ * How old a timestamp is, in words: "12 s ago", "3 min ago", "26 h ago", and in days beyond 48 hours ("3 d ago");
+ * "unknown" for a time that does not parse.
+ */
+export function age(iso: string, now: number): string {
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) return 'unknown';
+  const seconds = Math.max(0, Math.round((now - time) / 1000));
   if (seconds < 60) return `${seconds} s ago`;
   const minutes = Math.round(seconds / 60);
   if (minutes < 60) return `${minutes} min ago`;
-  return `${Math.round(minutes / 60)} h ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours <= 48) return `${hours} h ago`;
+  return `${Math.round(hours / 24)} d ago`;
+}
+
+/**
+ * How old the data of a view is, as a sentence: "Data from 15 s ago"; "No data from the cluster yet" when the
+ * cluster was never heard from; "Data of unknown age" when the time does not parse.
+ */
+export function dataAge(heard: string | undefined, now: number): string {
+  if (!heard) return 'No data from the cluster yet';
+  const words = age(heard, now);
+  return words === 'unknown' ? 'Data of unknown age' : `Data from ${words}`;
 }
 
 /**
@@ -90,34 +111,132 @@ export const HealthChip = (props: { label: string; health: Health }) => (
   />
 );
 
-const Gauge = ({ usage }: { usage: QuotaUsage }) => {
-  const ratio = usage.ratio ?? 0;
+/** The bounds of a LimitRange item, in the order Kubernetes applies them. */
+const LIMIT_BOUNDS = [
+  ['default', 'default'],
+  ['defaultRequest', 'default request'],
+  ['min', 'min'],
+  ['max', 'max'],
+  ['maxLimitRequestRatio', 'max limit/request ratio'],
+] as const;
+
+/**
+ * One item of a LimitRange in words: "Container: default cpu 500m, memory 512Mi; default request cpu 100m; max
+ * cpu 2".
+ */
+export function limitText(limit: Record<string, unknown>): string {
+  const bounds = LIMIT_BOUNDS.flatMap(([key, label]) => {
+    const values = limit[key];
+    if (!values || typeof values !== 'object') return [];
+    const entries = Object.entries(values as Record<string, unknown>);
+    return entries.length === 0
+      ? []
+      : [`${label} ${entries.map(([k, v]) => `${k} ${v}`).join(', ')}`];
+  });
+  const type = typeof limit.type === 'string' ? limit.type : 'Limit';
+  return `${type}: ${bounds.length > 0 ? bounds.join('; ') : 'no bounds'}`;
+}
+
+/** A link of the namespace's catalog entity (`metadata.links`): its GitOps folder, the request that made it. */
+export interface NamespaceLink {
+  url: string;
+  title?: string;
+  /** `gitops` for the namespace's folder, `provisioning-request` for its request's page. */
+  type?: string;
+}
+
+/** The link type of the request page among a namespace entity's links. */
+const REQUEST_LINK_TYPE = 'provisioning-request';
+
+/**
+ * The pull request that created the namespace: the newest `create` request entity of its request id, read from the
+ * catalog when the app has one; `undefined` while unknown (no catalog, none found, or the catalog failing: the
+ * link is left out, the card stays).
+ */
+function useCreatingPullRequest(requestId: string | undefined) {
+  const catalogApi = useApiHolder().get(catalogApiRef);
+  const { value } = useAsync(async () => {
+    if (!catalogApi || !requestId) return undefined;
+    const { items } = await catalogApi.getEntities({
+      filter: requestIdFilter(requestId),
+    });
+    return items
+      .map(toRequestSummary)
+      .filter(r => r.action === 'create' && r.pullRequest)
+      .sort(byUpdateNewestFirst)[0]?.pullRequest;
+  }, [catalogApi, requestId]);
+  return value;
+}
+
+/**
+ * Where to go from the namespace: its request's page in the portal, the pull request that created it, and the
+ * links its catalog entity carries (its GitOps folder).
+ */
+const NamespaceLinks = (props: {
+  requestId?: string;
+  links: NamespaceLink[];
+}) => {
+  const requestRoute = useRouteRef(requestRouteRef);
+  const pullRequest = useCreatingPullRequest(props.requestId);
+  const entityRequestLink = props.links.find(l => l.type === REQUEST_LINK_TYPE);
+  const request =
+    props.requestId && requestRoute
+      ? {
+          url: requestRoute({ requestId: props.requestId }),
+          title: `Request ${props.requestId}`,
+        }
+      : entityRequestLink;
+  const shown = [
+    ...(request ? [{ ...request, title: request.title ?? 'Request' }] : []),
+    ...(pullRequest ? [pullRequest] : []),
+    ...props.links
+      .filter(l => l.type !== REQUEST_LINK_TYPE)
+      .map(l => ({ url: l.url, title: l.title ?? l.url })),
+  ];
+  if (shown.length === 0) return null;
   return (
-    <Box sx={{ mb: 1 }} data-testid={`quota-${usage.resource}`}>
-      <Box sx={{ display: 'flex', justifyContent: 'space-between' }}>
-        <Typography variant="body2">{usage.resource}</Typography>
-        <Typography variant="body2">
-          {usage.used} of {usage.hard}
-          {usage.ratio === undefined ? '' : ` (${Math.round(ratio * 100)}%)`}
-        </Typography>
-      </Box>
-      <LinearProgress
-        variant="determinate"
-        value={Math.min(100, ratio * 100)}
-        color={gaugeColour(ratio)}
-        aria-label={`${usage.resource} used`}
-      />
-    </Box>
+    <Stack
+      direction="row"
+      spacing={3}
+      sx={{ mt: 2, flexWrap: 'wrap' }}
+      component="nav"
+      aria-label="Links of the namespace"
+    >
+      {shown.map(link => (
+        <Link key={link.url} to={link.url}>
+          {link.title}
+        </Link>
+      ))}
+    </Stack>
   );
 };
+
+/** One quota resource: its name, what is used of what is allowed, and a bar when there is something to draw. */
+const QuotaLine = ({ usage }: { usage: QuotaUsage }) => (
+  <Box sx={{ mb: 1 }} data-testid={`quota-${usage.resource}`}>
+    <Box sx={{ display: 'flex', justifyContent: 'space-between', gap: 1 }}>
+      <Typography variant="body2">{usage.resource}</Typography>
+      <Typography
+        variant="body2"
+        color={quotaColour(usage) === 'error' ? 'error' : undefined}
+      >
+        {quotaText(usage)}
+      </Typography>
+    </Box>
+    <QuotaBar usage={usage} />
+  </Box>
+);
 
 /** The card's body for one state. */
 export const NamespaceStateView = ({
   state,
   now,
+  links = [],
 }: {
   state: NamespaceLiveState;
   now: number;
+  /** Links of the namespace's catalog entity to show with the request's (its GitOps folder). */
+  links?: NamespaceLink[];
 }) => {
   const { heard, problem } = freshness(state.sources, now);
   const phases = Object.entries(state.pods.byPhase);
@@ -131,7 +250,7 @@ export const NamespaceStateView = ({
           <Chip size="small" label="Flux: not seen" />
         )}
         <Typography variant="caption" sx={{ alignSelf: 'center' }}>
-          Data from {age(heard, now)}
+          {dataAge(heard, now)}
         </Typography>
       </Box>
       {problem && (
@@ -145,7 +264,7 @@ export const NamespaceStateView = ({
       )}
       {state.quotas.map(q =>
         q.resources.map(r => (
-          <Gauge key={`${q.name}/${r.resource}`} usage={r} />
+          <QuotaLine key={`${q.name}/${r.resource}`} usage={r} />
         )),
       )}
       <Typography variant="subtitle2" sx={{ mt: 1 }}>
@@ -159,33 +278,42 @@ export const NamespaceStateView = ({
           <Chip key={phase} size="small" label={`${phase}: ${count}`} />
         ))}
       </Box>
+      {state.workloads.length > 0 && (
+        <>
+          <Typography variant="subtitle2" sx={{ mt: 1 }}>
+            Workloads
+          </Typography>
+          {state.workloads.map(w => (
+            <Box
+              key={`${w.kind}/${w.name}`}
+              data-testid={`workload-${w.kind}-${w.name}`}
+              sx={{ display: 'flex', gap: 1, alignItems: 'center', mb: 0.5 }}
+            >
+              <Typography variant="body2">
+                {w.kind} {w.name}: {w.ready} of {w.desired} ready
+                {w.upToDate !== undefined && w.upToDate < w.desired
+                  ? `, ${w.upToDate} up to date`
+                  : ''}
+              </Typography>
+              <HealthChip label={w.kind} health={w.health} />
+            </Box>
+          ))}
+        </>
+      )}
       {state.limitRanges.length > 0 && (
         <>
           <Typography variant="subtitle2" sx={{ mt: 1 }}>
             Limit ranges
           </Typography>
           {state.limitRanges.map(l => (
-            <Typography variant="body2" key={l.name}>
-              {l.name}:{' '}
-              {l.limits
-                .map(
-                  limit =>
-                    `${limit.type}${
-                      limit.default
-                        ? ` default ${Object.entries(limit.default)
-                            .map(([k, v]) => `${k} ${v}`)
-                            .join(', ')}`
-                        : ''
-                    }${
-                      limit.max
-                        ? `, max ${Object.entries(limit.max)
-                            .map(([k, v]) => `${k} ${v}`)
-                            .join(', ')}`
-                        : ''
-                    }`,
-                )
-                .join('; ')}
-            </Typography>
+            <Box key={l.name} data-testid={`limit-range-${l.name}`}>
+              <Typography variant="body2">{l.name}</Typography>
+              {l.limits.map((limit, i) => (
+                <Typography variant="body2" key={i} sx={{ pl: 2 }}>
+                  {limitText(limit)}
+                </Typography>
+              ))}
+            </Box>
           ))}
         </>
       )}
@@ -204,7 +332,7 @@ export const NamespaceStateView = ({
                 {vm.node ? ` on ${vm.node}` : ''}
                 {vm.ips.length > 0 ? `, ${vm.ips.join(', ')}` : ''}
               </Typography>
-              <HealthChip label="Ready" health={vm.health} />
+              <HealthChip label="VM" health={vm.health} />
             </Box>
           ))}
         </>
@@ -223,63 +351,59 @@ export const NamespaceStateView = ({
           </Typography>
         ))
       )}
+      <NamespaceLinks requestId={state.requestId} links={links} />
     </Box>
   );
 };
 
 /**
  * Live state of one namespace, read from the portal's watch cache: a gauge per quota resource (green, amber from
- * 80%, red from 95%), limit ranges, pods by phase, VMs with their health, recent warnings, the Flux Kustomization
- * that applies it, and how old the data is. Reads again when the backend signals a change of the namespace (and
- * every minute should a signal be lost), without a reload of the page.
+ * 80%, red from 95% and when over the limit), limit ranges, pods by phase, VMs with their health, recent warnings,
+ * the Flux Kustomization that applies it, how old the data is, and links to the request that made it, its pull
+ * request and (given by the entity) its GitOps folder. Reads again when the backend signals a change of the
+ * namespace (and every minute should a signal be lost), without a reload of the page; a failed re-read keeps the
+ * last answer and says so.
  */
 export const NamespaceStateCard = (props: {
   cluster: string;
   namespace: string;
   title?: string;
+  /** Links of the namespace's catalog entity: its GitOps folder (type `gitops`), its request's page. */
+  links?: NamespaceLink[];
 }) => {
   const api = useApi(provisioningApiRef);
-  const { value, loading, error, retry } = useAsyncRetry(
+  const { value, error } = useLiveRead(
     () => api.getNamespaceState(props.cluster, props.namespace),
     [api, props.cluster, props.namespace],
+    {
+      signalChannel: namespaceSignalChannel(props.cluster, props.namespace),
+      refreshMs: REFRESH_MS,
+    },
   );
-  const [now, setNow] = useState(Date.now());
-  // a change of the namespace on the cluster is pushed: read again at once
-  const { lastSignal } = useSignal(
-    namespaceSignalChannel(props.cluster, props.namespace),
-  );
-  // each signal once: `retry` changes identity on every load, so it is called through a ref
-  const retryRef = useRef(retry);
-  retryRef.current = retry;
-  useEffect(() => {
-    if (lastSignal) retryRef.current();
-  }, [lastSignal]);
-  useEffect(() => {
-    const tick = setInterval(() => setNow(Date.now()), TICK_MS);
-    const fallback = setInterval(() => retryRef.current(), REFRESH_MS);
-    return () => {
-      clearInterval(tick);
-      clearInterval(fallback);
-    };
-  }, []);
-  const notFound =
-    (error as { response?: { status?: number } } | undefined)?.response
-      ?.status === 404;
+  const now = useNow(TICK_MS);
   return (
     <InfoCard title={props.title ?? `Live state of ${props.namespace}`}>
-      {!value && loading && <Progress />}
-      {error && notFound && (
+      {!value && !error && <Progress />}
+      {!value && error && isNotFound(error) && (
         <Alert severity="info">
           Namespace {props.namespace} is not on cluster {props.cluster} yet (or
           you may not read it): it appears here once Flux has applied it.
         </Alert>
       )}
-      {error && !notFound && (
+      {!value && error && !isNotFound(error) && (
         <Alert severity="error">
-          Could not read the state of {props.namespace}: {error.message}
+          Could not read the state of {props.namespace}:{' '}
+          {backendErrorText(error)}
         </Alert>
       )}
-      {value && <NamespaceStateView state={value} now={now} />}
+      {value && error && (
+        <Alert severity="warning" sx={{ mb: 1 }}>
+          Could not refresh: {backendErrorText(error)}. Showing the last answer.
+        </Alert>
+      )}
+      {value && (
+        <NamespaceStateView state={value} now={now} links={props.links} />
+      )}
     </InfoCard>
   );
 };

@@ -3,10 +3,23 @@ export {
   NamespaceStateView,
   HealthChip,
   freshness,
-  gaugeColour,
   age,
+  dataAge,
+  limitText,
+  REFRESH_MS,
+  TICK_MS,
+  STALE_MS,
 } from './NamespaceStateCard';
+export type { NamespaceLink } from './NamespaceStateCard';
+export {
+  QuotaBar,
+  gaugeColour,
+  quotaColour,
+  quotaPercent,
+  quotaText,
+} from './QuotaBar';
 export {
   EntityNamespaceStateCard,
+  namespaceLinksOfEntity,
   namespaceOfEntity,
 } from './EntityNamespaceStateCard';

@@ -8,7 +8,7 @@ import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { screen, within } from '@testing-library/react';
 import { ProvisioningApi, provisioningApiRef } from '../../api';
 import { provisioningPlugin } from '../../plugin';
-import { requestRouteRef, rootRouteRef } from '../../routes';
+import { clustersRouteRef, requestRouteRef, rootRouteRef } from '../../routes';
 import {
   billingByJdoe,
   othersRequest,
@@ -54,6 +54,7 @@ const renderPage = async (
     mountedRoutes: {
       '/provisioning': rootRouteRef,
       '/provisioning/requests/:requestId': requestRouteRef,
+      '/provisioning/clusters': clustersRouteRef,
       '/catalog/:namespace/:kind/:name': entityRouteRef as any,
     },
   });
@@ -173,6 +174,15 @@ describe('ProvisioningPage', () => {
     expect(screen.queryByText('React website')).not.toBeInTheDocument();
   });
 
+  it('links to the cluster overview', async () => {
+    await renderPage();
+    expect(
+      screen.getByRole('link', {
+        name: "See the clusters' health and capacity",
+      }),
+    ).toHaveAttribute('href', '/provisioning/clusters');
+  });
+
   it('says so when the user and their teams have no requests', async () => {
     await renderPage({
       identityApi: mockApis.identity({
@@ -240,10 +250,14 @@ describe('ProvisioningPage', () => {
       (await screen.findAllByText(/No implementation available for apiRef/))
         .length,
     ).toBeGreaterThan(0);
+    // no cluster overview in this app: no link to it
+    expect(
+      screen.queryByRole('link', { name: /clusters' health/ }),
+    ).not.toBeInTheDocument();
     consoleError.mockRestore();
   });
 
-  it('is the plugin page at /provisioning, next to the request page', async () => {
+  it('is the plugin page at /provisioning, next to the request page and the cluster overview', async () => {
     renderTestApp({
       features: [provisioningPlugin],
       apis: [catalogApiMock({ entities }), jdoe, [provisioningApiRef, healthy]],
@@ -263,5 +277,11 @@ describe('ProvisioningPage', () => {
     expect(
       await screen.findByText('Provisioning backend: ok'),
     ).toBeInTheDocument();
+    // the plugin's own cluster overview page
+    expect(
+      screen.getByRole('link', {
+        name: "See the clusters' health and capacity",
+      }),
+    ).toHaveAttribute('href', '/provisioning/clusters');
   });
 });

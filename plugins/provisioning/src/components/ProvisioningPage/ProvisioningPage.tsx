@@ -24,7 +24,7 @@ import ListItemText from '@mui/material/ListItemText';
 import Typography from '@mui/material/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { provisioningApiRef } from '../../api';
-import { requestRouteRef } from '../../routes';
+import { clustersRouteRef, requestRouteRef } from '../../routes';
 import {
   byUpdateNewestFirst,
   formatTime,
@@ -46,6 +46,18 @@ const BackendHealth = () => {
     <Typography variant="caption" color="text.secondary" component="p">
       {loading ? 'Checking the provisioning backend…' : null}
       {value ? `Provisioning backend: ${value.status}` : null}
+    </Typography>
+  );
+};
+
+/** A line linking the cluster overview (health and capacity of every cluster), when the app has that page. */
+const ClustersLink = () => {
+  const clustersLink = useRouteRef(clustersRouteRef);
+  if (!clustersLink) return null;
+  return (
+    <Typography variant="body2" component="p" sx={{ mb: 1 }}>
+      How full is each cluster?{' '}
+      <Link to={clustersLink()}>See the clusters' health and capacity</Link>.
     </Typography>
   );
 };
@@ -176,7 +188,7 @@ const ProvisioningTemplates = () => {
 
 /**
  * Landing page of the provisioning portal: the signed-in user's requests and their teams', the templates that start
- * a new one, and a small line on whether the backend answers.
+ * a new one, a link to the cluster overview, and a small line on whether the backend answers.
  */
 export const ProvisioningPage = () => (
   <Page themeId="tool">
@@ -191,6 +203,7 @@ export const ProvisioningPage = () => (
         workload. Each request becomes a pull request on the GitOps repository
         that your project lead approves; Flux applies it to the cluster.
       </Typography>
+      <ClustersLink />
       <BackendHealth />
       <Grid container spacing={3} sx={{ mt: 0 }}>
         {/* each section fails on its own: a catalog that is down leaves the rest of the page */}

@@ -1,0 +1,2 @@
+export { TeamStateContent, namespaceEntityRef } from './TeamStateContent';
+export { EntityTeamStateContent } from './EntityTeamStateContent';

@@ -1,0 +1,2 @@
+export { VmStateCard, VmStateView } from './VmStateCard';
+export { EntityVmStateCard, vmOfEntity } from './EntityVmStateCard';
