@@ -5,7 +5,9 @@
 //   protected branch; the pull request's portal link lands on the request's page; the Provisioning page lists it;
 // - a second request for the same namespace shows the open pull request and what would change, blocks the review
 //   until updating it is chosen, and the pull request gets a comment that lists the change;
-// - the VM form offers the namespaces of the user's teams and the sizes that fit, and has a preview.
+// - the VM form offers the namespaces of the user's teams and the sizes that fit, and has a preview;
+// - the namespace's catalog page shows quota usage counted by the real quota controller, and it moves on a signal;
+// - a VM's catalog page, the cluster overview and the team's tab show what the clusters hold.
 // Needs the control-plane binaries; screenshots go to SCREENSHOT_DIR (the README's tour uses them).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -97,6 +99,17 @@ async function submit(page) {
   const link = page.getByRole('link', { name: 'Pull request' });
   await link.waitFor({ timeout: 90_000 });
   return link.getAttribute('href');
+}
+
+/** kubectl against the local dev cluster, with the admin kubeconfig the local environment names in its log. */
+function devKubectl(args, input) {
+  const kubeconfig = portal.logs
+    .join('')
+    .match(/cluster dev: \S+ \(kubeconfig (\S+)\)/)?.[1];
+  assert.ok(kubeconfig, 'the local environment names the dev kubeconfig');
+  return execFileSync('kubectl', ['--kubeconfig', kubeconfig, ...args], {
+    input,
+  });
 }
 
 /** Reloads a portal page until the text shows (the catalog reads pull requests every 30 seconds). */
@@ -496,14 +509,8 @@ test(
       await shot('entity');
 
       // two pods started with the cluster's own kubeconfig: the real quota controller counts them
-      const kubeconfig = portal.logs
-        .join('')
-        .match(/cluster dev: \S+ \(kubeconfig (\S+)\)/)?.[1];
-      assert.ok(kubeconfig, 'the local environment names the dev kubeconfig');
       for (const name of ['e2e-one', 'e2e-two'])
-        execFileSync('kubectl', [
-          '--kubeconfig',
-          kubeconfig,
+        devKubectl([
           '-n',
           'payments-e2e',
           'run',
@@ -524,6 +531,123 @@ test(
       assert.match(await pods.textContent(), /^pods2 of \d+ \(\d+%\)$/);
       assert.ok(await page.getByText('Pending: 2').isVisible());
       await shot('entity-pods');
+    } catch (error) {
+      throw await fail(error);
+    }
+  },
+);
+
+test(
+  "a VM's catalog page, the cluster overview and a team's tab show what the clusters hold",
+  { skip },
+  async () => {
+    const { page, shot, fail } = await session('live');
+    try {
+      const kubectl = devKubectl;
+      // A VM in the namespace of the first test, as the portal renders it (labels of a portal request), checked by
+      // the API server against KubeVirt's CRD. KubeVirt does not run here: the test plays virt-controller, creating
+      // the instance and writing both statuses as it would once the launcher pod runs.
+      const labels = {
+        'app.kubernetes.io/managed-by': 'kubeportal',
+        'provisioning.kubeportal.io/request-id': 'dev.vm.payments-e2e.e2e-vm',
+      };
+      const template = {
+        metadata: { labels: { 'kubevirt.io/vm': 'e2e-vm', ...labels } },
+        spec: {
+          domain: {
+            cpu: { cores: 2 },
+            memory: { guest: '2Gi' },
+            resources: { requests: { cpu: '200m', memory: '2Gi' } },
+            devices: { disks: [] },
+          },
+          volumes: [],
+        },
+      };
+      kubectl(
+        ['apply', '-f', '-'],
+        JSON.stringify({
+          apiVersion: 'kubevirt.io/v1',
+          kind: 'VirtualMachine',
+          metadata: { name: 'e2e-vm', namespace: 'payments-e2e', labels },
+          spec: { runStrategy: 'Always', template },
+        }),
+      );
+      kubectl(
+        ['apply', '-f', '-'],
+        JSON.stringify({
+          apiVersion: 'kubevirt.io/v1',
+          kind: 'VirtualMachineInstance',
+          metadata: {
+            name: 'e2e-vm',
+            namespace: 'payments-e2e',
+            ...template.metadata,
+          },
+          spec: template.spec,
+        }),
+      );
+      const ready = [{ type: 'Ready', status: 'True' }];
+      kubectl([
+        '-n',
+        'payments-e2e',
+        'patch',
+        'virtualmachineinstance',
+        'e2e-vm',
+        '--subresource=status',
+        '--type=merge',
+        '-p',
+        JSON.stringify({
+          status: {
+            phase: 'Running',
+            nodeName: 'emulated-node',
+            interfaces: [{ name: 'default', ipAddress: '10.244.7.7' }],
+            conditions: ready,
+          },
+        }),
+      ]);
+      kubectl([
+        '-n',
+        'payments-e2e',
+        'patch',
+        'virtualmachine',
+        'e2e-vm',
+        '--subresource=status',
+        '--type=merge',
+        '-p',
+        JSON.stringify({
+          status: {
+            printableStatus: 'Running',
+            ready: true,
+            conditions: ready,
+          },
+        }),
+      ]);
+
+      // the VM's entity, published from the cache, and its card with what the statuses say
+      await untilShown(
+        page,
+        `${portal.baseUrl}/catalog/default/resource/dev.payments-e2e.e2e-vm`,
+        p => p.getByText('Power: Running'),
+        120_000,
+      );
+      await page.getByText('10.244.7.7').first().waitFor();
+      assert.ok(await page.getByText('emulated-node').first().isVisible());
+      await shot('vm');
+
+      // every cluster with its health and capacity; the local prod cluster answers too
+      await page.goto(`${portal.baseUrl}/provisioning/clusters`);
+      await page.getByText('Health: ok').first().waitFor({ timeout: 60_000 });
+      assert.equal(await page.getByText('Health: ok').count(), 2);
+      await shot('clusters');
+
+      // the payments team's tab: its namespace on dev, with the VM counted
+      await page.goto(
+        `${portal.baseUrl}/catalog/default/group/payments/live-state`,
+      );
+      await page
+        .getByRole('link', { name: 'payments-e2e' })
+        .first()
+        .waitFor({ timeout: 60_000 });
+      await shot('team');
     } catch (error) {
       throw await fail(error);
     }
