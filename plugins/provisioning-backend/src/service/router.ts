@@ -46,6 +46,11 @@ import {
   RequestAccess,
 } from '@kubeportal/plugin-provisioning-node';
 
+/** How long a user's read decision and platform membership are kept (see `reader`). */
+const READER_TTL_MS = 5_000;
+/** Users whose decisions are kept at most (beyond it, expired ones are dropped, then all). */
+const MAX_READERS = 10_000;
+
 /** Dependencies of the provisioning REST router. */
 export interface RouterOptions {
   /** The backend's provisioning service: configuration read once, cluster clients, planner. */
@@ -162,7 +167,7 @@ export async function createRouter(
   const environments = new Map(
     provisioning.config.clusters.map(c => [c.name, c.environment]),
   );
-  const namespaceReadAccess = (
+  const askNamespaceReadAccess = (
     credentials: BackstageCredentials<BackstageUserPrincipal>,
   ) =>
     NamespaceReadAccess.of(credentials, {
@@ -172,6 +177,39 @@ export async function createRouter(
       ),
       environmentOf: cluster => environments.get(cluster),
     });
+
+  // A user's read decision and platform membership, kept for READER_TTL_MS: an open page reads every few seconds
+  // and 50 of them would otherwise ask the permission backend 50 times a second for the same answer. A change of
+  // the user's teams or of the policy takes effect within that time (teams change at a catalog refresh anyway).
+  const readers = new Map<
+    string,
+    {
+      at: number;
+      reader: Promise<{ access: NamespaceReadAccess; isPlatform: boolean }>;
+    }
+  >();
+  const reader = (
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ) => {
+    const key = credentials.principal.userEntityRef;
+    const now = Date.now();
+    const kept = readers.get(key);
+    if (kept && now - kept.at < READER_TTL_MS) return kept.reader;
+    if (readers.size >= MAX_READERS)
+      for (const [k, v] of readers)
+        if (now - v.at >= READER_TTL_MS) readers.delete(k);
+    if (readers.size >= MAX_READERS) readers.clear();
+    const made = Promise.all([
+      askNamespaceReadAccess(credentials),
+      isPlatformMember(credentials),
+    ]).then(([access, isPlatform]) => ({ access, isPlatform }));
+    readers.set(key, { at: now, reader: made });
+    // a failed ask is not kept: the next request asks again
+    made.catch(() => {
+      if (readers.get(key)?.reader === made) readers.delete(key);
+    });
+    return made;
+  };
 
   /** Whether the caller may read a namespace the cache holds, decided on its owner alone. */
   const mayReadNamespace = (
@@ -371,18 +409,18 @@ export async function createRouter(
     async (req, res) => {
       const credentials = await httpAuth.credentials(req, { allow: ['user'] });
       const { cluster, namespace } = req.params;
-      const notFound = new NotFoundError(
-        `no namespace '${namespace}' on cluster '${cluster}' that you may read`,
-      );
+      const notFound = () =>
+        new NotFoundError(
+          `no namespace '${namespace}' on cluster '${cluster}' that you may read`,
+        );
       // the permission first, then only the namespace's owner: nothing is assembled for a caller who may not read
       // it, and a namespace that exists costs no more time to refuse than one that does not
-      const access = await namespaceReadAccess(credentials);
-      if (!provisioning.state.clusters().includes(cluster)) throw notFound;
+      const { access, isPlatform } = await reader(credentials);
+      if (!provisioning.state.clusters().includes(cluster)) throw notFound();
       await cacheReady();
-      if (!mayReadNamespace(access, cluster, namespace)) throw notFound;
+      if (!mayReadNamespace(access, cluster, namespace)) throw notFound();
       const state = namespaceState(provisioning.state, cluster, namespace);
-      if (!state?.team) throw notFound;
-      const isPlatform = await isPlatformMember(credentials);
+      if (!state?.team) throw notFound();
       res.json({
         ...state,
         // the clusters' own error messages (addresses, accounts) are the platform team's
@@ -400,21 +438,21 @@ export async function createRouter(
     async (req, res) => {
       const credentials = await httpAuth.credentials(req, { allow: ['user'] });
       const { cluster, namespace, vm } = req.params;
-      const notFound = new NotFoundError(
-        `no VM '${vm}' in namespace '${namespace}' on cluster '${cluster}' that you may read`,
-      );
-      const access = await namespaceReadAccess(credentials);
-      if (!provisioning.state.clusters().includes(cluster)) throw notFound;
+      const notFound = () =>
+        new NotFoundError(
+          `no VM '${vm}' in namespace '${namespace}' on cluster '${cluster}' that you may read`,
+        );
+      const { access, isPlatform } = await reader(credentials);
+      if (!provisioning.state.clusters().includes(cluster)) throw notFound();
       await cacheReady();
-      if (!mayReadNamespace(access, cluster, namespace)) throw notFound;
+      if (!mayReadNamespace(access, cluster, namespace)) throw notFound();
       const state = virtualMachineState(
         provisioning.state,
         cluster,
         namespace,
         vm,
       );
-      if (!state?.team) throw notFound;
-      const isPlatform = await isPlatformMember(credentials);
+      if (!state?.team) throw notFound();
       res.json({
         ...state,
         sources: state.sources.map(source =>
@@ -435,11 +473,11 @@ export async function createRouter(
         `team: ${team.error.issues.map(i => i.message).join('; ')}`,
       );
     await cacheReady();
-    const access = await namespaceReadAccess(credentials);
+    const { access, isPlatform } = await reader(credentials);
     res.json(
       teamSummary(provisioning.state, team.data, {
         may: namespace => access.may(namespace),
-        ownWords: await isPlatformMember(credentials),
+        ownWords: isPlatform,
       }),
     );
   });
