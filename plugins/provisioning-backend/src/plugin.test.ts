@@ -8,6 +8,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { provisioningPlugin } from './plugin';
 
@@ -42,6 +43,52 @@ describe('provisioningPlugin', () => {
     });
     return server;
   }
+
+  it("asks the permission backend for a user's read decision once per 5 s, and each user for their own", async () => {
+    const asked: string[] = [];
+    const { server } = await startTestBackend({
+      features: [
+        provisioningPlugin,
+        catalogServiceMock.factory(),
+        mockServices.rootConfig.factory({ data: config }),
+        createServiceFactory({
+          service: coreServices.permissions,
+          deps: {},
+          factory: () => ({
+            authorize: async () => [{ result: AuthorizeResult.DENY }],
+            authorizeConditional: async (_queries: unknown, options: any) => {
+              asked.push(options.credentials.principal.userEntityRef);
+              return [{ result: AuthorizeResult.DENY }];
+            },
+          }),
+        }),
+      ],
+    });
+    const summary = (user: string) =>
+      request(server)
+        .get('/api/provisioning/teams/payments/summary')
+        .set('Authorization', mockCredentials.user.header(user))
+        .expect(200);
+    const now = Date.now();
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(now);
+    try {
+      for (let i = 0; i < 5; i++) await summary('user:default/pat');
+      await summary('user:default/bill');
+      expect(asked).toEqual(['user:default/pat', 'user:default/bill']);
+      clock.mockReturnValue(now + 4_999);
+      await summary('user:default/pat');
+      expect(asked).toHaveLength(2);
+      clock.mockReturnValue(now + 5_000);
+      await summary('user:default/pat');
+      expect(asked).toEqual([
+        'user:default/pat',
+        'user:default/bill',
+        'user:default/pat',
+      ]);
+    } finally {
+      clock.mockRestore();
+    }
+  });
 
   it('answers its health route without credentials', async () => {
     const res = await request(await start()).get('/api/provisioning/health');
