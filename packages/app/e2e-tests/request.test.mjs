@@ -637,6 +637,17 @@ test(
       await page.goto(`${portal.baseUrl}/provisioning/clusters`);
       await page.getByText('Health: ok').first().waitFor({ timeout: 60_000 });
       assert.equal(await page.getByText('Health: ok').count(), 2);
+      // the local nodes (API objects with a capacity) against the quotas, and the teams counted by the catalog
+      await page
+        .getByRole('table', { name: 'Teams on dev' })
+        .waitFor({ timeout: 60_000 });
+      assert.ok(
+        await page
+          .getByRole('img', {
+            name: /^Capacity of dev: CPU: quotas \d+%, VMs \d+%/,
+          })
+          .isVisible(),
+      );
       await shot('clusters');
 
       // the payments team's tab: its namespace on dev, with the VM counted

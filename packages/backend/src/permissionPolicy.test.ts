@@ -41,6 +41,7 @@ import {
   clusterConnection,
   describeWithKube,
   emulateVmRunning,
+  registerNodes,
   GitHubEmulator,
   KubeTestEnv,
   portalTestConfig,
@@ -284,26 +285,10 @@ describeWithKube(
       );
       // Nodes exist here only as API objects: no kubelet runs to register them, report their capacity or run pods.
       // They are created with the capacity a kubelet would report, for the clusters' capacity.
-      for (const [name, cpu, memory] of [
-        ['node-a', '4', '16Gi'],
-        ['node-b', '8', '32Gi'],
-      ]) {
-        const resources = { cpu, memory, pods: '110' };
-        await api.request('POST', '/api/v1/nodes', {
-          apiVersion: 'v1',
-          kind: 'Node',
-          metadata: { name },
-        });
-        await api.apply(
-          {
-            apiVersion: 'v1',
-            kind: 'Node',
-            metadata: { name },
-            status: { capacity: resources, allocatable: resources },
-          } as any,
-          { subresource: 'status' },
-        );
-      }
+      await registerNodes(api, [
+        { name: 'node-a', cpu: '4', memory: '16Gi' },
+        { name: 'node-b', cpu: '8', memory: '32Gi' },
+      ]);
       // a VM of payments as the portal renders it, created through the API (KubeVirt's CRDs are installed, KubeVirt
       // and CDI do not run): its instance and Running status written as virt-controller would, its root disk's
       // DataVolume as CDI would

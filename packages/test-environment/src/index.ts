@@ -21,7 +21,9 @@ export {
   markKustomizationReady,
   emulateVmRunning,
   createPodWithRequests,
+  registerNodes,
 } from './kube/emulatedControllers';
+export type { EmulatedNode } from './kube/emulatedControllers';
 export { GitHubEmulator, HttpError } from './github/GitHubEmulator';
 export type { GitHubEmulatorOptions } from './github/GitHubEmulator';
 export type { BranchProtectionRequest } from './github/branchProtection';

@@ -14,6 +14,7 @@ import {
   VM_ENTITY_TYPE,
 } from '@kubeportal/plugin-provisioning-common';
 import CloudQueueIcon from '@mui/icons-material/CloudQueue';
+import DnsIcon from '@mui/icons-material/Dns';
 import { provisioningApiRef, ProvisioningClient } from './api';
 import { clustersRouteRef, requestRouteRef, rootRouteRef } from './routes';
 import {
@@ -89,6 +90,8 @@ const clustersPage = PageBlueprint.make({
   name: 'clusters',
   params: {
     path: '/provisioning/clusters',
+    title: 'Clusters',
+    icon: <DnsIcon fontSize="inherit" />,
     routeRef: clustersRouteRef,
     loader: () =>
       import('./components/ClusterOverviewPage').then(m => (

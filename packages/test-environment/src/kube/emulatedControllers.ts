@@ -153,3 +153,50 @@ export async function createPodWithRequests(
     },
   });
 }
+
+/** A node as a kubelet would register it: its name and what it reports it can hold. */
+export interface EmulatedNode {
+  name: string;
+  cpu: string;
+  memory: string;
+  pods?: string;
+}
+
+/**
+ * Emulated kubelet registration: creates each Node and writes the capacity and allocatable a kubelet would report.
+ * No kubelet runs in the test environment, so nodes exist only as API objects (nothing is scheduled on them); the
+ * portal's cluster capacity reads them like real ones. Idempotent.
+ */
+export async function registerNodes(
+  api: KubeApi,
+  nodes: EmulatedNode[],
+): Promise<void> {
+  for (const node of nodes) {
+    const resources = {
+      cpu: node.cpu,
+      memory: node.memory,
+      pods: node.pods ?? '110',
+    };
+    try {
+      await api.request('POST', '/api/v1/nodes', {
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: {
+          name: node.name,
+          labels: { 'kubernetes.io/hostname': node.name },
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof KubeApiError && error.status === 409)) throw error;
+    }
+    await api.apply(
+      {
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: { name: node.name },
+        status: { capacity: resources, allocatable: resources },
+      } as any,
+      { subresource: 'status' },
+    );
+  }
+}

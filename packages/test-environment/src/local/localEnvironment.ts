@@ -11,6 +11,7 @@ import { ensureBinaries } from '../binaries';
 import { FluxControllers, startFlux, syncClusterFromGit } from '../flux/flux';
 import { BranchProtectionRequest } from '../github/branchProtection';
 import { GitHubEmulator } from '../github/GitHubEmulator';
+import { EmulatedNode, registerNodes } from '../kube/emulatedControllers';
 import { KubeTestEnv, startKubeTestEnv } from '../kube/kubeTestEnv';
 
 /** The GitOps repository the local portal starts with. */
@@ -121,6 +122,20 @@ export interface LocalEnvironment {
   stop(): Promise<void>;
 }
 
+/** The nodes of the local clusters: API objects only (no kubelet runs), with the capacity a kubelet would report. */
+const LOCAL_NODES: Record<string, EmulatedNode[]> = {
+  dev: ['a', 'b'].map(n => ({
+    name: `dev-node-${n}`,
+    cpu: '8',
+    memory: '32Gi',
+  })),
+  prod: ['a', 'b', 'c'].map(n => ({
+    name: `prod-node-${n}`,
+    cpu: '32',
+    memory: '128Gi',
+  })),
+};
+
 /**
  * Starts the local default: a GitHub emulator with a seeded GitOps repository, and (unless `clusters: false`)
  * two real control planes, `dev` and `prod`, each with real Flux syncing `clusters/<name>` from it.
@@ -169,6 +184,10 @@ export async function startLocalEnvironment(
         clusters: LOCAL_CLUSTERS.map(c => c.name),
       });
       const binaries = await ensureBinaries();
+      // nodes as API objects with the capacity a kubelet would report (no kubelet runs here), so the cluster
+      // overview has something to hold the quotas against
+      for (const [name, nodes] of Object.entries(LOCAL_NODES))
+        await registerNodes(env.clusters[name].api, nodes);
       for (const cluster of Object.values(env.clusters)) {
         flux.push(await startFlux(cluster, binaries));
         await syncClusterFromGit(cluster, {

@@ -349,10 +349,15 @@ const ClusterCapacityView = (props: { cluster: ClusterSummary }) => {
   const rows = capacityRows(capacity);
   const unbounded = rows.filter(r => r.unboundedNamespaces > 0);
   // a count from a kind never listed is not known, not zero
-  const known = (count: number, kinds: string[]) =>
+  const known = (
+    count: number,
+    kinds: string[],
+    one: string,
+    many: string = `${one}s`,
+  ) =>
     kinds.some(kind => capacity.incomplete.includes(kind))
-      ? 'unknown'
-      : String(count);
+      ? `unknown ${many}`
+      : `${count} ${count === 1 ? one : many}`;
   return (
     <Box>
       <CapacityChart rows={rows} cluster={props.cluster.name} />
@@ -393,12 +398,17 @@ const ClusterCapacityView = (props: { cluster: ClusterSummary }) => {
         namespace's quota.
       </Typography>
       <Typography variant="body2" component="p" sx={{ mt: 1 }}>
-        {known(capacity.nodes, FED_BY.allocatable)} schedulable nodes
+        {known(capacity.nodes, FED_BY.allocatable, 'schedulable node')}
         {capacity.unschedulableNodes > 0
           ? ` (${capacity.unschedulableNodes} cordoned, not counted)`
           : ''}
-        , {known(capacity.namespaces, FED_BY.quotas.slice(0, 1))} managed
-        namespaces, {known(capacity.vms, FED_BY.vms)} VMs meant to run
+        ,{' '}
+        {known(
+          capacity.namespaces,
+          FED_BY.quotas.slice(0, 1),
+          'managed namespace',
+        )}
+        , {known(capacity.vms, FED_BY.vms, 'VM')} meant to run
         {capacity.unsizedVms > 0
           ? ` (and ${capacity.unsizedVms} of unknown size, not counted)`
           : ''}
