@@ -1177,7 +1177,6 @@ class KindWatcher {
     }
   }
 
-
   private recordError(error: ClusterError) {
     this.lastError = { at: this.now(), error };
   }
