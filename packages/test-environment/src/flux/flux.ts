@@ -99,9 +99,15 @@ export async function startFlux(
     freePort(),
     freePort(),
   ]);
+  // Each controller set works in its own temporary folder (kustomize-controller builds every revision in a fresh
+  // `kustomization-*` folder under it): nothing another process does in the machine's /tmp can pull it away
+  // mid-build, and it goes with the cluster's folder.
+  const tmp = path.join(cluster.dir, 'flux-tmp');
+  fs.mkdirSync(tmp, { recursive: true });
   const env = {
     KUBECONFIG: cluster.kubeconfigPath,
     RUNTIME_NAMESPACE: 'flux-system',
+    TMPDIR: tmp,
   };
   const processes: ManagedProcess[] = [];
   const stop = async () => {

@@ -18,6 +18,8 @@ const NAMESPACE_KINDS = new Set<ClusterStateKind>([
   'resourcequotas',
   'limitranges',
   'pods',
+  'deployments',
+  'statefulsets',
   'events',
   'persistentvolumeclaims',
   'virtualmachines',

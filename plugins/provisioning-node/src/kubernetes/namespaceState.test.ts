@@ -64,6 +64,27 @@ describe('workloadState', () => {
     });
   });
 
+  it('calls a Deployment in the middle of a rollout not ready, though its old replicas are', () => {
+    expect(
+      workloadState(
+        'Deployment',
+        workload(
+          { replicas: 3 },
+          {
+            observedGeneration: 2,
+            readyReplicas: 3,
+            updatedReplicas: 1,
+            conditions: [available('True')],
+          },
+        ),
+      ).health,
+    ).toEqual({
+      state: 'not-ready',
+      reason: 'RollingOut',
+      message: '1 of 3 replicas on the current template',
+    });
+  });
+
   it("passes on the controller's own reason when a Deployment is not available or stopped progressing", () => {
     expect(
       workloadState(

@@ -43,8 +43,9 @@ export function healthOf(object: CachedObject | undefined): Health {
 /**
  * A Deployment or StatefulSet as the card shows it: replicas wanted and ready, and its health from what its
  * controller reports. A Deployment is ready when its `Available` condition is True and every wanted replica is
- * ready, not ready when `Available` or `Progressing` is False; a StatefulSet (no such conditions) when its
- * controller has seen the current spec and every wanted replica is ready. Before the controller has reported,
+ * ready and on the current template, not ready when `Available` or `Progressing` is False; a StatefulSet (no such
+ * conditions) when its controller has seen the current spec and every wanted replica is ready and updated. During
+ * a rollout (old replicas still ready, new ones not yet) it is not ready. Before the controller has reported,
  * unknown.
  */
 export function workloadState(
@@ -71,17 +72,26 @@ export function workloadState(
       ...(failing.reason ? { reason: failing.reason } : {}),
       ...(failing.message ? { message: failing.message } : {}),
     };
-  else if (observed)
-    health =
-      ready >= desired &&
-      (kind === 'StatefulSet' ||
-        conditions.some(c => c.type === 'Available' && c.status === 'True'))
-        ? { state: 'ready' }
-        : {
-            state: 'not-ready',
-            reason: 'ReplicasNotReady',
-            message: `${ready} of ${desired} replicas ready`,
-          };
+  else if (observed) {
+    const updated = status.updatedReplicas as number | undefined;
+    if (ready < desired)
+      health = {
+        state: 'not-ready',
+        reason: 'ReplicasNotReady',
+        message: `${ready} of ${desired} replicas ready`,
+      };
+    else if (updated !== undefined && updated < desired)
+      health = {
+        state: 'not-ready',
+        reason: 'RollingOut',
+        message: `${updated} of ${desired} replicas on the current template`,
+      };
+    else if (
+      kind === 'StatefulSet' ||
+      conditions.some(c => c.type === 'Available' && c.status === 'True')
+    )
+      health = { state: 'ready' };
+  }
   return {
     kind,
     name: object.metadata.name,

@@ -234,4 +234,55 @@ describe('useLiveRead', () => {
     await waitFor(() => expect(result.current.value).toBe('value'));
     expect(read).toHaveBeenCalledTimes(1);
   });
+
+  it('drops the last answer after an error it is told drops it (the object is gone), and keeps it after others', async () => {
+    const signals = signalsByHand();
+    const answers = [
+      () => Promise.resolve('state'),
+      () => Promise.reject(new Error('503')),
+      () => Promise.reject(new Error('404')),
+    ];
+    let n = 0;
+    const { result } = renderHook(
+      () =>
+        useLiveRead(() => answers[n++](), ['payments-dev'], {
+          signalChannel: CHANNEL,
+          refreshMs: REFRESH_MS,
+          drops: error => error.message === '404',
+        }),
+      { wrapper: withSignals(signals.api) },
+    );
+    await waitFor(() => expect(result.current.value).toBe('state'));
+    signals.send(CHANNEL);
+    await waitFor(() => expect(result.current.error?.message).toBe('503'));
+    expect(result.current.value).toBe('state');
+    signals.send(CHANNEL);
+    await waitFor(() => expect(result.current.error?.message).toBe('404'));
+    expect(result.current.value).toBeUndefined();
+  });
+
+  it('never returns the answer for the old deps once they changed, not even for one render', async () => {
+    const signals = signalsByHand();
+    const later = deferred<string>();
+    const seen: Array<string | undefined> = [];
+    const { result, rerender } = renderHook(
+      ({ team }: { team: string }) => {
+        const read = useLiveRead(
+          () => (team === 'a' ? Promise.resolve('team a') : later.promise),
+          [team],
+          { refreshMs: REFRESH_MS },
+        );
+        if (team === 'b') seen.push(read.value);
+        return read;
+      },
+      { wrapper: withSignals(signals.api), initialProps: { team: 'a' } },
+    );
+    await waitFor(() => expect(result.current.value).toBe('team a'));
+    rerender({ team: 'b' });
+    expect(result.current.value).toBeUndefined();
+    expect(result.current.loading).toBe(true);
+    await act(async () => later.resolve('team b'));
+    await waitFor(() => expect(result.current.value).toBe('team b'));
+    expect(seen.filter(v => v === 'team a')).toEqual([]);
+  });
 });

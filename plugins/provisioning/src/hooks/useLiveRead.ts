@@ -1,6 +1,6 @@
 import { useApiHolder } from '@backstage/frontend-plugin-api';
 import { signalApiRef } from '@backstage/plugin-signals-react';
-import { DependencyList, useEffect, useRef, useState } from 'react';
+import { DependencyList, useEffect, useMemo, useRef, useState } from 'react';
 
 /** When and on what a live view reads its data again. */
 export interface LiveReadOptions {
@@ -11,6 +11,11 @@ export interface LiveReadOptions {
   signalChannel?: string;
   /** How often to read again without a signal (none pushed for this data, or a lost signal connection). */
   refreshMs: number;
+  /**
+   * Errors after which the last answer is no longer shown (e.g. a 404: the object is gone, or the user may no
+   * longer read it); any other error keeps it beside the error.
+   */
+  drops?: (error: Error) => boolean;
 }
 
 /** The last answer of a live read, with the error of the last attempt beside it. */
@@ -46,9 +51,17 @@ export function useLiveRead<T>(
   const { signalChannel, refreshMs } = options;
   const readRef = useRef(read);
   readRef.current = read;
+  const dropsRef = useRef(options.drops);
+  dropsRef.current = options.drops;
+  // what is read now: a new object whenever `deps` change, so an answer for the old deps is never returned for the
+  // new ones (not even for the one render before the effect below has run)
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const target = useMemo(() => ({}), deps);
   // the read of the current deps, for the signal subscription, which outlives a change of deps
   const loadRef = useRef<() => void>(() => {});
-  const [state, setState] = useState<LiveRead<T>>({ loading: true });
+  const [state, setState] = useState<LiveRead<T> & { for?: object }>({
+    loading: true,
+  });
   const signals = useApiHolder().get(signalApiRef);
 
   useEffect(() => {
@@ -57,9 +70,12 @@ export function useLiveRead<T>(
     // the newest attempt whose outcome is shown: older ones that answer later are ignored
     let shown = 0;
     setState(previous =>
-      previous.loading && !previous.value && !previous.error
+      previous.for === target &&
+      previous.loading &&
+      !previous.value &&
+      !previous.error
         ? previous
-        : { loading: true },
+        : { loading: true, for: target },
     );
     const load = () => {
       const attempt = ++started;
@@ -73,7 +89,7 @@ export function useLiveRead<T>(
         shown = attempt;
         // still loading while a newer read is under way
         const loading = attempt < started;
-        setState(previous => ({ ...next(previous), loading }));
+        setState(previous => ({ ...next(previous), loading, for: target }));
       };
       let reading: Promise<T>;
       try {
@@ -83,12 +99,18 @@ export function useLiveRead<T>(
       }
       reading.then(
         value => settle(() => ({ value, lastReadAt: Date.now() })),
-        thrown =>
-          settle(previous => ({
-            value: previous.value,
-            lastReadAt: previous.lastReadAt,
-            error: asError(thrown),
-          })),
+        thrown => {
+          const error = asError(thrown);
+          settle(previous =>
+            dropsRef.current?.(error)
+              ? { error }
+              : {
+                  value: previous.value,
+                  lastReadAt: previous.lastReadAt,
+                  error,
+                },
+          );
+        },
       );
     };
     loadRef.current = load;
@@ -111,5 +133,11 @@ export function useLiveRead<T>(
     return unsubscribe;
   }, [signals, signalChannel]);
 
-  return state;
+  if (state.for !== target) return { loading: true };
+  return {
+    loading: state.loading,
+    ...(state.value !== undefined ? { value: state.value } : {}),
+    ...(state.error ? { error: state.error } : {}),
+    ...(state.lastReadAt !== undefined ? { lastReadAt: state.lastReadAt } : {}),
+  };
 }

@@ -378,6 +378,7 @@ export const NamespaceStateCard = (props: {
     {
       signalChannel: namespaceSignalChannel(props.cluster, props.namespace),
       refreshMs: REFRESH_MS,
+      drops: isNotFound,
     },
   );
   const now = useNow(TICK_MS);

@@ -230,6 +230,7 @@ export const VmStateCard = (props: {
     {
       signalChannel: namespaceSignalChannel(props.cluster, props.namespace),
       refreshMs: REFRESH_MS,
+      drops: isNotFound,
     },
   );
   const now = useNow(TICK_MS);
