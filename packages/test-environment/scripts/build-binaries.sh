@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the real control-plane and Flux binaries from the Go module proxy, once per version, into a cache
+# Builds the real control-plane and Flux binaries (and Mailpit) from the Go module proxy, once per version, into a cache
 # outside the repository (KUBEPORTAL_BIN_CACHE, default ~/.cache/kubeportal/bin). Prints the cache folder.
 # A second run finds the binaries and returns at once.
 set -euo pipefail
@@ -10,12 +10,27 @@ FLUX_SOURCE_VERSION="v1.9.6"
 FLUX_KUSTOMIZE_VERSION="v1.9.6"
 # the kustomize whose API (sigs.k8s.io/kustomize/api v0.21.1) kustomize-controller v1.9.6 builds with
 KUSTOMIZE_VERSION="v5.8.1"
+# Mailpit: a real SMTP server with an HTTP API the tests read mail from
+MAILPIT_VERSION="v1.27.11"
 cache="${KUBEPORTAL_BIN_CACHE:-$HOME/.cache/kubeportal/bin}"
 mkdir -p "$cache"
 log() { printf '[build-binaries] %s\n' "$*" >&2; }
 command -v go >/dev/null || { log "Go is not installed: the control plane is built from Go modules (Go 1.24+ needed)"; exit 2; }
 export GOFLAGS="-mod=mod -trimpath"
 export CGO_ENABLED=0
+
+# Mailpit, a module of its own: `go install` at the version into a temporary GOBIN, then into the cache
+if [ ! -x "$cache/mailpit-$MAILPIT_VERSION" ]; then
+  log "building mailpit-$MAILPIT_VERSION (first time only, about 40 s)"
+  start=$SECONDS
+  gobin="$(mktemp -d)"
+  (cd "$gobin" && GOBIN="$gobin" GOFLAGS=-trimpath go install -ldflags "-s -w" "github.com/axllent/mailpit@$MAILPIT_VERSION")
+  mv "$gobin/mailpit" "$cache/mailpit-$MAILPIT_VERSION"
+  rm -rf "$gobin"
+  log "built mailpit-$MAILPIT_VERSION in $((SECONDS - start)) s"
+fi
+# `build-binaries.sh mailpit` builds Mailpit alone (its tests need nothing else)
+if [ "${1:-}" = mailpit ]; then echo "$cache"; exit 0; fi
 
 build() { # output-name module-dir package [ldflags]
   local out="$cache/$1" dir="$2" pkg="$3" ldflags="${4:-}"

@@ -13,6 +13,8 @@ export interface BinaryPaths {
   sourceController: string;
   kustomizeController: string;
   fluxCrdDir: string;
+  /** Mailpit, the SMTP server with an HTTP API that the tests read mail from. */
+  mailpit: string;
 }
 
 /** Versions built by scripts/build-binaries.sh; keep the two in step. */
@@ -21,6 +23,7 @@ export const VERSIONS = {
   etcd: 'v3.6.4',
   fluxSource: 'v1.9.6',
   fluxKustomize: 'v1.9.6',
+  mailpit: 'v1.27.11',
 } as const;
 
 /**
@@ -52,5 +55,16 @@ export async function ensureBinaries(): Promise<BinaryPaths> {
       cache,
       `flux-crds-${VERSIONS.fluxSource}-${VERSIONS.fluxKustomize}`,
     ),
+    mailpit: path.join(cache, `mailpit-${VERSIONS.mailpit}`),
   };
+}
+
+/** Builds Mailpit alone on first use (about 40 s) and returns its cached path; later calls return at once. */
+export async function ensureMailpit(): Promise<string> {
+  const script = path.join(PACKAGE_ROOT, 'scripts/build-binaries.sh');
+  const { stdout } = await run('bash', [script, 'mailpit'], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const cache = stdout.trim().split('\n').pop()!;
+  return path.join(cache, `mailpit-${VERSIONS.mailpit}`);
 }

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-export { ensureBinaries, VERSIONS } from './binaries';
+export { ensureBinaries, ensureMailpit, VERSIONS } from './binaries';
 export type { BinaryPaths } from './binaries';
 export { freePort, startProcess, waitUntil } from './process';
 export type { ManagedProcess } from './process';
@@ -28,6 +28,16 @@ export { GitHubEmulator, HttpError } from './github/GitHubEmulator';
 export type { GitHubEmulatorOptions } from './github/GitHubEmulator';
 export type { BranchProtectionRequest } from './github/branchProtection';
 export { BareRepo } from './github/git';
+export {
+  WEBHOOK_EVENTS,
+  signWebhookBody,
+  startWebhookReceiver,
+} from './github/webhooks';
+export type {
+  ReceivedWebhook,
+  WebhookDelivery,
+  WebhookReceiver,
+} from './github/webhooks';
 export { serveGitHttp } from './github/gitHttp';
 export {
   startFlux,
@@ -37,6 +47,14 @@ export {
 } from './flux/flux';
 export type { FluxControllers } from './flux/flux';
 export { kubeUnavailableReason, describeWithKube } from './availability';
+export { startMailpit } from './mail/mailpit';
+export type { Mailpit, MailpitMessage } from './mail/mailpit';
+export {
+  startPostgres,
+  postgresUnavailableReason,
+  describeWithPostgres,
+} from './postgres/postgres';
+export type { TestPostgres } from './postgres/postgres';
 export {
   seedFiles,
   createGitOpsRepository,

@@ -37,5 +37,6 @@ export * from './permissions';
 export * from './markdown';
 export * from './pullRequest';
 export * from './requestEntity';
+export * from './requestStatus';
 export * from './signals';
 export * from './liveState';

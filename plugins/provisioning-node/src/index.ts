@@ -29,6 +29,8 @@ export type {
   RequestPullRequest,
 } from './github/GitOpsPullRequests';
 export { createGitHubClient } from './github/githubClient';
+export { verifyWebhook } from './github/webhookReceipt';
+export type { GitHubEvent, WebhookReceipt } from './github/webhookReceipt';
 export type { GitHubClientOptions } from './github/githubClient';
 export {
   ClusterClients,

@@ -951,14 +951,17 @@ describe('GitHubEmulator', () => {
 
   it('sends signed webhooks', async () => {
     await mergePaymentsPull();
+    // deliveries run after the API answers, in order
+    await emulator.webhooksSettled();
     expect(
       hooks.map(h => `${h.event}:${JSON.parse(h.body).action ?? ''}`),
     ).toEqual([
+      'push:',
       'pull_request:opened',
       'pull_request:review_requested',
       'pull_request_review:submitted',
-      'pull_request:closed',
       'push:',
+      'pull_request:closed',
     ]);
     for (const hook of hooks) {
       expect(hook.signature).toBe(
@@ -1070,6 +1073,7 @@ describe('GitHubEmulator', () => {
       await git('add', '.');
       await git('commit', '--quiet', '-m', 'Limits');
       await git('push', '--quiet', 'origin', 'pushed');
+      await emulator.webhooksSettled();
       expect(await reviewStates(pull.number)).toEqual([['bob', 'DISMISSED']]);
       expect(
         hooks

@@ -1,4 +1,4 @@
-import { createHmac, createVerify, randomUUID } from 'node:crypto';
+import { createVerify, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -34,6 +34,12 @@ import {
   simpleUser,
   userId,
 } from './representations';
+import {
+  WebhookDispatcher,
+  defineWebhookRoutes,
+  pushPayload,
+  webhookReview,
+} from './webhooks';
 
 /** An HTTP error in GitHub's shape: `{ message, documentation_url, status }`. */
 export class HttpError extends Error {
@@ -207,18 +213,14 @@ export class GitHubEmulator {
   }> = [];
   /** Installation tokens handed out to GitHub Apps, oldest first (for assertions). */
   readonly issuedAppTokens: string[] = [];
-  readonly deliveries: Array<{
-    event: string;
-    action?: string;
-    status: number | string;
-  }> = [];
+  /** Repository webhooks (`/repos/{owner}/{repo}/hooks`) and the emulator-wide one; deliveries run after the answer. */
+  private readonly webhooks = new WebhookDispatcher(() => this.urls);
   readonly dir: string;
   /** Whether `dir` is a temporary folder this emulator made (and so removes on `stop()`). */
   private readonly ownsDir: boolean;
   private readonly tokens: Record<string, string>;
   /** Teams, `org/slug` to member logins. */
   private readonly teams = new Map<string, string[]>();
-  private webhook?: { url: string; secret: string };
   urls = new Urls('http://127.0.0.1:0', 'http://127.0.0.1:0');
   /** Hook for tests: record each request's route, status and body (used to check responses against the OpenAPI). */
   onResponse?: (call: {
@@ -267,7 +269,7 @@ export class GitHubEmulator {
     this.tokens = { ...options.tokens };
     for (const [slug, members] of Object.entries(options.teams ?? {}))
       this.teams.set(slug, [...members]);
-    this.webhook = options.webhook;
+    this.webhooks.appHook = options.webhook;
     this.defineRoutes();
   }
 
@@ -296,6 +298,7 @@ export class GitHubEmulator {
   }
 
   async stop(): Promise<void> {
+    await this.webhooks.settled();
     await new Promise<void>(resolve =>
       this.server ? this.server.close(() => resolve()) : resolve(),
     );
@@ -321,7 +324,21 @@ export class GitHubEmulator {
   }
 
   setWebhook(webhook: { url: string; secret: string } | undefined) {
-    this.webhook = webhook;
+    this.webhooks.appHook = webhook;
+  }
+
+  /** Each webhook delivery attempt's outcome, oldest first: event, action, HTTP status or network error. */
+  get deliveries(): ReadonlyArray<{
+    event: string;
+    action?: string;
+    status: number | string;
+  }> {
+    return this.webhooks.outcomes;
+  }
+
+  /** Resolves when every webhook delivery queued so far (they run after the API answer) has been attempted. */
+  webhooksSettled(): Promise<void> {
+    return this.webhooks.settled();
   }
 
   addToken(token: string, login: string) {
@@ -922,37 +939,48 @@ export class GitHubEmulator {
     };
   }
 
-  private async deliver(event: string, payload: Record<string, unknown>) {
-    const hook = this.webhook;
-    if (!hook) return;
-    const body = JSON.stringify(payload);
-    const signature = `sha256=${createHmac('sha256', hook.secret)
-      .update(body)
-      .digest('hex')}`;
-    try {
-      const res = await fetch(hook.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-github-event': event,
-          'x-github-delivery': randomUUID(),
-          'x-hub-signature-256': signature,
-          'user-agent': 'GitHub-Hookshot/emulator',
-        },
-        body,
-      });
-      this.deliveries.push({
-        event,
-        action: payload.action as string | undefined,
-        status: res.status,
-      });
-    } catch (error) {
-      this.deliveries.push({
-        event,
-        action: payload.action as string | undefined,
-        status: (error as Error).message,
-      });
-    }
+  /** Queues a webhook event of the repository; it is delivered after the current API call is answered. */
+  private async deliver(
+    repo: RepoState,
+    event: string,
+    payload: Record<string, unknown>,
+  ) {
+    this.webhooks.dispatch(
+      {
+        fullName: `${repo.record.owner}/${repo.record.name}`,
+        id: repo.record.id,
+      },
+      event,
+      payload,
+    );
+  }
+
+  /** A ref was created, moved or deleted: GitHub's `push` event. */
+  private async pushed(
+    repo: RepoState,
+    ref: string,
+    before: string | undefined,
+    after: string | undefined,
+    user: string,
+  ) {
+    const full = `${repo.record.owner}/${repo.record.name}`;
+    // a push payload runs git (commits, changed files): only for a hook that wants it
+    if (!this.webhooks.wants({ fullName: full, id: repo.record.id }, 'push'))
+      return;
+    await this.deliver(
+      repo,
+      'push',
+      await pushPayload({
+        git: repo.git,
+        urls: this.urls,
+        fullName: `${repo.record.owner}/${repo.record.name}`,
+        repository: this.repoJson(repo),
+        sender: simpleUser(this.urls, user),
+        ref,
+        before,
+        after,
+      }),
+    );
   }
 
   private async pullEvent(
@@ -960,10 +988,13 @@ export class GitHubEmulator {
     pull: PullRecord,
     action: string,
     sender: string,
+    /** `before` and `after` of a `synchronize` */
+    extra: Record<string, unknown> = {},
   ) {
-    await this.deliver('pull_request', {
+    await this.deliver(repo, 'pull_request', {
       action,
       number: pull.number,
+      ...extra,
       pull_request: await this.pullJson(repo, pull),
       repository: this.repoJson(repo),
       sender: simpleUser(this.urls, sender),
@@ -1013,9 +1044,9 @@ export class GitHubEmulator {
     pull.reviews.push(review);
     pull.requestedReviewers = pull.requestedReviewers.filter(r => r !== user);
     pull.updatedAt = now();
-    await this.deliver('pull_request_review', {
+    await this.deliver(repo, 'pull_request_review', {
       action: 'submitted',
-      review: this.reviewJson(repo, pull, review),
+      review: webhookReview(this.reviewJson(repo, pull, review)),
       pull_request: await this.pullJson(repo, pull, false),
       repository: this.repoJson(repo),
       sender: simpleUser(this.urls, user),
@@ -1182,14 +1213,9 @@ export class GitHubEmulator {
       headSha,
     });
     repo.pushedAt = now();
+    // GitHub sends the push of the merge commit, then the closed pull request
+    await this.pushed(repo, `refs/heads/${pull.base}`, baseSha, sha, user);
     await this.pullEvent(repo, pull, 'closed', user);
-    await this.deliver('push', {
-      ref: `refs/heads/${pull.base}`,
-      before: baseSha,
-      after: sha,
-      repository: this.repoJson(repo),
-      sender: simpleUser(this.urls, user),
-    });
     return {
       status: 200,
       body: { sha, merged: true, message: 'Pull Request successfully merged' },
@@ -1377,6 +1403,7 @@ export class GitHubEmulator {
     user: string,
   ) {
     repo.pushedAt = now();
+    await this.pushed(repo, `refs/heads/${branch}`, before, after, user);
     for (const pull of repo.pulls.filter(
       p => p.state === 'open' && p.head === branch,
     )) {
@@ -1389,16 +1416,19 @@ export class GitHubEmulator {
       ) {
         for (const review of pull.reviews.filter(r => r.state === 'APPROVED')) {
           review.state = 'DISMISSED';
-          await this.deliver('pull_request_review', {
+          await this.deliver(repo, 'pull_request_review', {
             action: 'dismissed',
-            review: this.reviewJson(repo, pull, review),
+            review: webhookReview(this.reviewJson(repo, pull, review)),
             pull_request: await this.pullJson(repo, pull, false),
             repository: this.repoJson(repo),
             sender: simpleUser(this.urls, user),
           });
         }
       }
-      await this.pullEvent(repo, pull, 'synchronize', user);
+      await this.pullEvent(repo, pull, 'synchronize', user, {
+        before,
+        after,
+      });
     }
   }
 
@@ -1440,14 +1470,18 @@ export class GitHubEmulator {
       if (from === to) continue;
       const branch = ref.slice('refs/heads/'.length);
       repo.pushedAt = now();
+      const user =
+        (token ? this.tokens[token] : undefined) ??
+        loginOf((await repo.git.readCommit((to ?? from)!)).committer.email);
       if (!to) {
+        await this.pushed(repo, ref, from, undefined, user);
         await this.branchDeleted(repo, branch);
         continue;
       }
-      if (!from) continue;
-      const user =
-        (token ? this.tokens[token] : undefined) ??
-        loginOf((await repo.git.readCommit(to)).committer.email);
+      if (!from) {
+        await this.pushed(repo, ref, undefined, to, user);
+        continue;
+      }
       await this.headMoved(repo, branch, from, to, user);
     }
   }
@@ -1597,6 +1631,16 @@ export class GitHubEmulator {
       body: this.repoJson(repoOf(ctx)),
     }));
     this.route('POST', '/graphql', async ctx => this.graphql(ctx.body));
+    defineWebhookRoutes(this.route.bind(this), this.webhooks, {
+      find: fullName => {
+        const repo = this.repo(fullName);
+        return { fullName, id: repo.record.id };
+      },
+      context: (fullName, sender) => ({
+        repository: this.repoJson(this.repo(fullName)),
+        sender: simpleUser(this.urls, sender),
+      }),
+    });
 
     this.route('GET', `${R}/git/ref/{+ref}`, async ctx => {
       const repo = repoOf(ctx);
@@ -1634,6 +1678,7 @@ export class GitHubEmulator {
         throw new HttpError(422, 'Reference already exists');
       await repo.git.updateRef(ref, sha);
       repo.pushedAt = now();
+      await this.pushed(repo, ref, undefined, sha, ctx.user);
       return { status: 201, body: gitRef(this.urls, fullOf(ctx), ref, sha) };
     });
     this.route('PATCH', `${R}/git/refs/{+ref}`, async ctx => {
@@ -1652,6 +1697,8 @@ export class GitHubEmulator {
       });
       await repo.git.updateRef(ref, sha, current);
       repo.pushedAt = now();
+      if (!ref.startsWith('refs/heads/') && current !== sha)
+        await this.pushed(repo, ref, current, sha, ctx.user);
       if (ref.startsWith('refs/heads/') && current !== sha)
         await this.headMoved(
           repo,
@@ -1669,6 +1716,7 @@ export class GitHubEmulator {
       if (!current) throw new HttpError(422, 'Reference does not exist');
       await this.refuseDirectUpdate(repo, ref, ctx.user, { from: current });
       await repo.git.deleteRef(ref);
+      await this.pushed(repo, ref, current, undefined, ctx.user);
       if (ref.startsWith('refs/heads/'))
         await this.branchDeleted(repo, ref.slice('refs/heads/'.length));
       return { status: 204 };
@@ -2170,17 +2218,17 @@ export class GitHubEmulator {
           throw invalid('Validation Failed', 'base', 'PullRequest');
         pull.base = base;
       }
-      if (state === 'closed' && pull.state === 'open')
+      let action = 'edited';
+      if (state === 'closed' && pull.state === 'open') {
         Object.assign(pull, { state: 'closed', closedAt: now() });
-      if (state === 'open' && pull.state === 'closed' && !pull.merged)
+        action = 'closed';
+      }
+      if (state === 'open' && pull.state === 'closed' && !pull.merged) {
         Object.assign(pull, { state: 'open', closedAt: null });
+        action = 'reopened';
+      }
       pull.updatedAt = now();
-      await this.pullEvent(
-        repo,
-        pull,
-        state === 'closed' ? 'closed' : 'edited',
-        ctx.user,
-      );
+      await this.pullEvent(repo, pull, action, ctx.user);
       return { status: 200, body: await this.pullJson(repo, pull) };
     });
     this.route('PUT', `${R}/pulls/{pull_number}/merge`, async ctx =>
