@@ -60,6 +60,12 @@ export interface Config {
       branch?: string;
       /** GitHub login the portal writes as (default: asked of GitHub; a GitHub App sets `<app-slug>[bot]`). */
       author?: string;
+      /**
+       * The secret the GitOps repository's webhook signs its deliveries with, for
+       * `POST /api/provisioning/webhooks/github`. Without it the route refuses every delivery.
+       * @visibility secret
+       */
+      webhookSecret?: string;
     };
     /**
      * How many form checks (name look-ups, previews, namespace lists) one user may ask for per minute (default 60).

@@ -253,6 +253,17 @@ describe('provisioningPlugin', () => {
     );
   });
 
+  it('refuses every webhook delivery, signed or not, while no webhook secret is configured', async () => {
+    const res = await request(await start())
+      .post('/api/provisioning/webhooks/github')
+      .set('x-github-event', 'ping')
+      .send({ zen: 'hi' });
+    expect(res.status).toBe(503);
+    expect(res.body.error.message).toBe(
+      'provisioning.gitops.webhookSecret is not configured, so webhook deliveries are refused',
+    );
+  });
+
   it('accepts only signed-in users for the preview', async () => {
     const res = await request(await start())
       .post('/api/provisioning/preview')

@@ -13,6 +13,11 @@ import {
 } from '@kubeportal/plugin-provisioning-node';
 import { createRouter } from './service/router';
 import { publishNamespaceChanges } from './service/namespaceSignals';
+import {
+  createGitHubWebhookRouter,
+  GITHUB_WEBHOOK_PATH,
+} from './service/webhooks';
+import { RequestStatusStore } from './status/RequestStatusStore';
 
 /**
  * The provisioning backend plugin, mounted at `/api/provisioning`.
@@ -35,6 +40,7 @@ export const provisioningPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         signals: signalsServiceRef,
         lifecycle: coreServices.lifecycle,
+        database: coreServices.database,
       },
       async init({
         provisioning,
@@ -48,6 +54,7 @@ export const provisioningPlugin = createBackendPlugin({
         permissionsRegistry,
         signals,
         lifecycle,
+        database,
       }) {
         // the portal's permissions, and its rules over team and namespace ownership, for policies to decide with
         permissionsRegistry.addResourceType({
@@ -61,6 +68,20 @@ export const provisioningPlugin = createBackendPlugin({
         permissionsRegistry.addPermissions(
           provisioningPermissions.filter(p => p.type === 'basic'),
         );
+        // GitHub's deliveries move a request's status: signed (not signed-in), and read as raw bytes, so this
+        // router comes before the REST router and its JSON parser
+        const statusStore = await RequestStatusStore.create({ database });
+        httpRouter.use(
+          createGitHubWebhookRouter({
+            gitops: provisioning.config.gitops,
+            store: statusStore,
+            logger,
+          }),
+        );
+        httpRouter.addAuthPolicy({
+          path: GITHUB_WEBHOOK_PATH,
+          allow: 'unauthenticated',
+        });
         httpRouter.use(
           await createRouter({
             provisioning,

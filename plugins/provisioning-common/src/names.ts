@@ -156,6 +156,19 @@ export function requestBranch(id: string, action: RequestAction): string {
 }
 
 /**
+ * The key of one pull request of a request in the status store: `<action>.<id>#<number>`. A request id has one
+ * branch per action, and a branch can carry several pull requests over time (a second quota change after the
+ * first was merged), each with its own way from open to live.
+ */
+export function pullRequestStatusKey(
+  action: RequestAction,
+  id: string,
+  pullRequest: number,
+): string {
+  return `${action}.${id}#${pullRequest}`;
+}
+
+/**
  * Parses a request branch back into action and request id; `undefined` for any other branch (a known action and
  * an id that is a valid label value are required, so a hand-made branch under `provisioning/` is not a request).
  */

@@ -122,3 +122,37 @@ describe('provisioning.liveState', () => {
     );
   });
 });
+
+describe('provisioning.gitops.webhookSecret', () => {
+  const gitops = { owner: 'acme', repo: 'gitops' };
+
+  it('is read with the GitOps repository, and absent when not configured', () => {
+    expect(
+      readProvisioningConfig(
+        new ConfigReader({
+          provisioning: { gitops: { ...gitops, webhookSecret: 's3cret' } },
+        }),
+      ).gitops,
+    ).toEqual({
+      host: 'github.com',
+      owner: 'acme',
+      repo: 'gitops',
+      branch: 'main',
+      webhookSecret: 's3cret',
+    });
+    expect(
+      readProvisioningConfig(new ConfigReader({ provisioning: { gitops } }))
+        .gitops?.webhookSecret,
+    ).toBeUndefined();
+  });
+
+  it('refuses an empty secret, naming the path', () => {
+    expect(() =>
+      readProvisioningConfig(
+        new ConfigReader({
+          provisioning: { gitops: { ...gitops, webhookSecret: '' } },
+        }),
+      ),
+    ).toThrow('provisioning.gitops.webhookSecret: must not be empty');
+  });
+});

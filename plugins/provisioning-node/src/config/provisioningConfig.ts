@@ -41,6 +41,11 @@ export interface GitOpsRepositoryConfig {
    * (`GET /user`); a GitHub App must set it, as `<app-slug>[bot]`.
    */
   author?: string;
+  /**
+   * The secret GitHub signs the repository's webhook deliveries with (`X-Hub-Signature-256`). Without it the
+   * portal's webhook route refuses every delivery: unsigned events are never accepted.
+   */
+  webhookSecret?: string;
 }
 
 /** A schedule under `provisioning.schedules.<task>`: how often, and how long one run may take. */
@@ -114,6 +119,7 @@ const gitopsSchema = z
         'must be a GitHub login (an app is <slug>[bot])',
       )
       .optional(),
+    webhookSecret: z.string().min(1, 'must not be empty').optional(),
   })
   .strict();
 

@@ -123,6 +123,8 @@ describe('verifyWebhook', () => {
         baseBranch: 'main',
         merged: false,
         mergeCommitSha: null,
+        url: expect.stringMatching(/\/acme\/gitops\/pull\/1$/),
+        at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       },
     });
   });

@@ -15,6 +15,13 @@ export type GitHubEvent =
       /** True only on `closed` of a merged pull request. */
       merged: boolean;
       mergeCommitSha: string | null;
+      /** The pull request's page (`html_url`). */
+      url: string;
+      /**
+       * When the action happened, as the payload tells (ISO 8601): `merged_at` or `closed_at` of a close,
+       * `created_at` of an opening, else `updated_at`; `null` when the payload carries none.
+       */
+      at: string | null;
     }
   | {
       kind: 'pull_request_review';
@@ -26,6 +33,10 @@ export type GitHubEvent =
       state: 'approved' | 'changes_requested' | 'commented' | 'dismissed';
       /** `null` for a deleted ("ghost") account. */
       reviewer: string | null;
+      /** The pull request's page (`html_url`). */
+      url: string;
+      /** The review's `submitted_at` (ISO 8601); `null` when the payload carries none. */
+      at: string | null;
     }
   | {
       kind: 'push';
@@ -66,6 +77,11 @@ const pullRequestPayload = z.object({
     base: branch,
     merged: z.boolean().nullish(),
     merge_commit_sha: z.string().nullish(),
+    html_url: z.string(),
+    created_at: z.string().nullish(),
+    updated_at: z.string().nullish(),
+    closed_at: z.string().nullish(),
+    merged_at: z.string().nullish(),
   }),
   repository,
 });
@@ -75,8 +91,13 @@ const reviewPayload = z.object({
   review: z.object({
     state: z.enum(['approved', 'changes_requested', 'commented', 'dismissed']),
     user: z.object({ login: z.string() }).nullable(),
+    submitted_at: z.string().nullish(),
   }),
-  pull_request: z.object({ number: z.number().int(), head: branch }),
+  pull_request: z.object({
+    number: z.number().int(),
+    head: branch,
+    html_url: z.string(),
+  }),
   repository,
 });
 
@@ -93,6 +114,10 @@ const pingPayload = z.object({ hook_id: z.number().int() });
 const parsers: Record<string, (payload: unknown) => GitHubEvent> = {
   pull_request: payload => {
     const p = pullRequestPayload.parse(payload);
+    const pull = p.pull_request;
+    let at = pull.updated_at;
+    if (p.action === 'opened') at = pull.created_at ?? at;
+    if (p.action === 'closed') at = pull.merged_at ?? pull.closed_at ?? at;
     return {
       kind: 'pull_request',
       action: p.action,
@@ -103,6 +128,8 @@ const parsers: Record<string, (payload: unknown) => GitHubEvent> = {
       baseBranch: p.pull_request.base.ref,
       merged: p.pull_request.merged === true,
       mergeCommitSha: p.pull_request.merge_commit_sha ?? null,
+      url: pull.html_url,
+      at: at ?? null,
     };
   },
   pull_request_review: payload => {
@@ -115,6 +142,8 @@ const parsers: Record<string, (payload: unknown) => GitHubEvent> = {
       headBranch: p.pull_request.head.ref,
       state: p.review.state,
       reviewer: p.review.user?.login ?? null,
+      url: p.pull_request.html_url,
+      at: p.review.submitted_at ?? null,
     };
   },
   push: payload => {
