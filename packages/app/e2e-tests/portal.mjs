@@ -45,7 +45,7 @@ async function waitFor(url, timeoutMs, child) {
  * Starts the local environment launcher (GitHub emulator with the seeded GitOps repository, real dev and prod
  * clusters with Flux) and returns the app-config file it wrote and a stop function.
  */
-async function startLocalEnvironment(logs) {
+async function startLocalEnvironment(logs, backendUrl) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'portal-env-'));
   const configFile = path.join(dir, 'app-config.environment.yaml');
   const child = spawn(
@@ -59,7 +59,11 @@ async function startLocalEnvironment(logs) {
     {
       cwd: repoRoot,
       detached: true,
-      env: { ...process.env, KUBEPORTAL_GITHUB_PORT: String(await freePort()) },
+      env: {
+        ...process.env,
+        KUBEPORTAL_GITHUB_PORT: String(await freePort()),
+        KUBEPORTAL_BACKEND_URL: backendUrl,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -98,7 +102,7 @@ export async function startPortal(options = {}) {
   const baseUrl = `http://localhost:${port}`;
   const logs = [];
   const env = options.localEnvironment
-    ? await startLocalEnvironment(logs)
+    ? await startLocalEnvironment(logs, baseUrl)
     : undefined;
   const configArgs = env
     ? [

@@ -253,6 +253,19 @@ test(
         .getByText('Merged', { exact: true })
         .first()
         .waitFor({ timeout: 30_000 });
+      // the repository's webhook told the portal, signed, and its status store followed the pull request
+      const deadline = Date.now() + 30_000;
+      const heard = () =>
+        /Webhook \S+ \(pull_request\) for request create\.dev\.ns\.payments-e2e#\d+: merged recorded/.test(
+          portal.logs.join(''),
+        );
+      while (!heard() && Date.now() < deadline)
+        await new Promise(r => setTimeout(r, 250));
+      assert.ok(heard(), 'the merge reached the portal through its webhook');
+      assert.match(
+        portal.logs.join(''),
+        /Webhook \S+ \(pull_request_review\) for request create\.dev\.ns\.payments-e2e#\d+: approved recorded/,
+      );
 
       // the pull request's portal link opens the request's page with its status
       const portalLink = await page

@@ -3,6 +3,7 @@ import {
   platformKustomizationHeader,
   toYaml,
 } from '@kubeportal/plugin-provisioning-common';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -141,7 +142,12 @@ const LOCAL_NODES: Record<string, EmulatedNode[]> = {
  * two real control planes, `dev` and `prod`, each with real Flux syncing `clusters/<name>` from it.
  */
 export async function startLocalEnvironment(
-  options: { clusters?: boolean; githubPort?: number } = {},
+  options: {
+    clusters?: boolean;
+    githubPort?: number;
+    /** Where the portal's backend listens, for the repository's webhook (default http://localhost:7007). */
+    backendUrl?: string;
+  } = {},
 ): Promise<LocalEnvironment> {
   const github = new GitHubEmulator({
     tokens: {
@@ -153,6 +159,35 @@ export async function startLocalEnvironment(
   });
   await github.start();
   await createGitOpsRepository(github);
+  // the repository's webhook, as a platform team sets it up on GitHub: the portal learns of reviews and merges
+  // from it, with a secret made for this run
+  const webhookSecret = randomBytes(24).toString('hex');
+  const hooked = await fetch(`${github.url}/repos/${LOCAL_GITOPS_REPO}/hooks`, {
+    method: 'POST',
+    headers: {
+      authorization: 'token platform-lead-token',
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({
+      name: 'web',
+      active: true,
+      events: ['pull_request', 'pull_request_review', 'push'],
+      config: {
+        url: `${(options.backendUrl ?? 'http://localhost:7007').replace(
+          /\/$/,
+          '',
+        )}/api/provisioning/webhooks/github`,
+        content_type: 'json',
+        secret: webhookSecret,
+      },
+    }),
+  });
+  if (hooked.status !== 201)
+    throw new Error(
+      `could not add the GitOps repository's webhook: ${
+        hooked.status
+      } ${await hooked.text()}`,
+    );
   const host = new URL(github.url).host;
   const flux: FluxControllers[] = [];
   let env: KubeTestEnv | undefined;
@@ -167,7 +202,13 @@ export async function startLocalEnvironment(
         github: [{ host, apiBaseUrl: github.url, token: 'portal-local-token' }],
       },
       provisioning: {
-        gitops: { host, owner: 'acme', repo: 'gitops', branch: 'main' },
+        gitops: {
+          host,
+          owner: 'acme',
+          repo: 'gitops',
+          branch: 'main',
+          webhookSecret,
+        },
       },
       // guest sign-in lives only in this local configuration, never in app-config.yaml
       auth: {
@@ -217,6 +258,7 @@ export async function main(argv: string[]): Promise<void> {
   const local = await startLocalEnvironment({
     clusters: withClusters,
     githubPort: Number(process.env.KUBEPORTAL_GITHUB_PORT ?? 7010),
+    backendUrl: process.env.KUBEPORTAL_BACKEND_URL,
   });
   fs.mkdirSync(path.dirname(configFile), { recursive: true });
   fs.writeFileSync(
