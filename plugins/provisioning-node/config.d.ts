@@ -92,6 +92,11 @@ export interface Config {
       /** Refresh of the request entities from pull requests (default every 30 s). */
       requests?: ScheduleConfig;
       /**
+       * Polling fallback for missed webhooks: request statuses read from the pull requests and recorded where a
+       * delivery did not (default every 120 s, at most 60 s a run); runs only when `gitops` is set.
+       */
+      requestStatus?: ScheduleConfig;
+      /**
        * Full refresh of the namespace and VM entities from the live-state cache (default every 600 s); changes
        * seen by the cache's watches reach the catalog at once, between refreshes.
        */

@@ -38,6 +38,8 @@ describe('provisioningPlugin', () => {
       features: [
         provisioningPlugin,
         catalogServiceMock.factory(),
+        // the request status poll would call GitHub at start-up; these tests are about the routes
+        mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
         mockServices.rootConfig.factory({ data }),
       ],
     });
@@ -50,6 +52,8 @@ describe('provisioningPlugin', () => {
       features: [
         provisioningPlugin,
         catalogServiceMock.factory(),
+        // the request status poll would call GitHub at start-up; these tests are about the routes
+        mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
         mockServices.rootConfig.factory({ data: config }),
         createServiceFactory({
           service: coreServices.permissions,
@@ -119,6 +123,8 @@ describe('provisioningPlugin', () => {
       features: [
         provisioningPlugin,
         catalogServiceMock.factory(),
+        // the request status poll would call GitHub at start-up; these tests are about the routes
+        mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
         mockServices.rootConfig.factory({ data: config }),
         createServiceFactory({
           service: coreServices.userInfo,
@@ -239,6 +245,8 @@ describe('provisioningPlugin', () => {
       features: [
         provisioningPlugin,
         catalogServiceMock.factory(),
+        // the request status poll would call GitHub at start-up; these tests are about the routes
+        mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
         mockServices.rootConfig.factory({ data: config }),
         mockServices.httpAuth.factory({
           defaultCredentials: mockCredentials.none(),

@@ -17,6 +17,10 @@ import {
   createGitHubWebhookRouter,
   GITHUB_WEBHOOK_PATH,
 } from './service/webhooks';
+import {
+  pollRequestStatuses,
+  REQUEST_STATUS_POLL_DAYS,
+} from './status/pollRequestStatuses';
 import { RequestStatusStore } from './status/RequestStatusStore';
 
 /**
@@ -41,6 +45,7 @@ export const provisioningPlugin = createBackendPlugin({
         signals: signalsServiceRef,
         lifecycle: coreServices.lifecycle,
         database: coreServices.database,
+        scheduler: coreServices.scheduler,
       },
       async init({
         provisioning,
@@ -55,6 +60,7 @@ export const provisioningPlugin = createBackendPlugin({
         signals,
         lifecycle,
         database,
+        scheduler,
       }) {
         // the portal's permissions, and its rules over team and namespace ownership, for policies to decide with
         permissionsRegistry.addResourceType({
@@ -82,6 +88,35 @@ export const provisioningPlugin = createBackendPlugin({
           path: GITHUB_WEBHOOK_PATH,
           allow: 'unauthenticated',
         });
+        // a missed delivery is caught up by polling the pull requests; what the webhooks recorded is left as is
+        const gitops = provisioning.config.gitops;
+        const writer = provisioning.gitops?.writer;
+        if (gitops && writer) {
+          const schedule = provisioning.config.schedules.requestStatus;
+          await scheduler.scheduleTask({
+            id: 'provisioning-request-status-poll',
+            frequency: schedule.frequency,
+            timeout: schedule.timeout,
+            fn: async () => {
+              try {
+                await pollRequestStatuses({
+                  writer,
+                  gitops,
+                  store: statusStore,
+                  since: new Date(
+                    Date.now() - REQUEST_STATUS_POLL_DAYS * 86_400_000,
+                  ),
+                  logger,
+                });
+              } catch (error) {
+                logger.error(
+                  'Polling the request pull requests failed; the next run tries again',
+                  error as Error,
+                );
+              }
+            },
+          });
+        }
         httpRouter.use(
           await createRouter({
             provisioning,

@@ -2,6 +2,7 @@ import {
   isRequestLifecycleStatus,
   isRequestStatusSource,
   isRequestStatusTransitionAllowed,
+  pullRequestLifecycleStatus,
   REQUEST_LIFECYCLE_STATUS_TEXT,
   REQUEST_LIFECYCLE_STATUSES,
   REQUEST_STATUS_TRANSITIONS,
@@ -133,5 +134,39 @@ describe('requestStatusTransitionProblem', () => {
         expect(to).not.toBe(from);
       }
     }
+  });
+});
+
+describe('pullRequestLifecycleStatus', () => {
+  const open = {
+    state: 'open' as const,
+    merged: false,
+    approvedBy: [],
+    changesRequestedBy: [],
+  };
+
+  it('reads a request status from its pull request, a request for changes outweighing an approval', () => {
+    expect([
+      pullRequestLifecycleStatus(open),
+      pullRequestLifecycleStatus({ ...open, approvedBy: ['lead'] }),
+      pullRequestLifecycleStatus({
+        ...open,
+        approvedBy: ['lead'],
+        changesRequestedBy: ['other-lead'],
+      }),
+      pullRequestLifecycleStatus({ ...open, state: 'closed' }),
+      pullRequestLifecycleStatus({
+        ...open,
+        state: 'closed',
+        merged: true,
+        approvedBy: ['lead'],
+      }),
+    ]).toEqual([
+      'pull-request-open',
+      'approved',
+      'changes-requested',
+      'rejected',
+      'merged',
+    ]);
   });
 });

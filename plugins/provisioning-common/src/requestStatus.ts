@@ -116,3 +116,35 @@ export function isRequestStatusTransitionAllowed(
 ): boolean {
   return requestStatusTransitionProblem(from, to) === undefined;
 }
+
+/** What of a request's pull request decides its status: as GitHub lists it, with each reviewer's latest review. */
+export interface RequestPullRequestState {
+  state: 'open' | 'closed';
+  merged: boolean;
+  /** Reviewers whose latest review approves. */
+  approvedBy: string[];
+  /** Reviewers whose latest review requests changes. */
+  changesRequestedBy: string[];
+}
+
+/**
+ * The status a request has by its pull request's state: the one place that says which pull request state is which
+ * status, for the webhook route, the polling fallback and the request entities alike. Merged is `merged`, closed
+ * without a merge is `rejected`; an open pull request with a reviewer asking for changes is `changes-requested`
+ * (a request for changes outweighs another reviewer's approval, as GitHub's merge gate does), approved by someone
+ * is `approved`, and otherwise it waits for review (`pull-request-open`).
+ */
+export function pullRequestLifecycleStatus(
+  pull: RequestPullRequestState,
+):
+  | 'pull-request-open'
+  | 'changes-requested'
+  | 'approved'
+  | 'merged'
+  | 'rejected' {
+  if (pull.merged) return 'merged';
+  if (pull.state === 'closed') return 'rejected';
+  if (pull.changesRequestedBy.length > 0) return 'changes-requested';
+  if (pull.approvedBy.length > 0) return 'approved';
+  return 'pull-request-open';
+}

@@ -10,11 +10,13 @@ import {
   dns1123LabelProblem,
   LABELS,
   labelValueProblem,
+  pullRequestLifecycleStatus,
   REQUEST_ENTITY_TYPE,
   REQUEST_STATUS_TEXT,
   RequestAction,
   RequestEntityFacts,
   requestId,
+  RequestPullRequestState,
   RequestStatus,
   toEntityRef,
 } from '@kubeportal/plugin-provisioning-common';
@@ -25,18 +27,9 @@ import { clusterEntityRef, entityName } from './entityNames';
 export { REQUEST_ENTITY_TYPE, REQUEST_STATUS_TEXT };
 export type { RequestEntityFacts, RequestStatus };
 
-/** Status of a request from its pull request. */
-export function statusOf(pull: {
-  state: 'open' | 'closed';
-  merged: boolean;
-  approvedBy: string[];
-  changesRequestedBy: string[];
-}): RequestStatus {
-  if (pull.merged) return 'merged';
-  if (pull.state === 'closed') return 'rejected';
-  if (pull.changesRequestedBy.length > 0) return 'changes-requested';
-  if (pull.approvedBy.length > 0) return 'approved';
-  return 'pull-request-open';
+/** Status of a request from its pull request (the common package's `pullRequestLifecycleStatus`). */
+export function statusOf(pull: RequestPullRequestState): RequestStatus {
+  return pullRequestLifecycleStatus(pull);
 }
 
 /** What a request is about: the cluster, the namespace and, for a VM, the VM's name. */

@@ -1,12 +1,14 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   parseRequestBranch,
+  pullRequestLifecycleStatus,
   pullRequestStatusKey,
   RequestLifecycleStatus,
 } from '@kubeportal/plugin-provisioning-common';
 import {
   GitHubEvent,
   GitOpsRepositoryConfig,
+  RequestPullRequest,
   verifyWebhook,
 } from '@kubeportal/plugin-provisioning-node';
 import express from 'express';
@@ -80,6 +82,45 @@ export function webhookStatusChange(event: GitHubEvent): WebhookStatusChange {
       pullRequest: { number: event.number, url: event.url },
       ...(mergeCommit ? { mergeCommit } : {}),
       ...(at && !Number.isNaN(at.getTime()) ? { at } : {}),
+    },
+  };
+}
+
+/**
+ * The status change a pull request's current state means for its request, as a poll sees it: the same store key
+ * and statuses the webhook deliveries of that pull request end up at (`pullRequestLifecycleStatus`), dated by the
+ * pull request's last update. A pull request whose branch is not a request branch is ignored, with the reason.
+ */
+export function pullRequestStatusChange(
+  pull: Pick<
+    RequestPullRequest,
+    | 'number'
+    | 'branch'
+    | 'url'
+    | 'state'
+    | 'merged'
+    | 'approvedBy'
+    | 'changesRequestedBy'
+    | 'updatedAt'
+    | 'mergeCommitSha'
+  >,
+): WebhookStatusChange {
+  const request = parseRequestBranch(pull.branch);
+  if (!request)
+    return {
+      ignored: `branch '${pull.branch}' is not a provisioning request's`,
+    };
+  const to = pullRequestLifecycleStatus(pull);
+  const at = new Date(pull.updatedAt);
+  return {
+    change: {
+      requestId: pullRequestStatusKey(request.action, request.id, pull.number),
+      to,
+      pullRequest: { number: pull.number, url: pull.url },
+      ...(to === 'merged' && pull.mergeCommitSha
+        ? { mergeCommit: pull.mergeCommitSha }
+        : {}),
+      ...(!Number.isNaN(at.getTime()) ? { at } : {}),
     },
   };
 }

@@ -68,6 +68,8 @@ export interface ProvisioningConfig {
   schedules: {
     clusters: TaskSchedule;
     requests: TaskSchedule;
+    /** The polling fallback for missed webhooks: request statuses from the pull requests (default every 120 s). */
+    requestStatus: TaskSchedule;
     /** Full refresh of the namespace and VM entities from the live-state cache (changes arrive as deltas). */
     namespaces: TaskSchedule;
   };
@@ -145,6 +147,7 @@ const sectionSchema = z
       .object({
         clusters: scheduleSchema(300, 60),
         requests: scheduleSchema(30, 60),
+        requestStatus: scheduleSchema(120, 60),
         namespaces: scheduleSchema(600, 60),
       })
       .strict()
