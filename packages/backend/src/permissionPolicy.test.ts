@@ -1,5 +1,4 @@
 import {
-  AuthService,
   coreServices,
   createBackendModule,
   createServiceFactory,
@@ -47,6 +46,7 @@ import {
   portalTestConfig,
   startKubeTestEnv,
   waitUntil,
+  authWithPluginActor,
 } from '@kubeportal/test-environment';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -85,29 +85,6 @@ const userInfoFromSignIn = createServiceFactory({
       };
     },
   }),
-});
-
-/**
- * Auth as in production, where a plugin calling another on a user's behalf sends the user with itself as actor;
- * the permission backend answers conditional decisions only to such callers (the test double leaves the actor out).
- */
-const authWithPluginActor = createServiceFactory({
-  service: coreServices.auth,
-  deps: { plugin: coreServices.pluginMetadata },
-  factory({ plugin }) {
-    const auth = mockServices.auth({ pluginId: plugin.getId() });
-    const getPluginRequestToken: AuthService['getPluginRequestToken'] =
-      async options =>
-        auth.isPrincipal(options.onBehalfOf, 'user')
-          ? {
-              token: mockCredentials.user.token(
-                options.onBehalfOf.principal.userEntityRef,
-                { actor: { subject: `plugin:${plugin.getId()}` } },
-              ),
-            }
-          : auth.getPluginRequestToken(options);
-    return Object.assign(auth, { getPluginRequestToken });
-  },
 });
 
 /** The backend's provisioning service, built as its default factory builds it, kept for the test to look into. */

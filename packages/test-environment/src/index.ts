@@ -64,6 +64,7 @@ export {
   LOCAL_GITOPS_REPO,
 } from './local/localEnvironment';
 export {
+  authWithPluginActor,
   clusterConnection,
   portalTestConfig,
   teamGroup,

@@ -27,7 +27,6 @@
  * (the script runs node with --expose-gc, for the heap figures).
  */
 import {
-  AuthService,
   coreServices,
   createBackendModule,
   createServiceFactory,
@@ -102,6 +101,7 @@ import {
   startKubeTestEnv,
   userInfoFromTeams,
   waitUntil,
+  authWithPluginActor,
 } from '@kubeportal/test-environment';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -920,29 +920,6 @@ const livePolicyModule = createBackendModule({
         policy.setPolicy(new LiveStatePolicy(userInfo));
       },
     });
-  },
-});
-
-/**
- * Auth as in production, where a plugin calling another on a user's behalf sends the user with itself as actor:
- * the permission backend answers conditional decisions only to such callers (the test double leaves the actor out).
- */
-const authWithPluginActor = createServiceFactory({
-  service: coreServices.auth,
-  deps: { plugin: coreServices.pluginMetadata },
-  factory({ plugin }) {
-    const auth = mockServices.auth({ pluginId: plugin.getId() });
-    const getPluginRequestToken: AuthService['getPluginRequestToken'] =
-      async options =>
-        auth.isPrincipal(options.onBehalfOf, 'user')
-          ? {
-              token: mockCredentials.user.token(
-                options.onBehalfOf.principal.userEntityRef,
-                { actor: { subject: `plugin:${plugin.getId()}` } },
-              ),
-            }
-          : auth.getPluginRequestToken(options);
-    return Object.assign(auth, { getPluginRequestToken });
   },
 });
 

@@ -1,7 +1,9 @@
 import {
+  AuthService,
   coreServices,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/types';
 import { CATALOG_KEYS } from '@kubeportal/plugin-provisioning-common';
@@ -107,3 +109,27 @@ export function userInfoFromTeams(teamsOf: (user: string) => string[]) {
     }),
   });
 }
+
+/**
+ * The `auth` service of a test backend as in production, where a plugin calling another on a user's behalf sends
+ * the user with itself as actor: the permission backend answers conditional decisions only to such callers (the
+ * test double leaves the actor out).
+ */
+export const authWithPluginActor = createServiceFactory({
+  service: coreServices.auth,
+  deps: { plugin: coreServices.pluginMetadata },
+  factory({ plugin }) {
+    const auth = mockServices.auth({ pluginId: plugin.getId() });
+    const getPluginRequestToken: AuthService['getPluginRequestToken'] =
+      async options =>
+        auth.isPrincipal(options.onBehalfOf, 'user')
+          ? {
+              token: mockCredentials.user.token(
+                options.onBehalfOf.principal.userEntityRef,
+                { actor: { subject: `plugin:${plugin.getId()}` } },
+              ),
+            }
+          : auth.getPluginRequestToken(options);
+    return Object.assign(auth, { getPluginRequestToken });
+  },
+});
