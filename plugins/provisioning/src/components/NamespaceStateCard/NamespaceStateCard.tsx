@@ -1,4 +1,4 @@
-import { InfoCard, Link, Progress } from '@backstage/core-components';
+import { InfoCard, Link } from '@backstage/core-components';
 import {
   useApi,
   useApiHolder,
@@ -21,7 +21,8 @@ import {
 } from '../../api';
 import { useLiveRead, useNow } from '../../hooks';
 import { requestRouteRef } from '../../routes';
-import { backendErrorText, isNotFound } from '../backendError';
+import { isNotFound } from '../backendError';
+import { LiveReadAlerts } from '../LiveReadAlerts';
 import {
   byUpdateNewestFirst,
   requestIdFilter,
@@ -384,24 +385,17 @@ export const NamespaceStateCard = (props: {
   const now = useNow(TICK_MS);
   return (
     <InfoCard title={props.title ?? `Live state of ${props.namespace}`}>
-      {!value && !error && <Progress />}
-      {!value && error && isNotFound(error) && (
-        <Alert severity="info">
-          Namespace {props.namespace} is not on cluster {props.cluster} yet (or
-          you may not read it): it appears here once Flux has applied it.
-        </Alert>
-      )}
-      {!value && error && !isNotFound(error) && (
-        <Alert severity="error">
-          Could not read the state of {props.namespace}:{' '}
-          {backendErrorText(error)}
-        </Alert>
-      )}
-      {value && error && (
-        <Alert severity="warning" sx={{ mb: 1 }}>
-          Could not refresh: {backendErrorText(error)}. Showing the last answer.
-        </Alert>
-      )}
+      <LiveReadAlerts
+        value={value}
+        error={error}
+        what={props.namespace}
+        notFound={
+          <>
+            Namespace {props.namespace} is not on cluster {props.cluster} yet
+            (or you may not read it): it appears here once Flux has applied it.
+          </>
+        }
+      />
       {value && (
         <NamespaceStateView state={value} now={now} links={props.links} />
       )}

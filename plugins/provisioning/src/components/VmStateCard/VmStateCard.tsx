@@ -1,4 +1,4 @@
-import { InfoCard, Link, Progress } from '@backstage/core-components';
+import { InfoCard, Link } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { namespaceSignalChannel } from '@kubeportal/plugin-provisioning-common';
@@ -17,7 +17,8 @@ import { provisioningApiRef } from '../../api';
 import type { VmLiveState } from '../../api/ProvisioningApi';
 import { useLiveRead, useNow } from '../../hooks';
 import { requestRouteRef } from '../../routes';
-import { backendErrorText, isNotFound } from '../backendError';
+import { isNotFound } from '../backendError';
+import { LiveReadAlerts } from '../LiveReadAlerts';
 import {
   age,
   dataAge,
@@ -236,24 +237,18 @@ export const VmStateCard = (props: {
   const now = useNow(TICK_MS);
   return (
     <InfoCard title={props.title ?? `Live state of ${props.vm}`}>
-      {!value && !error && <Progress />}
-      {!value && error && isNotFound(error) && (
-        <Alert severity="info">
-          VM {props.vm} is not in namespace {props.namespace} on cluster{' '}
-          {props.cluster} (or you may not read it): it appears here once Flux
-          has applied it.
-        </Alert>
-      )}
-      {!value && error && !isNotFound(error) && (
-        <Alert severity="error">
-          Could not read the state of {props.vm}: {backendErrorText(error)}
-        </Alert>
-      )}
-      {value && error && (
-        <Alert severity="warning" sx={{ mb: 1 }}>
-          Could not refresh: {backendErrorText(error)}. Showing the last answer.
-        </Alert>
-      )}
+      <LiveReadAlerts
+        value={value}
+        error={error}
+        what={props.vm}
+        notFound={
+          <>
+            VM {props.vm} is not in namespace {props.namespace} on cluster{' '}
+            {props.cluster} (or you may not read it): it appears here once Flux
+            has applied it.
+          </>
+        }
+      />
       {value && <VmStateView state={value} now={now} />}
     </InfoCard>
   );
